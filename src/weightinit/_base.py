@@ -1,0 +1,541 @@
+"""The :class:`Initializer` object every scheme is, and how schemes are defined.
+
+A scheme is written once, as a function from its checked parameters and the
+array's :class:`Geometry` to a :class:`~weightinit.distributions.Distribution`.
+:func:`scheme` turns such a function into an :class:`Initializer` and
+registers it; :meth:`Initializer.preset` makes a named specialization (all
+the variance-scaling presets are one line each).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _registry
+from ._validation import check_int, check_option, check_rng, check_shape, describe
+from .distributions import Distribution
+from .fans import LAYOUTS, compute_fans, resolve_axes
+
+__all__ = ["REQUIRED", "Geometry", "Initializer", "Param", "SchemeInfo", "scheme"]
+
+#: Marks a parameter that has no default and must be given.
+REQUIRED: Any = inspect.Parameter.empty
+_OPTIONS = ("dtype", "rng", "layout", "in_axis", "out_axis")
+_RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+@dataclass(frozen=True)
+class Param:
+    """A scheme parameter: its name, default and the check that normalises it.
+
+    ``check(name, value)`` returns the normalised value or raises
+    ``TypeError``/``ValueError`` naming the parameter.
+    """
+
+    name: str
+    default: Any
+    check: Callable[[str, Any], Any]
+
+
+@dataclass(frozen=True)
+class SchemeInfo:
+    """What the docs table says of a scheme."""
+
+    origin: str
+    distribution: str
+    scale: str
+    mode: str
+    formula: str
+    reference: str
+    keras_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The array being initialized: shape, fans and the axes they came from.
+
+    ``in_axes``/``out_axes`` are ``None`` for shapes of rank below 2.
+    """
+
+    shape: tuple[int, ...]
+    fan_in: int
+    fan_out: int
+    layout: str
+    in_axes: tuple[int, ...] | None
+    out_axes: tuple[int, ...] | None
+
+    def fan(self, mode: str) -> float:
+        """The fan a variance-scaling ``mode`` divides by."""
+        if mode == "fan_in":
+            return float(self.fan_in)
+        if mode == "fan_out":
+            return float(self.fan_out)
+        if mode == "fan_avg":
+            return (self.fan_in + self.fan_out) / 2.0
+        return math.sqrt(self.fan_in * self.fan_out)  # fan_geo_avg
+
+    def single_axes(self, scheme: str) -> tuple[int, int]:
+        """The one input axis and one output axis, for schemes that need exactly one each."""
+        if self.in_axes is None or self.out_axes is None:
+            raise ValueError(f"{scheme} needs a shape of rank >= 2; got shape={self.shape!r}.")
+        if len(self.in_axes) != 1 or len(self.out_axes) != 1:
+            raise ValueError(
+                f"{scheme} needs exactly one input axis and one output axis; got "
+                f"in_axis={self.in_axes!r}, out_axis={self.out_axes!r} for shape={self.shape!r}."
+            )
+        return self.in_axes[0], self.out_axes[0]
+
+
+def make_geometry(
+    shape: Any,
+    *,
+    fan_in: Any = None,
+    fan_out: Any = None,
+    layout: Any = "keras",
+    in_axis: Any = None,
+    out_axis: Any = None,
+    out_shape: tuple[int, ...] | None = None,
+) -> Geometry:
+    """Resolve the shape and fans of a call; fans given explicitly win."""
+    if fan_in is not None:
+        fan_in = check_int("fan_in", fan_in, minimum=0)
+    if fan_out is not None:
+        fan_out = check_int("fan_out", fan_out, minimum=0)
+    if shape is None and out_shape is not None:
+        dims = out_shape
+    elif shape is None:
+        if fan_in is None or fan_out is None:
+            raise TypeError(
+                "shape is required unless both fan_in and fan_out are given; got "
+                f"shape=None, fan_in={fan_in!r}, fan_out={fan_out!r}."
+            )
+        if in_axis is not None or out_axis is not None:
+            raise ValueError(
+                "in_axis and out_axis need a shape; got shape=None with "
+                f"in_axis={in_axis!r}, out_axis={out_axis!r}."
+            )
+        dims = (fan_in, fan_out) if layout != "torch" else (fan_out, fan_in)
+        check_shape(dims)
+    else:
+        dims = check_shape(shape)
+        if out_shape is not None and dims != out_shape:
+            raise ValueError(
+                f"shape must match out.shape; got shape={dims!r} and out.shape={out_shape!r}."
+            )
+    computed_in, computed_out = compute_fans(
+        dims, layout=layout, in_axis=in_axis, out_axis=out_axis
+    )
+    ins = outs = None
+    if len(dims) >= 2:
+        ins, outs = resolve_axes(dims, layout=layout, in_axis=in_axis, out_axis=out_axis)
+    return Geometry(
+        shape=dims,
+        fan_in=computed_in if fan_in is None else fan_in,
+        fan_out=computed_out if fan_out is None else fan_out,
+        layout=layout,
+        in_axes=ins,
+        out_axes=outs,
+    )
+
+
+def _check_dtype(dtype: Any, *, random: bool, name: str) -> np.dtype[Any]:
+    allowed = "float16, float32 or float64" if random else "a numeric dtype"
+    try:
+        resolved = np.dtype(np.float64 if dtype is None else dtype)
+    except TypeError:
+        raise TypeError(
+            f"dtype must be {allowed} for {name}; got {describe('dtype', dtype)}."
+        ) from None
+    if random and resolved not in _RANDOM_DTYPES:
+        raise TypeError(
+            f"dtype must be float16, float32 or float64 for the random initializer {name}; "
+            f"got dtype={resolved.name}."
+        )
+    if not random and resolved.kind not in "biufc":
+        raise TypeError(f"dtype must be a numeric dtype for {name}; got dtype={resolved.name}.")
+    return resolved
+
+
+def _check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -> None:
+    """Refuse to write values that ``dtype`` would change (e.g. 0.5 into int32)."""
+    if dtype.kind in "biu":
+        with np.errstate(invalid="ignore", over="ignore"):
+            converted = values.astype(dtype)
+        if not np.array_equal(converted.astype(values.dtype), values):
+            raise ValueError(
+                f"{name} writes values that dtype={dtype.name} cannot hold exactly: "
+                f"{values.tolist()!r}."
+            )
+    elif dtype.kind == "f":
+        with np.errstate(over="ignore"):
+            converted = values.astype(dtype)
+        if not np.all(np.isfinite(converted)):
+            raise ValueError(
+                f"{name} writes values that overflow dtype={dtype.name}: {values.tolist()!r}."
+            )
+
+
+def _check_out(out: Any) -> NDArray[Any]:
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray; got {describe('out', out)}.")
+    if not out.flags.writeable:
+        raise ValueError("out must be a writeable array; got a read-only array.")
+    return out
+
+
+LawFunction = Callable[..., Distribution]
+
+
+class Initializer:
+    """A weight initializer: a callable with exact moments and a config.
+
+    Call it as ``init(shape, *, <parameters>, dtype=None, rng=None,
+    layout='keras', in_axis=None, out_axis=None, fan_in=None, fan_out=None,
+    out=None)``.
+
+    Parameters
+    ----------
+    shape : int or tuple of int, optional
+        Shape of the array. May be omitted when ``out`` is given, or when both
+        ``fan_in`` and ``fan_out`` are: the result is then ``(fan_in,
+        fan_out)`` (``(fan_out, fan_in)`` with ``layout='torch'``).
+    **params
+        The scheme's parameters (see its own documentation); they override
+        those bound by :meth:`partial`.
+    dtype : data-type, optional
+        float16, float32 or float64 for random schemes (default float64);
+        any numeric dtype for constant ones. float32 results are sampled in
+        float32.
+    rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, numpy.random.Generator}, optional
+        If `rng` is passed by keyword, types other than `numpy.random.Generator`
+        are passed to `numpy.random.default_rng` to instantiate a ``Generator``.
+        If `rng` is already a ``Generator`` instance, then the provided instance
+        is used (and advances). A given int seed gives the same array for the
+        same scheme, parameters, shape and dtype. NumPy's global random state
+        is never used.
+    layout : {'keras', 'torch'}, default 'keras'
+        How fans are read from the shape: (…, in, out) or (out, in, …).
+    in_axis, out_axis : int or tuple of int, optional
+        Explicit input/output axes, overriding the layout's.
+    fan_in, fan_out : int, optional
+        Fans to use instead of those computed from the shape.
+    out : numpy.ndarray, optional
+        A writeable array to fill in place and return; its shape and dtype
+        decide (a ``shape`` or ``dtype`` that disagrees is an error).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        For arguments of the wrong type, unknown parameters, or a dtype the
+        scheme cannot produce.
+    ValueError
+        For values out of range, a zero fan the formula divides by, or a shape
+        the scheme does not support.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        law: LawFunction,
+        *,
+        params: tuple[Param, ...] = (),
+        random: bool = True,
+        info: SchemeInfo,
+        doc: str | None = None,
+        bound: Mapping[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.params = params
+        self.random = random
+        self.info = info
+        self._law = law
+        self._bound = dict(bound or {})
+        self._options = dict(options or {})
+        self.__doc__ = doc
+        self.__signature__ = self._signature()
+
+    # --- parameters -------------------------------------------------------------
+
+    def _signature(self) -> inspect.Signature:
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        values = self.defaults()
+        items = [inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)]
+        items += [
+            inspect.Parameter(p.name, keyword, default=values.get(p.name, REQUIRED))
+            for p in self.params
+        ]
+        options = {"dtype": None, "rng": None, "layout": "keras", "in_axis": None, "out_axis": None}
+        options.update(self._options)
+        items += [inspect.Parameter(key, keyword, default=value) for key, value in options.items()]
+        items += [
+            inspect.Parameter(key, keyword, default=None) for key in ("fan_in", "fan_out", "out")
+        ]
+        return inspect.Signature(items)
+
+    def defaults(self) -> dict[str, Any]:
+        """The parameter values a call uses when it passes none: bound, else default."""
+        values = {p.name: p.default for p in self.params if p.default is not REQUIRED}
+        values.update(self._bound)
+        return values
+
+    def _resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        known = {p.name: p for p in self.params}
+        for key in given:
+            if key not in known:
+                accepted = ", ".join(known) if known else "none"
+                raise TypeError(
+                    f"{self.name}() got an unexpected keyword argument {key!r}; "
+                    f"its parameters are: {accepted}."
+                )
+        values = self.defaults()
+        values.update(given)
+        for p in self.params:
+            if p.name not in values:
+                raise TypeError(
+                    f"{self.name}() needs the parameter {p.name!r}, which has no default."
+                )
+        checked = {p.name: p.check(p.name, values[p.name]) for p in self.params}
+        return checked
+
+    # --- the law --------------------------------------------------------------------
+
+    def _geometry_args(self, layout: Any, in_axis: Any, out_axis: Any) -> tuple[Any, Any, Any]:
+        layout = self._options.get("layout", "keras") if layout is None else layout
+        in_axis = self._options.get("in_axis") if in_axis is None else in_axis
+        out_axis = self._options.get("out_axis") if out_axis is None else out_axis
+        return layout, in_axis, out_axis
+
+    def distribution(
+        self,
+        fan_in: Any = None,
+        fan_out: Any = None,
+        *,
+        shape: Any = None,
+        layout: Any = None,
+        in_axis: Any = None,
+        out_axis: Any = None,
+        **params: Any,
+    ) -> Distribution:
+        """The law of the array this initializer makes for the given fans or shape.
+
+        Takes the same fan, shape, layout and parameter arguments as a call.
+        With fans alone the array is the (fan_in, fan_out) matrix.
+        """
+        values = self._resolve(params)
+        layout, in_axis, out_axis = self._geometry_args(layout, in_axis, out_axis)
+        geometry = make_geometry(
+            shape, fan_in=fan_in, fan_out=fan_out, layout=layout, in_axis=in_axis, out_axis=out_axis
+        )
+        return self._law(geometry, **values)
+
+    def mean(self, fan_in: Any = None, fan_out: Any = None, **kwargs: Any) -> float:
+        """Exact mean of an element at a uniformly chosen position of the array.
+
+        Takes the arguments of :meth:`distribution`; comes from the closed
+        form, never from samples.
+        """
+        return self.distribution(fan_in, fan_out, **kwargs).mean
+
+    def variance(self, fan_in: Any = None, fan_out: Any = None, **kwargs: Any) -> float:
+        """Exact variance of an element at a uniformly chosen position of the array.
+
+        Takes the arguments of :meth:`distribution`; comes from the closed
+        form, never from samples.
+        """
+        return self.distribution(fan_in, fan_out, **kwargs).variance
+
+    # --- calling ------------------------------------------------------------------
+
+    def __call__(
+        self,
+        shape: Any = None,
+        *,
+        dtype: Any = None,
+        rng: Any = None,
+        layout: Any = None,
+        in_axis: Any = None,
+        out_axis: Any = None,
+        fan_in: Any = None,
+        fan_out: Any = None,
+        out: Any = None,
+        **params: Any,
+    ) -> NDArray[Any]:
+        values = self._resolve(params)
+        target = None if out is None else _check_out(out)
+        if dtype is None:
+            dtype = self._options.get("dtype")
+        if target is not None:
+            resolved = _check_dtype(target.dtype, random=self.random, name=self.name)
+            if dtype is not None and np.dtype(dtype) != target.dtype:
+                raise ValueError(
+                    f"dtype must match out.dtype; got dtype={np.dtype(dtype).name} and "
+                    f"out.dtype={target.dtype.name}."
+                )
+        else:
+            resolved = _check_dtype(dtype, random=self.random, name=self.name)
+        if rng is None:
+            rng = self._options.get("rng")
+        generator = check_rng(rng)
+        layout, in_axis, out_axis = self._geometry_args(layout, in_axis, out_axis)
+        geometry = make_geometry(
+            shape,
+            fan_in=fan_in,
+            fan_out=fan_out,
+            layout=layout,
+            in_axis=in_axis,
+            out_axis=out_axis,
+            out_shape=None if target is None else target.shape,
+        )
+        law = self._law(geometry, **values)
+        if not law.random:
+            _check_representable(law.values, resolved, self.name)  # type: ignore[attr-defined]
+        # float16 is sampled in float32 (NumPy's generators have no float16 path).
+        work = np.dtype(np.float32) if law.random and resolved == np.float16 else resolved
+        if target is not None and target.dtype == work and target.flags.c_contiguous:
+            law.fill(target, generator)
+            return target
+        buffer = np.empty(geometry.shape, dtype=work)
+        law.fill(buffer, generator)
+        if target is not None:
+            np.copyto(target, buffer, casting="same_kind")
+            return target
+        return buffer if work == resolved else buffer.astype(resolved)
+
+    # --- making new initializers -------------------------------------------------
+
+    def partial(self, **kwargs: Any) -> Initializer:
+        """A copy with parameters (and call options) fixed to new defaults.
+
+        Parameters are checked now, so a typo fails here rather than at the
+        first call. Call options ``dtype``, ``rng``, ``layout``, ``in_axis``
+        and ``out_axis`` may be bound too; a bound int ``rng`` makes every
+        call return the same array.
+        """
+        options = {key: kwargs.pop(key) for key in _OPTIONS if key in kwargs}
+        if "layout" in options:
+            check_option("layout", options["layout"], LAYOUTS)
+        if "dtype" in options:
+            _check_dtype(options["dtype"], random=self.random, name=self.name)
+        if "rng" in options:
+            check_rng(options["rng"])
+        self._resolve(kwargs)
+        return Initializer(
+            self.name,
+            self._law,
+            params=self.params,
+            random=self.random,
+            info=self.info,
+            doc=self.__doc__,
+            bound={**self._bound, **kwargs},
+            options={**self._options, **options},
+        )
+
+    def preset(
+        self,
+        name: str,
+        *,
+        info: SchemeInfo,
+        doc: str,
+        params: tuple[Param, ...] = (),
+        translate: Callable[..., dict[str, Any]] | None = None,
+        **fixed: Any,
+    ) -> Initializer:
+        """Register a named specialization of this scheme.
+
+        ``fixed`` are this scheme's parameters, fixed for good; with
+        ``params`` and ``translate``, the preset has parameters of its own that
+        ``translate(**values)`` maps onto this scheme's (e.g. PyTorch's
+        ``gain`` onto ``scale = gain**2``).
+        """
+        base_law = self._law
+        base_values = self._resolve(fixed)
+
+        def law(geometry: Geometry, **values: Any) -> Distribution:
+            mapped = dict(base_values)
+            if translate is not None:
+                mapped.update(self._resolve({**fixed, **translate(**values)}))
+            return base_law(geometry, **mapped)
+
+        created = Initializer(name, law, params=params, random=self.random, info=info, doc=doc)
+        _registry.add(created)
+        return created
+
+    # --- config and identity -----------------------------------------------------
+
+    def get_config(self) -> dict[str, Any]:
+        """Every parameter's value (bound or default), as plain JSON-safe data."""
+        config = {key: _plain(value) for key, value in self.defaults().items()}
+        config.update({key: _plain(value) for key, value in self._options.items() if key != "rng"})
+        if isinstance(self._options.get("rng"), (int, np.integer)):
+            config["rng"] = int(self._options["rng"])
+        return config
+
+    def __repr__(self) -> str:
+        settings = ", ".join(
+            f"{key}={value!r}" for key, value in {**self._bound, **self._options}.items()
+        )
+        return f"<Initializer {self.name}{'(' + settings + ')' if settings else ''}>"
+
+    def _identity(self) -> tuple[Any, ...]:
+        return (self.name, repr(sorted(self.get_config().items())), self._law)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Initializer):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity()[:2])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self.name, dict(self._bound), dict(self._options)))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.dtype):
+        return value.name
+    if isinstance(value, type) and issubclass(value, np.generic):
+        return np.dtype(value).name
+    return value
+
+
+def _restore(name: str, bound: dict[str, Any], options: dict[str, Any]) -> Initializer:
+    return _registry.lookup(name).partial(**bound, **options)
+
+
+def scheme(
+    name: str,
+    *,
+    params: tuple[Param, ...] = (),
+    random: bool = True,
+    info: SchemeInfo,
+) -> Callable[[LawFunction], Initializer]:
+    """Define and register a scheme from its law function.
+
+    The decorated function takes the :class:`Geometry` and the checked
+    parameters and returns the :class:`~weightinit.distributions.Distribution`;
+    its docstring becomes the initializer's.
+    """
+
+    def define(law: LawFunction) -> Initializer:
+        created = Initializer(name, law, params=params, random=random, info=info, doc=law.__doc__)
+        _registry.add(created)
+        return created
+
+    return define

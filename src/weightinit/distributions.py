@@ -1,0 +1,360 @@
+"""The laws initializers draw from, with their exact moments.
+
+An initializer, given its parameters and the array's shape and fans, builds
+one of these; the law knows its per-element mean and variance in closed form,
+its support, and how to fill an array through the sampling engine. The
+moments are those of the value at a uniformly chosen position of the array:
+for i.i.d. laws that is every element's law; for structured arrays
+(orthogonal, identity, sparse, ...) it is the mixture over positions, which is
+what the sample mean and variance of the whole array estimate.
+
+Obtain one with :meth:`weightinit.Initializer.distribution`.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _engine
+from ._special import truncnorm_moments
+
+__all__ = [
+    "Constant",
+    "DeltaOrthogonal",
+    "Distribution",
+    "Indicator",
+    "Normal",
+    "Orthogonal",
+    "Sparse",
+    "TruncatedNormal",
+    "Uniform",
+]
+
+
+class Distribution(ABC):
+    """Base class of the laws. Subclasses are frozen dataclasses."""
+
+    #: Short name of the law: 'uniform', 'normal', 'truncated_normal', ...
+    kind: ClassVar[str] = ""
+    #: Whether filling draws random numbers.
+    random: ClassVar[bool] = True
+
+    @property
+    @abstractmethod
+    def mean(self) -> float:
+        """Exact mean of an element at a uniformly chosen position."""
+
+    @property
+    @abstractmethod
+    def variance(self) -> float:
+        """Exact variance of an element at a uniformly chosen position."""
+
+    @property
+    @abstractmethod
+    def support(self) -> tuple[float, float]:
+        """Smallest interval ``[low, high]`` that holds every value."""
+
+    @abstractmethod
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        """Fill a C-contiguous ``out`` (float32/float64 for random laws)."""
+
+
+@dataclass(frozen=True)
+class Uniform(Distribution):
+    """U(low, high): mean ``(low + high) / 2``, variance ``(high - low)**2 / 12``."""
+
+    kind: ClassVar[str] = "uniform"
+    low: float
+    high: float
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2.0
+
+    @property
+    def variance(self) -> float:
+        return (self.high - self.low) ** 2 / 12.0
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        assert gen is not None
+        _engine.fill_uniform(out, self.low, self.high, gen)
+
+
+@dataclass(frozen=True)
+class Normal(Distribution):
+    """N(loc, scale**2)."""
+
+    kind: ClassVar[str] = "normal"
+    loc: float
+    scale: float
+
+    @property
+    def mean(self) -> float:
+        return self.loc
+
+    @property
+    def variance(self) -> float:
+        return self.scale**2
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (-math.inf, math.inf)
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        assert gen is not None
+        _engine.fill_normal(out, self.loc, self.scale, gen)
+
+
+@dataclass(frozen=True)
+class TruncatedNormal(Distribution):
+    """N(loc, scale**2) restricted to ``[low, high]`` (absolute bounds).
+
+    ``loc`` and ``scale`` are those of the normal before truncation; the
+    truncated law's own mean and variance are :attr:`mean` and
+    :attr:`variance`, exact for any bounds.
+    """
+
+    kind: ClassVar[str] = "truncated_normal"
+    loc: float
+    scale: float
+    low: float
+    high: float
+
+    def _standard(self) -> tuple[float, float]:
+        return truncnorm_moments(
+            (self.low - self.loc) / self.scale, (self.high - self.loc) / self.scale
+        )
+
+    @property
+    def mean(self) -> float:
+        return self.loc + self.scale * self._standard()[0]
+
+    @property
+    def variance(self) -> float:
+        return self.scale**2 * self._standard()[1]
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        assert gen is not None
+        _engine.fill_truncated_normal(out, self.loc, self.scale, self.low, self.high, gen)
+
+
+@dataclass(frozen=True)
+class Constant(Distribution):
+    """A fixed value (scalar or array broadcast to the shape)."""
+
+    kind: ClassVar[str] = "constant"
+    random: ClassVar[bool] = False
+    value: NDArray[Any]
+
+    @property
+    def mean(self) -> float:
+        # Broadcasting repeats every element equally often, so the pooled
+        # moments of the array are those of the value itself.
+        return float(np.mean(self.value))
+
+    @property
+    def variance(self) -> float:
+        return float(np.var(self.value))
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (float(np.min(self.value)), float(np.max(self.value)))
+
+    @property
+    def values(self) -> NDArray[Any]:
+        """Every distinct value written."""
+        return np.unique(self.value)
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        out[...] = self.value
+
+
+@dataclass(frozen=True)
+class Indicator(Distribution):
+    """``value`` at the given positions, zero elsewhere (identity, eye, dirac)."""
+
+    kind: ClassVar[str] = "indicator"
+    random: ClassVar[bool] = False
+    value: float
+    shape: tuple[int, ...]
+    index: tuple[NDArray[np.intp], ...] = field(repr=False)
+
+    @property
+    def _fraction(self) -> float:
+        total = math.prod(self.shape)
+        if total == 0:
+            raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
+        return self.index[0].size / total
+
+    @property
+    def mean(self) -> float:
+        return self.value * self._fraction
+
+    @property
+    def variance(self) -> float:
+        share = self._fraction
+        return self.value**2 * share * (1.0 - share)
+
+    @property
+    def support(self) -> tuple[float, float]:
+        if self.index[0].size == 0:
+            return (0.0, 0.0)
+        return (min(0.0, self.value), max(0.0, self.value))
+
+    @property
+    def values(self) -> NDArray[Any]:
+        """Every distinct value written."""
+        return np.array([0.0, self.value])
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        out[...] = 0
+        out[self.index] = self.value
+
+
+def _moved(shape: tuple[int, ...], last: tuple[int, ...]) -> tuple[tuple[int, ...], int, int]:
+    """Axis order that moves ``last`` to the end, and the (rows, cols) it flattens to."""
+    order = tuple(axis for axis in range(len(shape)) if axis not in last) + last
+    cols = math.prod(shape[axis] for axis in last)
+    return order, math.prod(shape) // cols if cols else 0, cols
+
+
+@dataclass(frozen=True)
+class Orthogonal(Distribution):
+    """``gain`` times a Haar-distributed matrix with orthonormal rows or columns.
+
+    The array is viewed as a (rows, cols) matrix whose columns run over the
+    output axes. A standard normal matrix of the taller orientation is
+    factored as QR and Q's columns are multiplied by the signs of R's diagonal,
+    which makes Q exactly Haar-distributed (Mezzadri, 2007, "How to generate
+    random matrices from the classical compact groups", Notices of the AMS
+    54(5)). Every entry has mean 0 and variance ``gain**2 / max(rows, cols)``.
+    """
+
+    kind: ClassVar[str] = "orthogonal"
+    gain: float
+    shape: tuple[int, ...]
+    out_axes: tuple[int, ...]
+
+    @property
+    def mean(self) -> float:
+        return 0.0
+
+    @property
+    def variance(self) -> float:
+        _, rows, cols = _moved(self.shape, self.out_axes)
+        if max(rows, cols) == 0:
+            raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
+        return self.gain**2 / max(rows, cols)
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (-abs(self.gain), abs(self.gain))
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        assert gen is not None
+        order, rows, cols = _moved(self.shape, self.out_axes)
+        if rows == 0 or cols == 0:
+            return
+        sample = _engine.standard_normal((max(rows, cols), min(rows, cols)), out.dtype, gen)
+        q, r = np.linalg.qr(sample)
+        signs = np.sign(np.diagonal(r)).astype(q.dtype)
+        signs[signs == 0] = 1
+        q *= signs
+        if self.gain != 1.0:
+            q *= self.gain
+        matrix = q.T if rows < cols else q
+        np.copyto(out.transpose(order), matrix.reshape([self.shape[axis] for axis in order]))
+
+
+@dataclass(frozen=True)
+class Sparse(Distribution):
+    """N(0, std**2) with exactly ``zeros`` zeros along the output axis per input index.
+
+    As ``torch.nn.init.sparse_`` (Martens, 2010): mean 0, variance
+    ``std**2 * (1 - zeros / n_out)``.
+    """
+
+    kind: ClassVar[str] = "sparse"
+    std: float
+    zeros: int
+    shape: tuple[int, int]
+    out_axis: int
+
+    @property
+    def mean(self) -> float:
+        return 0.0
+
+    @property
+    def variance(self) -> float:
+        size = self.shape[self.out_axis]
+        if size == 0:
+            raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
+        return self.std**2 * (1.0 - self.zeros / size)
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (-math.inf, math.inf)
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        assert gen is not None
+        _engine.fill_normal(out, 0.0, self.std, gen)
+        view = out if self.out_axis == 1 else out.T
+        rows = _engine.choose_subsets(view.shape[0], view.shape[1], self.zeros, gen)
+        np.put_along_axis(view, rows, 0, axis=1)
+
+
+@dataclass(frozen=True)
+class DeltaOrthogonal(Distribution):
+    """An orthogonal (in, out) matrix at the centre of a convolution kernel, zeros elsewhere.
+
+    As ``jax.nn.initializers.delta_orthogonal`` (Xiao et al., 2018,
+    "Dynamical Isometry and a Mean Field Theory of CNNs"): with ``K`` spatial
+    positions, mean 0 and variance ``scale**2 / (K * max(n_in, n_out))``.
+    """
+
+    kind: ClassVar[str] = "delta_orthogonal"
+    scale: float
+    shape: tuple[int, ...]
+    in_axis: int
+    out_axis: int
+
+    def _center(self) -> Orthogonal:
+        return Orthogonal(self.scale, (self.shape[self.in_axis], self.shape[self.out_axis]), (1,))
+
+    @property
+    def mean(self) -> float:
+        return 0.0
+
+    @property
+    def variance(self) -> float:
+        positions = math.prod(self.shape) // (self.shape[self.in_axis] * self.shape[self.out_axis])
+        return self._center().variance / positions
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (-abs(self.scale), abs(self.scale))
+
+    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        matrix = np.empty((self.shape[self.in_axis], self.shape[self.out_axis]), out.dtype)
+        self._center().fill(matrix, gen)
+        out[...] = 0
+        index: list[Any] = [size // 2 for size in self.shape]
+        index[self.in_axis] = slice(None)
+        index[self.out_axis] = slice(None)
+        center = out[tuple(index)]
+        # The centre slice keeps in/out in their relative order.
+        center[...] = matrix if self.in_axis < self.out_axis else matrix.T

@@ -1,0 +1,157 @@
+"""Fans: how many inputs and outputs a weight array connects.
+
+This module is the one place fans are computed. Every initializer, and the
+public :func:`compute_fans`, go through :func:`resolve_axes`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from ._validation import check_int, check_option, check_shape, describe
+
+__all__ = ["LAYOUTS", "Layout", "compute_fans", "resolve_axes"]
+
+Layout = Literal["keras", "torch"]
+
+#: The named layouts. ``"keras"`` is (…receptive field…, in, out), the layout
+#: of Keras, JAX and ``x @ W`` in NumPy; ``"torch"`` is PyTorch's
+#: (out, in, …receptive field…).
+LAYOUTS = ("keras", "torch")
+
+AxisArg = int | tuple[int, ...] | list[int] | None
+
+
+def _normalize_axes(name: str, axes: Any, rank: int) -> tuple[int, ...]:
+    items = list(axes) if isinstance(axes, (tuple, list)) else [axes]
+    if not items:
+        raise ValueError(f"{name} must name at least one axis; got {name}={axes!r}.")
+    result = []
+    for item in items:
+        axis = check_int(name, item)
+        if not -rank <= axis < rank:
+            raise ValueError(
+                f"{name} must be in [-{rank}, {rank - 1}] for a shape of rank {rank}; "
+                f"got {name}={axes!r}."
+            )
+        result.append(axis % rank)
+    if len(set(result)) != len(result):
+        raise ValueError(f"{name} must not repeat an axis; got {name}={axes!r}.")
+    return tuple(sorted(result))
+
+
+def resolve_axes(
+    shape: tuple[int, ...],
+    *,
+    layout: Any = "keras",
+    in_axis: Any = None,
+    out_axis: Any = None,
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return the (input axes, output axes) of a shape of rank >= 2.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        A validated shape of rank at least 2.
+    layout : {'keras', 'torch'}
+        Supplies whichever of ``in_axis``/``out_axis`` is not given: Keras
+        puts inputs on axis -2 and outputs on axis -1; PyTorch puts outputs on
+        axis 0 and inputs on axis 1.
+    in_axis, out_axis : int or tuple of int, optional
+        Explicit axes, as ``in_axis``/``out_axis`` of
+        ``jax.nn.initializers.variance_scaling`` and Keras' ``input_axes`` /
+        ``output_axes``.
+
+    Returns
+    -------
+    tuple of (tuple of int, tuple of int)
+        Non-negative, sorted, disjoint axes.
+    """
+    check_option("layout", layout, LAYOUTS)
+    rank = len(shape)
+    if rank < 2:
+        raise ValueError(f"in_axis and out_axis need a shape of rank >= 2; got shape={shape!r}.")
+    default_in, default_out = (rank - 2, rank - 1) if layout == "keras" else (1, 0)
+    ins = (default_in,) if in_axis is None else _normalize_axes("in_axis", in_axis, rank)
+    outs = (default_out,) if out_axis is None else _normalize_axes("out_axis", out_axis, rank)
+    if set(ins) & set(outs):
+        raise ValueError(
+            "in_axis and out_axis must be different axes; got "
+            f"in_axis={in_axis!r}, out_axis={out_axis!r} (layout={layout!r}) for shape={shape!r}."
+        )
+    return ins, outs
+
+
+def compute_fans(
+    shape: Any,
+    *,
+    layout: Layout = "keras",
+    in_axis: AxisArg = None,
+    out_axis: AxisArg = None,
+) -> tuple[int, int]:
+    """Return ``(fan_in, fan_out)`` for a weight array of the given shape.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        The weight array's shape.
+    layout : {'keras', 'torch'}, default 'keras'
+        ``'keras'``: (…receptive field…, in, out), as Keras, JAX and
+        ``x @ W``. ``'torch'``: (out, in, …receptive field…), as PyTorch.
+    in_axis, out_axis : int or tuple of int, optional
+        Explicit input and output axes; they override the layout's.
+
+    Returns
+    -------
+    tuple of (int, int)
+        ``fan_in = receptive_field * prod(shape[in_axis])`` and
+        ``fan_out = receptive_field * prod(shape[out_axis])``, where the
+        receptive field is the product of the remaining dimensions.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints.
+    ValueError
+        If ``shape`` has a negative dimension, if ``layout`` is unknown, or if
+        the axes are out of range, repeated, overlapping, or given for a shape
+        of rank below 2.
+
+    Notes
+    -----
+    Rank 0 gives ``(1, 1)`` and rank 1 ``(n, n)``, as in Keras, whatever the
+    layout. A zero-size dimension gives zero fans; initializers whose formula
+    divides by such a fan refuse it.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.compute_fans((784, 256))
+    (784, 256)
+    >>> wi.compute_fans((3, 3, 64, 128))          # Keras/JAX conv kernel
+    (576, 1152)
+    >>> wi.compute_fans((128, 64, 3, 3), layout="torch")
+    (576, 1152)
+    >>> wi.compute_fans(10)
+    (10, 10)
+    """
+    dims = check_shape(shape)
+    check_option("layout", layout, LAYOUTS)
+    rank = len(dims)
+    if rank < 2:
+        if in_axis is not None or out_axis is not None:
+            given = (
+                describe("in_axis", in_axis)
+                if in_axis is not None
+                else describe("out_axis", out_axis)
+            )
+            raise ValueError(
+                f"in_axis and out_axis need a shape of rank >= 2; got shape={dims!r} with {given}."
+            )
+        return (1, 1) if rank == 0 else (dims[0], dims[0])
+    ins, outs = resolve_axes(dims, layout=layout, in_axis=in_axis, out_axis=out_axis)
+    receptive = math.prod(d for axis, d in enumerate(dims) if axis not in ins and axis not in outs)
+    fan_in = receptive * math.prod(dims[axis] for axis in ins)
+    fan_out = receptive * math.prod(dims[axis] for axis in outs)
+    return fan_in, fan_out

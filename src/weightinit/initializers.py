@@ -1,0 +1,969 @@
+r"""Every initializer scheme of Keras, PyTorch, JAX and Haiku, each defined once.
+
+Names mean what they mean where they come from: Keras' ``he_normal`` is
+truncated, PyTorch's ``kaiming_normal`` is not. The variance-scaling presets
+are one line each:
+
+==================  =====  ========  =================  ======
+name                scale  mode      distribution       origin
+==================  =====  ========  =================  ======
+glorot_normal       1      fan_avg   truncated_normal   Keras
+glorot_uniform      1      fan_avg   uniform            Keras
+he_normal           2      fan_in    truncated_normal   Keras
+he_uniform          2      fan_in    uniform            Keras
+lecun_normal        1      fan_in    truncated_normal   Keras
+lecun_uniform       1      fan_in    uniform            Keras
+xavier_normal       gain²  fan_avg   normal             PyTorch
+xavier_uniform      gain²  fan_avg   uniform            PyTorch
+kaiming_normal      gain²  mode      normal             PyTorch
+kaiming_uniform     gain²  mode      uniform            PyTorch
+uniform_scaling     scale² fan_in    uniform            Haiku
+==================  =====  ========  =================  ======
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ._base import REQUIRED, Geometry, Param, SchemeInfo, scheme
+from ._validation import check_int, check_option, check_real, describe
+from .distributions import (
+    Constant,
+    DeltaOrthogonal,
+    Distribution,
+    Indicator,
+    Normal,
+    Orthogonal,
+    Sparse,
+    TruncatedNormal,
+    Uniform,
+)
+from .gain import NONLINEARITIES, calculate_gain
+
+__all__ = [
+    "MODES",
+    "TRUNCATED_NORMAL_STD",
+    "VS_DISTRIBUTIONS",
+    "constant",
+    "delta_orthogonal",
+    "dirac",
+    "eye",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "identity",
+    "kaiming_normal",
+    "kaiming_uniform",
+    "lecun_normal",
+    "lecun_uniform",
+    "ones",
+    "orthogonal",
+    "random_normal",
+    "random_uniform",
+    "sparse",
+    "trunc_normal",
+    "truncated_normal",
+    "uniform_scaling",
+    "variance_scaling",
+    "xavier_normal",
+    "xavier_uniform",
+    "zeros",
+]
+
+#: Standard deviation of N(0, 1) truncated to [-2, 2], i.e.
+#: ``scipy.stats.truncnorm.std(a=-2, b=2)``; dividing by it makes a ±2σ
+#: truncated normal's variance exactly the variance-scaling target (Keras, JAX).
+TRUNCATED_NORMAL_STD = 0.87962566103423978
+
+#: The fans variance scaling can divide by.
+MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
+
+#: Variance-scaling distributions. 'normal' is untruncated, as in JAX and
+#: Haiku (Keras silently remaps it to truncated; this library does not).
+VS_DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
+
+KERAS = "Keras"
+TORCH = "PyTorch"
+GLOROT = "Glorot & Bengio (2010), Understanding the difficulty of training deep feedforward neural networks, AISTATS"
+HE = "He et al. (2015), Delving Deep into Rectifiers, ICCV"
+LECUN = "LeCun et al. (1998), Efficient BackProp; Klambauer et al. (2017), Self-Normalizing Neural Networks"
+SAXE = "Saxe et al. (2014), Exact solutions to the nonlinear dynamics of learning in deep linear networks, ICLR"
+
+
+# --- parameter checks ----------------------------------------------------------------
+
+
+def _real(name: str, value: Any) -> float:
+    return check_real(name, value)
+
+
+def _positive(name: str, value: Any) -> float:
+    return check_real(name, value, positive=True)
+
+
+def _extended(name: str, value: Any) -> float:
+    return check_real(name, value, allow_inf=True)
+
+
+def _fraction(name: str, value: Any) -> float:
+    return check_real(name, value, nonnegative=True, at_most=1.0)
+
+
+def _mode(name: str, value: Any) -> str:
+    return check_option(name, value, MODES)
+
+
+def _vs_distribution(name: str, value: Any) -> str:
+    return check_option(name, value, VS_DISTRIBUTIONS)
+
+
+def _torch_mode(name: str, value: Any) -> str:
+    return check_option(name, value, ("fan_in", "fan_out"))
+
+
+def _nonlinearity(name: str, value: Any) -> str:
+    return check_option(name, value, NONLINEARITIES)
+
+
+def _groups(name: str, value: Any) -> int:
+    return check_int(name, value, minimum=1)
+
+
+def _constant_value(name: str, value: Any) -> Any:
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{name} must be a real number or array of them; got {describe(name, value)}."
+        )
+    if isinstance(value, numbers.Real):
+        checked = check_real(name, value)
+        return int(value) if isinstance(value, (int, np.integer)) else checked
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError):
+        raise TypeError(
+            f"{name} must be a real number or array of them; got {describe(name, value)}."
+        ) from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be a real number or array of them; got {describe(name, value)} "
+            f"(dtype={array.dtype.name})."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold only finite numbers; got {name}={value!r}.")
+    array.flags.writeable = False
+    return array
+
+
+def _divisor(geometry: Geometry, mode: str) -> float:
+    fan = geometry.fan(mode)
+    if fan == 0:
+        raise ValueError(
+            f"mode={mode!r} divides by a fan that is 0 for shape={geometry.shape!r} "
+            f"(fan_in={geometry.fan_in}, fan_out={geometry.fan_out}); a zero fan has no "
+            "variance-scaling scale."
+        )
+    return fan
+
+
+def _rank(geometry: Geometry, scheme_name: str, ranks: tuple[int, ...]) -> None:
+    if len(geometry.shape) not in ranks:
+        allowed = (
+            ", ".join(map(str, ranks[:-1])) + (" or " if len(ranks) > 1 else "") + str(ranks[-1])
+        )
+        raise ValueError(
+            f"{scheme_name} needs a shape of rank {allowed}; got shape={geometry.shape!r} "
+            f"(rank {len(geometry.shape)})."
+        )
+
+
+# --- constants -------------------------------------------------------------------------
+
+
+@scheme(
+    "zeros",
+    random=False,
+    info=SchemeInfo(KERAS, "constant", "—", "—", "0", "—", "Zeros"),
+)
+def zeros(geometry: Geometry) -> Distribution:
+    """Fill with zeros.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.zeros((2, 3), dtype="int32")
+    array([[0, 0, 0],
+           [0, 0, 0]], dtype=int32)
+    """
+    return Constant(np.zeros(()))
+
+
+@scheme(
+    "ones",
+    random=False,
+    info=SchemeInfo(KERAS, "constant", "—", "—", "1", "—", "Ones"),
+)
+def ones(geometry: Geometry) -> Distribution:
+    """Fill with ones.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.ones(3)
+    array([1., 1., 1.])
+    """
+    return Constant(np.ones(()))
+
+
+@scheme(
+    "constant",
+    params=(Param("value", 0.0, _constant_value),),
+    random=False,
+    info=SchemeInfo(KERAS, "constant", "—", "—", "value (broadcast to the shape)", "—", "Constant"),
+)
+def constant(geometry: Geometry, *, value: Any) -> Distribution:
+    """Fill with a constant, or an array broadcast to the shape.
+
+    Parameters
+    ----------
+    value : float or array_like, default 0.0
+        A finite real number, or an array of them broadcastable to the shape.
+        Any numeric dtype is accepted if it holds the value exactly.
+
+    Notes
+    -----
+    Mean and variance are those of the broadcast array's elements (0 variance
+    for a scalar).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.constant((2, 2), value=0.5)
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    >>> wi.constant((2, 3), value=[1, 2, 3], dtype="int64")
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    """
+    array = np.asarray(value)
+    try:
+        broadcast = np.broadcast_shapes(array.shape, geometry.shape)
+    except ValueError:
+        broadcast = None
+    if broadcast != geometry.shape:
+        raise ValueError(
+            f"value of shape {array.shape!r} cannot be broadcast to shape={geometry.shape!r}."
+        )
+    return Constant(array)
+
+
+# --- plain random -----------------------------------------------------------------------
+
+
+@scheme(
+    "random_normal",
+    params=(Param("mean", 0.0, _real), Param("stddev", 0.05, _positive)),
+    info=SchemeInfo(KERAS, "normal", "—", "—", "N(mean, stddev²)", "—", "RandomNormal"),
+)
+def random_normal(geometry: Geometry, *, mean: float, stddev: float) -> Distribution:
+    r"""Draw from the normal distribution :math:`\mathcal{N}(\mathrm{mean}, \mathrm{stddev}^2)`.
+
+    Parameters
+    ----------
+    mean : float, default 0.0
+    stddev : float, default 0.05
+        Must be > 0.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> W = wi.random_normal((1000, 100), rng=0)
+    >>> W.shape, round(float(W.std()), 2)
+    ((1000, 100), 0.05)
+    """
+    return Normal(mean, stddev)
+
+
+def _check_uniform(minval: float, maxval: float) -> None:
+    if not minval < maxval:
+        raise ValueError(f"minval must be < maxval; got minval={minval!r}, maxval={maxval!r}.")
+
+
+@scheme(
+    "random_uniform",
+    params=(Param("minval", -0.05, _real), Param("maxval", 0.05, _real)),
+    info=SchemeInfo(KERAS, "uniform", "—", "—", "U(minval, maxval)", "—", "RandomUniform"),
+)
+def random_uniform(geometry: Geometry, *, minval: float, maxval: float) -> Distribution:
+    r"""Draw from the uniform distribution :math:`\mathcal{U}(\mathrm{minval}, \mathrm{maxval})`.
+
+    Parameters
+    ----------
+    minval : float, default -0.05
+    maxval : float, default 0.05
+        Must be > ``minval``.
+
+    Notes
+    -----
+    Mean :math:`(a + b)/2`, variance :math:`(b - a)^2/12`.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> W = wi.random_uniform((100, 100), minval=0.0, maxval=1.0, rng=0)
+    >>> bool(W.min() >= 0.0 and W.max() <= 1.0)
+    True
+    """
+    _check_uniform(minval, maxval)
+    return Uniform(minval, maxval)
+
+
+def _check_bounds(low_name: str, low: float, high_name: str, high: float) -> None:
+    if not low < high:
+        raise ValueError(
+            f"{low_name} must be < {high_name}; got {low_name}={low!r}, {high_name}={high!r}."
+        )
+
+
+@scheme(
+    "truncated_normal",
+    params=(
+        Param("mean", 0.0, _real),
+        Param("stddev", 0.05, _positive),
+        Param("lower", -2.0, _extended),
+        Param("upper", 2.0, _extended),
+    ),
+    info=SchemeInfo(
+        KERAS,
+        "truncated normal",
+        "—",
+        "—",
+        "N(mean, stddev²) cut to [mean + lower·stddev, mean + upper·stddev]",
+        "—",
+        "TruncatedNormal",
+    ),
+)
+def truncated_normal(
+    geometry: Geometry, *, mean: float, stddev: float, lower: float, upper: float
+) -> Distribution:
+    r"""Draw from a normal distribution cut at ``lower`` and ``upper`` standard deviations.
+
+    Keras' ``TruncatedNormal`` (cut at ±2 stddev) with the ``lower``/``upper``
+    of JAX's and Haiku's ``truncated_normal``. ``stddev`` is the standard
+    deviation *before* truncation, as in all three: the result's standard
+    deviation is smaller (about ``0.88 * stddev`` at ±2).
+
+    Parameters
+    ----------
+    mean : float, default 0.0
+    stddev : float, default 0.05
+        Must be > 0.
+    lower, upper : float, default -2.0, 2.0
+        Bounds in units of ``stddev`` around ``mean``; ``lower < upper``;
+        either may be infinite.
+
+    Notes
+    -----
+    With :math:`\alpha, \beta` the bounds and :math:`Z = \Phi(\beta) - \Phi(\alpha)`,
+    the mean is :math:`\mu + \sigma (\phi(\alpha) - \phi(\beta))/Z` and the
+    variance :math:`\sigma^2 [1 + (\alpha\phi(\alpha) - \beta\phi(\beta))/Z
+    - ((\phi(\alpha) - \phi(\beta))/Z)^2]`.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> W = wi.truncated_normal((100, 100), rng=0)
+    >>> bool(abs(W).max() <= 0.1)
+    True
+    >>> round(wi.truncated_normal.variance(10, 10) / 0.05**2, 6)
+    0.773741
+    """
+    _check_bounds("lower", lower, "upper", upper)
+    return TruncatedNormal(mean, stddev, mean + lower * stddev, mean + upper * stddev)
+
+
+@scheme(
+    "trunc_normal",
+    params=(
+        Param("mean", 0.0, _real),
+        Param("std", 1.0, _positive),
+        Param("a", -2.0, _extended),
+        Param("b", 2.0, _extended),
+    ),
+    info=SchemeInfo(TORCH, "truncated normal", "—", "—", "N(mean, std²) cut to [a, b]", "—"),
+)
+def trunc_normal(
+    geometry: Geometry, *, mean: float, std: float, a: float, b: float
+) -> Distribution:
+    r"""Draw from :math:`\mathcal{N}(\mathrm{mean}, \mathrm{std}^2)` restricted to ``[a, b]``.
+
+    PyTorch's ``trunc_normal_``: ``a`` and ``b`` are *absolute* bounds, not
+    multiples of ``std``. Sampling is exact for any bounds, including bounds
+    many standard deviations away (``std=0.02`` with ``a=-2, b=2``) or in a
+    far tail only (``a=2, b=3`` with ``std=1``).
+
+    Parameters
+    ----------
+    mean : float, default 0.0
+    std : float, default 1.0
+        Must be > 0.
+    a, b : float, default -2.0, 2.0
+        ``a < b``; either may be infinite.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> W = wi.trunc_normal((1000,), a=2.0, b=3.0, rng=0)
+    >>> bool(W.min() >= 2.0 and W.max() <= 3.0)
+    True
+    """
+    _check_bounds("a", a, "b", b)
+    return TruncatedNormal(mean, std, a, b)
+
+
+# --- variance scaling -------------------------------------------------------------------
+
+
+@scheme(
+    "variance_scaling",
+    params=(
+        Param("scale", 1.0, _positive),
+        Param("mode", "fan_in", _mode),
+        Param("distribution", "truncated_normal", _vs_distribution),
+    ),
+    info=SchemeInfo(
+        KERAS,
+        "per `distribution`",
+        "scale",
+        "per `mode`",
+        "Var = scale / n",
+        "—",
+        "VarianceScaling",
+    ),
+)
+def variance_scaling(
+    geometry: Geometry, *, scale: float, mode: str, distribution: str
+) -> Distribution:
+    r"""Draw with variance ``scale / n``, where ``n`` is the fan chosen by ``mode``.
+
+    The one engine behind Glorot/Xavier, He/Kaiming and LeCun initialization.
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+        Must be finite and > 0.
+    mode : {'fan_in', 'fan_out', 'fan_avg', 'fan_geo_avg'}, default 'fan_in'
+        ``n`` is ``fan_in``, ``fan_out``, ``(fan_in + fan_out) / 2`` or
+        ``sqrt(fan_in * fan_out)`` (JAX).
+    distribution : {'truncated_normal', 'normal', 'untruncated_normal', 'uniform'}, default 'truncated_normal'
+        - ``'truncated_normal'``: N(0, σ²) cut at ±2σ with
+          σ = sqrt(scale / n) / 0.87962566103423978, so that the variance is
+          exactly scale / n.
+        - ``'normal'`` and ``'untruncated_normal'``: N(0, scale / n). (Keras
+          treats ``'normal'`` as truncated; here it means what it says.)
+        - ``'uniform'``: U(-l, l) with l = sqrt(3 · scale / n).
+
+    Raises
+    ------
+    ValueError
+        If the fan ``mode`` selects is 0.
+
+    References
+    ----------
+    Glorot & Bengio (2010); He et al. (2015); LeCun et al. (1998).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> vs = wi.variance_scaling.partial(scale=2.0, mode="fan_out", distribution="uniform")
+    >>> W = vs((256, 128), rng=1)
+    >>> vs.variance(256, 128) == 2.0 / 128
+    True
+    """
+    variance = scale / _divisor(geometry, mode)
+    if distribution == "uniform":
+        limit = math.sqrt(3.0 * variance)
+        return Uniform(-limit, limit)
+    if distribution == "truncated_normal":
+        std = math.sqrt(variance) / TRUNCATED_NORMAL_STD
+        return TruncatedNormal(0.0, std, -2.0 * std, 2.0 * std)
+    return Normal(0.0, math.sqrt(variance))
+
+
+def _preset_doc(
+    summary: str, formula: str, reference: str, note: str = "", params: str = ""
+) -> str:
+    parameters = f"\n    Parameters\n    ----------\n{params}" if params else ""
+    extra = f"\n    {note}\n" if note else ""
+    return f"""{summary}
+{extra}{parameters}
+    Notes
+    -----
+    {formula}
+
+    References
+    ----------
+    {reference}
+"""
+
+
+def _preset_info(
+    origin: str,
+    distribution: str,
+    scale: str,
+    mode: str,
+    formula: str,
+    reference: str,
+    keras_class: str | None = None,
+) -> SchemeInfo:
+    return SchemeInfo(origin, distribution, scale, mode, formula, reference, keras_class)
+
+
+_TN = "truncated normal (±2σ)"
+glorot_normal = variance_scaling.preset(
+    "glorot_normal",
+    scale=1.0,
+    mode="fan_avg",
+    distribution="truncated_normal",
+    info=_preset_info(
+        KERAS, _TN, "1", "fan_avg", "Var = 2 / (fan_in + fan_out)", GLOROT, "GlorotNormal"
+    ),
+    doc=_preset_doc(
+        "Glorot (Xavier) normal, Keras' form: truncated at ±2σ.",
+        "Variance 2 / (fan_in + fan_out); ``variance_scaling(1.0, 'fan_avg', 'truncated_normal')``.",
+        GLOROT,
+    ),
+)
+glorot_uniform = variance_scaling.preset(
+    "glorot_uniform",
+    scale=1.0,
+    mode="fan_avg",
+    distribution="uniform",
+    info=_preset_info(
+        KERAS, "uniform", "1", "fan_avg", "U(±√(6 / (fan_in + fan_out)))", GLOROT, "GlorotUniform"
+    ),
+    doc=_preset_doc(
+        "Glorot (Xavier) uniform.",
+        "U(-l, l) with l = sqrt(6 / (fan_in + fan_out)); ``variance_scaling(1.0, 'fan_avg', 'uniform')``.",
+        GLOROT,
+    ),
+)
+he_normal = variance_scaling.preset(
+    "he_normal",
+    scale=2.0,
+    mode="fan_in",
+    distribution="truncated_normal",
+    info=_preset_info(KERAS, _TN, "2", "fan_in", "Var = 2 / fan_in", HE, "HeNormal"),
+    doc=_preset_doc(
+        "He normal, Keras' form: truncated at ±2σ.",
+        "Variance 2 / fan_in; ``variance_scaling(2.0, 'fan_in', 'truncated_normal')``.",
+        HE,
+    ),
+)
+he_uniform = variance_scaling.preset(
+    "he_uniform",
+    scale=2.0,
+    mode="fan_in",
+    distribution="uniform",
+    info=_preset_info(KERAS, "uniform", "2", "fan_in", "U(±√(6 / fan_in))", HE, "HeUniform"),
+    doc=_preset_doc(
+        "He uniform.",
+        "U(-l, l) with l = sqrt(6 / fan_in); ``variance_scaling(2.0, 'fan_in', 'uniform')``.",
+        HE,
+    ),
+)
+lecun_normal = variance_scaling.preset(
+    "lecun_normal",
+    scale=1.0,
+    mode="fan_in",
+    distribution="truncated_normal",
+    info=_preset_info(KERAS, _TN, "1", "fan_in", "Var = 1 / fan_in", LECUN, "LecunNormal"),
+    doc=_preset_doc(
+        "LeCun normal, truncated at ±2σ (the SELU initializer).",
+        "Variance 1 / fan_in; ``variance_scaling(1.0, 'fan_in', 'truncated_normal')``.",
+        LECUN,
+    ),
+)
+lecun_uniform = variance_scaling.preset(
+    "lecun_uniform",
+    scale=1.0,
+    mode="fan_in",
+    distribution="uniform",
+    info=_preset_info(KERAS, "uniform", "1", "fan_in", "U(±√(3 / fan_in))", LECUN, "LecunUniform"),
+    doc=_preset_doc(
+        "LeCun uniform.",
+        "U(-l, l) with l = sqrt(3 / fan_in); ``variance_scaling(1.0, 'fan_in', 'uniform')``.",
+        LECUN,
+    ),
+)
+
+_GAIN = "    gain : float, default 1.0\n        Multiplies the standard deviation; must be > 0.\n"
+xavier_normal = variance_scaling.preset(
+    "xavier_normal",
+    params=(Param("gain", 1.0, _positive),),
+    translate=lambda gain: {"scale": gain**2, "mode": "fan_avg", "distribution": "normal"},
+    info=_preset_info(
+        TORCH, "normal", "gain²", "fan_avg", "N(0, gain² · 2 / (fan_in + fan_out))", GLOROT
+    ),
+    doc=_preset_doc(
+        "Xavier normal, PyTorch's form: an untruncated normal.",
+        "N(0, σ²) with σ = gain · sqrt(2 / (fan_in + fan_out)).",
+        GLOROT,
+        params=_GAIN,
+    ),
+)
+xavier_uniform = variance_scaling.preset(
+    "xavier_uniform",
+    params=(Param("gain", 1.0, _positive),),
+    translate=lambda gain: {"scale": gain**2, "mode": "fan_avg", "distribution": "uniform"},
+    info=_preset_info(
+        TORCH, "uniform", "gain²", "fan_avg", "U(±gain · √(6 / (fan_in + fan_out)))", GLOROT
+    ),
+    doc=_preset_doc(
+        "Xavier uniform, PyTorch's form.",
+        "U(-l, l) with l = gain · sqrt(6 / (fan_in + fan_out)).",
+        GLOROT,
+        params=_GAIN,
+    ),
+)
+
+_KAIMING = (
+    "    a : float, default 0.0\n        Negative slope of the rectifier after this layer (``'leaky_relu'`` only).\n"
+    "    mode : {'fan_in', 'fan_out'}, default 'fan_in'\n"
+    "        'fan_in' keeps the forward pass's variance, 'fan_out' the backward pass's.\n"
+    "    nonlinearity : str, default 'leaky_relu'\n        A name :func:`weightinit.calculate_gain` accepts.\n"
+)
+_KAIMING_PARAMS = (
+    Param("a", 0.0, _real),
+    Param("mode", "fan_in", _torch_mode),
+    Param("nonlinearity", "leaky_relu", _nonlinearity),
+)
+
+
+def _kaiming(distribution: str) -> Any:
+    def translate(a: float, mode: str, nonlinearity: str) -> dict[str, Any]:
+        return {
+            "scale": calculate_gain(nonlinearity, a) ** 2,
+            "mode": mode,
+            "distribution": distribution,
+        }
+
+    return translate
+
+
+kaiming_normal = variance_scaling.preset(
+    "kaiming_normal",
+    params=_KAIMING_PARAMS,
+    translate=_kaiming("normal"),
+    info=_preset_info(
+        TORCH, "normal", "gain(nonlinearity, a)²", "fan_in | fan_out", "N(0, gain² / fan)", HE
+    ),
+    doc=_preset_doc(
+        "Kaiming (He) normal, PyTorch's form: an untruncated normal.",
+        "N(0, σ²) with σ = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a).",
+        HE,
+        params=_KAIMING,
+    ),
+)
+kaiming_uniform = variance_scaling.preset(
+    "kaiming_uniform",
+    params=_KAIMING_PARAMS,
+    translate=_kaiming("uniform"),
+    info=_preset_info(
+        TORCH, "uniform", "gain(nonlinearity, a)²", "fan_in | fan_out", "U(±gain · √(3 / fan))", HE
+    ),
+    doc=_preset_doc(
+        "Kaiming (He) uniform, PyTorch's form.",
+        "U(-l, l) with l = gain · sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).",
+        HE,
+        params=_KAIMING,
+    ),
+)
+uniform_scaling = variance_scaling.preset(
+    "uniform_scaling",
+    params=(Param("scale", 1.0, _positive),),
+    translate=lambda scale: {"scale": scale**2, "mode": "fan_in", "distribution": "uniform"},
+    info=_preset_info(
+        "Haiku",
+        "uniform",
+        "scale²",
+        "fan_in",
+        "U(±scale · √(3 / fan_in))",
+        "Sussillo & Abbott (2014), Random Walk Initialization for Training Very Deep Feedforward Networks",
+    ),
+    doc=_preset_doc(
+        "Haiku's UniformScaling: uniform with variance scale² / fan_in.",
+        "U(-l, l) with l = scale · sqrt(3 / fan_in).",
+        "Sussillo & Abbott (2014), Random Walk Initialization for Training Very Deep Feedforward Networks",
+        params="    scale : float, default 1.0\n        Must be > 0.\n",
+    ),
+)
+
+
+# --- structured -------------------------------------------------------------------------
+
+
+@scheme(
+    "orthogonal",
+    params=(Param("gain", 1.0, _real),),
+    info=SchemeInfo(
+        KERAS, "Haar orthogonal", "gain", "—", "gain · Q, QᵀQ = I (or QQᵀ = I)", SAXE, "Orthogonal"
+    ),
+)
+def orthogonal(geometry: Geometry, *, gain: float) -> Distribution:
+    r"""A (semi-)orthogonal matrix, Haar-distributed, times ``gain``.
+
+    The array is flattened to a (rows, cols) matrix whose columns are the
+    output axes (Keras: the last axis; ``layout='torch'``: the first, as
+    PyTorch's ``orthogonal_``). Tall matrices get orthonormal columns, wide
+    ones orthonormal rows.
+
+    Parameters
+    ----------
+    gain : float, default 1.0
+
+    Notes
+    -----
+    QR of a standard normal matrix with the signs of R's diagonal moved into Q
+    (Mezzadri, 2007), which makes Q exactly Haar-distributed. Every entry has
+    mean 0 and variance :math:`\mathrm{gain}^2 / \max(\mathrm{rows}, \mathrm{cols})`.
+
+    References
+    ----------
+    Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear
+    dynamics of learning in deep linear neural networks, ICLR.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> Q = wi.orthogonal((64, 32), rng=0)
+    >>> bool(np.allclose(Q.T @ Q, np.eye(32)))
+    True
+    """
+    if geometry.out_axes is None:
+        raise ValueError(f"orthogonal needs a shape of rank >= 2; got shape={geometry.shape!r}.")
+    return Orthogonal(gain, geometry.shape, geometry.out_axes)
+
+
+def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) -> Indicator:
+    return Indicator(value, shape, tuple(np.asarray(i, dtype=np.intp) for i in index))
+
+
+@scheme(
+    "identity",
+    params=(Param("gain", 1.0, _real),),
+    random=False,
+    info=SchemeInfo(
+        KERAS,
+        "constant",
+        "gain",
+        "—",
+        "gain · I (rectangular, per trailing 2-D block)",
+        "—",
+        "Identity",
+    ),
+)
+def identity(geometry: Geometry, *, gain: float) -> Distribution:
+    """``gain`` times the identity matrix, rectangular, batched over leading axes.
+
+    Each trailing 2-D block is ``gain * eye(n, m)``.
+
+    Parameters
+    ----------
+    gain : float, default 1.0
+
+    Notes
+    -----
+    With k = min(n, m) ones per n x m block, the per-element mean is
+    ``gain * k / (n m)`` and the variance ``gain**2 * p * (1 - p)``, p = k / (n m).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.identity((2, 3), gain=2.0)
+    array([[2., 0., 0.],
+           [0., 2., 0.]])
+    """
+    if len(geometry.shape) < 2:
+        raise ValueError(f"identity needs a shape of rank >= 2; got shape={geometry.shape!r}.")
+    *lead, n, m = geometry.shape
+    grid = np.indices((*lead, min(n, m))).reshape(len(lead) + 1, -1)
+    return _indicator(gain, geometry.shape, [*grid[:-1], grid[-1], grid[-1]])
+
+
+@scheme(
+    "eye",
+    random=False,
+    info=SchemeInfo(TORCH, "constant", "—", "—", "I (rectangular)", "—"),
+)
+def eye(geometry: Geometry) -> Distribution:
+    """The (rectangular) identity matrix, as PyTorch's ``eye_``; 2-D only.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.eye((2, 2))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    _rank(geometry, "eye", (2,))
+    diagonal = np.arange(min(geometry.shape))
+    return _indicator(1.0, geometry.shape, [diagonal, diagonal])
+
+
+@scheme(
+    "dirac",
+    params=(Param("groups", 1, _groups),),
+    random=False,
+    info=SchemeInfo(
+        TORCH, "constant", "—", "—", "Dirac delta per channel (identity convolution)", "—"
+    ),
+)
+def dirac(geometry: Geometry, *, groups: int) -> Distribution:
+    """A Dirac delta at each kernel's centre: the identity convolution, as PyTorch's ``dirac_``.
+
+    For 3-, 4- and 5-D kernels. Within each of ``groups`` groups of output
+    channels, output channel ``d`` passes input channel ``d`` through.
+
+    Parameters
+    ----------
+    groups : int, default 1
+        Must divide the number of output channels.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> K = wi.dirac((3, 3, 4, 4))            # Keras layout (h, w, in, out)
+    >>> K[1, 1]
+    array([[1., 0., 0., 0.],
+           [0., 1., 0., 0.],
+           [0., 0., 1., 0.],
+           [0., 0., 0., 1.]])
+    """
+    _rank(geometry, "dirac", (3, 4, 5))
+    in_axis, out_axis = geometry.single_axes("dirac")
+    shape = geometry.shape
+    if shape[out_axis] % groups:
+        raise ValueError(
+            f"groups must divide the number of output channels; got groups={groups} "
+            f"with {shape[out_axis]} output channels in shape={shape!r}."
+        )
+    per_group = shape[out_axis] // groups
+    channels = np.arange(min(per_group, shape[in_axis]))
+    outputs = (np.arange(groups)[:, None] * per_group + channels[None, :]).ravel()
+    inputs = np.tile(channels, groups)
+    index: list[np.ndarray] = [np.full(outputs.size, size // 2) for size in shape]
+    index[out_axis] = outputs
+    index[in_axis] = inputs
+    return _indicator(1.0, shape, index)
+
+
+@scheme(
+    "delta_orthogonal",
+    params=(Param("scale", 1.0, _real),),
+    info=SchemeInfo(
+        "JAX",
+        "orthogonal at kernel centre",
+        "scale",
+        "—",
+        "scale · Q at the centre, 0 elsewhere",
+        "Xiao et al. (2018), Dynamical Isometry and a Mean Field Theory of CNNs, ICML",
+    ),
+)
+def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
+    r"""An orthogonal (in, out) matrix at the kernel's centre, zeros elsewhere (JAX).
+
+    For 3-, 4- and 5-D convolution kernels with no more input than output
+    channels; keeps the signal's norm exactly through deep CNNs.
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+        Multiplies the orthogonal matrix.
+
+    Notes
+    -----
+    With K spatial positions, mean 0 and variance
+    :math:`\mathrm{scale}^2 / (K \cdot n_\mathrm{out})`.
+
+    References
+    ----------
+    Xiao et al. (2018), Dynamical Isometry and a Mean Field Theory of CNNs:
+    How to Train 10,000-Layer Vanilla Convolutional Neural Networks, ICML.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> K = wi.delta_orthogonal((3, 3, 16, 32), rng=0)
+    >>> bool(np.allclose(K[1, 1] @ K[1, 1].T, np.eye(16))), float(abs(K[0, 0]).max())
+    (True, 0.0)
+    """
+    _rank(geometry, "delta_orthogonal", (3, 4, 5))
+    in_axis, out_axis = geometry.single_axes("delta_orthogonal")
+    n_in, n_out = geometry.shape[in_axis], geometry.shape[out_axis]
+    if n_in > n_out:
+        raise ValueError(
+            "delta_orthogonal needs no more input than output channels; got "
+            f"{n_in} inputs and {n_out} outputs in shape={geometry.shape!r}."
+        )
+    return DeltaOrthogonal(scale, geometry.shape, in_axis, out_axis)
+
+
+@scheme(
+    "sparse",
+    params=(Param("sparsity", REQUIRED, _fraction), Param("std", 0.01, _positive)),
+    info=SchemeInfo(
+        TORCH,
+        "sparse normal",
+        "—",
+        "—",
+        "N(0, std²), ⌈sparsity · n_out⌉ zeros per input",
+        "Martens (2010), Deep learning via Hessian-free optimization, ICML",
+    ),
+)
+def sparse(geometry: Geometry, *, sparsity: float, std: float) -> Distribution:
+    r"""A sparse normal matrix, as PyTorch's ``sparse_``; 2-D only.
+
+    For each input unit, exactly ``ceil(sparsity * n_out)`` of its outgoing
+    weights are zero (PyTorch: per column of the (out, in) matrix); the rest
+    are N(0, std²). Unlike PyTorch's, the zeros are drawn from ``rng``, so the
+    result is reproducible.
+
+    Parameters
+    ----------
+    sparsity : float
+        Fraction of zeros, in [0, 1]. Required.
+    std : float, default 0.01
+        Must be > 0.
+
+    Notes
+    -----
+    Mean 0, variance :math:`\mathrm{std}^2 (1 - z / n_\mathrm{out})` with
+    :math:`z = \lceil \mathrm{sparsity} \cdot n_\mathrm{out} \rceil`.
+
+    References
+    ----------
+    Martens (2010), Deep learning via Hessian-free optimization, ICML.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> W = wi.sparse((10, 20), sparsity=0.25, rng=0)   # (in, out)
+    >>> [int((row == 0).sum()) for row in W[:3]]
+    [5, 5, 5]
+    """
+    _rank(geometry, "sparse", (2,))
+    _, out_axis = geometry.single_axes("sparse")
+    shape = (geometry.shape[0], geometry.shape[1])
+    return Sparse(std, math.ceil(sparsity * shape[out_axis]), shape, out_axis)
+
+
+__test__ = {
+    name: globals()[name].__doc__
+    for name in __all__
+    if name not in {"MODES", "TRUNCATED_NORMAL_STD", "VS_DISTRIBUTIONS"}
+}
