@@ -441,7 +441,7 @@ def trunc_normal(
         "scale",
         "per `mode`",
         "Var = scale / n",
-        "—",
+        f"{GLOROT}; {HE}",
         "VarianceScaling",
     ),
 )
