@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 __all__ = [
     "NAMESPACES",
     "Name",
-    "accepted",
     "add",
     "add_user",
     "available",
@@ -32,6 +31,7 @@ __all__ = [
     "record",
     "remove_user",
     "suggest",
+    "table",
 ]
 
 #: Library → the prefix of its namespaced names.
@@ -201,9 +201,9 @@ def available() -> list[str]:
     return sorted(_TARGETS)
 
 
-def accepted() -> list[str]:
-    """Every accepted name, sorted."""
-    return sorted(_NAMES)
+def table() -> dict[str, Name]:
+    """Every accepted name and its record, sorted by name."""
+    return dict(sorted(_NAMES.items()))
 
 
 def keras_names() -> set[str]:

@@ -94,7 +94,7 @@ def names() -> dict[str, str]:
     >>> names["kaiming_normal_"], names["jax.kaiming_normal"], names["HeNormal"]
     ('kaiming_normal', 'he_normal', 'he_normal')
     """
-    return {name: _registry.record(name).canonical for name in _registry.accepted()}  # type: ignore[union-attr]
+    return {name: entry.canonical for name, entry in _registry.table().items()}
 
 
 def declarations() -> list[Name]:
