@@ -156,6 +156,47 @@ def test_names_keep_the_semantics_of_their_library() -> None:
     assert wi.get("trunc_normal_", a=-1.0, b=0.5).distribution(shape=shape).support == (-1.0, 0.5)
 
 
+# torch.nn.init's signatures (without tensor and generator); None marks a required parameter.
+TORCH_SIGNATURES: dict[str, dict[str, Any]] = {
+    "constant_": {"val": None},
+    "dirac_": {"groups": 1},
+    "eye_": {},
+    "kaiming_normal_": {"a": 0, "mode": "fan_in", "nonlinearity": "leaky_relu"},
+    "kaiming_uniform_": {"a": 0, "mode": "fan_in", "nonlinearity": "leaky_relu"},
+    "normal_": {"mean": 0.0, "std": 1.0},
+    "ones_": {},
+    "orthogonal_": {"gain": 1},
+    "sparse_": {"sparsity": None, "std": 0.01},
+    "trunc_normal_": {"mean": 0.0, "std": 1.0, "a": -2.0, "b": 2.0},
+    "uniform_": {"a": 0.0, "b": 1.0},
+    "xavier_normal_": {"gain": 1.0},
+    "xavier_uniform_": {"gain": 1.0},
+    "zeros_": {},
+}
+# jax.nn.initializers' signatures, without dtype (delta_orthogonal's column_axis is not supported).
+JAX_SIGNATURES: dict[str, dict[str, Any]] = {
+    "jax.normal": {"stddev": 1e-2},
+    "jax.uniform": {"scale": 1e-2},
+    "jax.truncated_normal": {"stddev": 1e-2, "lower": -2.0, "upper": 2.0},
+    "jax.orthogonal": {"scale": 1.0, "column_axis": -1},
+    "jax.delta_orthogonal": {"scale": 1.0},
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "signature"), [*TORCH_SIGNATURES.items(), *JAX_SIGNATURES.items()]
+)
+def test_library_names_take_that_librarys_parameters(name: str, signature: dict[str, Any]) -> None:
+    init = wi.get(name)
+    defaults = init.defaults()
+    assert {p.name: defaults.get(p.name) for p in init.params} == signature
+
+
+def test_every_torch_underscore_name_is_known() -> None:
+    underscored = {name for name in registry.names() if name.endswith("_") and "." not in name}
+    assert underscored == set(TORCH_SIGNATURES)
+
+
 def test_torch_uniform_names_its_own_bounds_in_errors() -> None:
     with pytest.raises(ValueError, match=r"a must be < b; got a=2\.0, b=1\.0"):
         wi.get("uniform_", a=2.0, b=1.0)((3,))

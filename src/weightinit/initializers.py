@@ -577,7 +577,9 @@ def variance_scaling(
           σ = sqrt(scale / n) / 0.87962566103423978, so that the variance is
           exactly scale / n.
         - ``'normal'`` and ``'untruncated_normal'``: N(0, scale / n). (Keras
-          treats ``'normal'`` as truncated; here it means what it says.)
+          treats ``'normal'`` as truncated; here it means what it says. A
+          Keras config is read with Keras' meaning: see
+          :mod:`weightinit.registry`.)
         - ``'uniform'``: U(-l, l) with l = sqrt(3 · scale / n).
 
     Raises
@@ -1171,7 +1173,7 @@ def identity(geometry: Geometry, *, gain: float) -> Distribution:
     "eye",
     random=False,
     info=SchemeInfo(
-        TORCH, "constant", "—", "—", "I (rectangular)", "—", aliases=Aliases(torch=("eye_",))
+        TORCH, "constant", "—", "—", "I (rectangular)", "—", aliases=Aliases(torch=("eye", "eye_"))
     ),
 )
 def eye(geometry: Geometry) -> Distribution:
@@ -1200,7 +1202,7 @@ def eye(geometry: Geometry) -> Distribution:
         "—",
         "Dirac delta per channel (identity convolution)",
         "—",
-        aliases=Aliases(torch=("dirac_",)),
+        aliases=Aliases(torch=("dirac", "dirac_")),
     ),
 )
 def dirac(geometry: Geometry, *, groups: int) -> Distribution:
