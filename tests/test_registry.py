@@ -309,7 +309,7 @@ def test_stft_is_reported_as_not_supported(name: str) -> None:
         (
             {"class_name": "TruncatedNormal", "config": {"lower": -3.0}},
             ValueError,
-            "unknown config key 'lower' for Keras' TruncatedNormal; accepted keys: mean, stddev, seed",
+            "unknown config key 'lower' for Keras' TruncatedNormal; accepted keys: mean, stddev, seed, dtype",
         ),
         (
             {"class_name": "VarianceScaling", "config": {"distribution": "gamma"}},
@@ -515,7 +515,24 @@ KERAS_FORMS: list[tuple[dict[str, Any], wi.Initializer]] = [
         },
         wi.identity,
     ),
-    # Keras 2 (tf.keras) wrote no module; some configs name classes in snake case.
+    # Keras 2 (tf.keras) wrote no module, and under TensorFlow 1 a dtype.
+    (
+        {
+            "class_name": "VarianceScaling",
+            "config": {
+                "scale": 1.0,
+                "mode": "fan_avg",
+                "distribution": "uniform",
+                "seed": None,
+                "dtype": "float32",
+            },
+        },
+        wi.variance_scaling.partial(mode="fan_avg", distribution="uniform", dtype="float32"),
+    ),
+    (
+        {"class_name": "Identity", "config": {"gain": 1.0, "dtype": "float32"}},
+        wi.identity.partial(dtype="float32"),
+    ),
     ({"class_name": "HeNormal", "config": {"seed": 7}}, wi.he_normal.partial(rng=7)),
     ({"class_name": "glorot_uniform"}, wi.glorot_uniform),
     (

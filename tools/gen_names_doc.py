@@ -48,7 +48,8 @@ name.
   is not a canonical name (`VarianceScaling`, `normal`, ...): Keras parameter
   names, `seed` (the initializer then returns the same values call after call,
   unless a call passes `rng`), `input_axes`/`output_axes` (as `in_axis`/
-  `out_axis`), and Keras values: Keras' `VarianceScaling` reads
+  `out_axis`), `dtype` (in Keras 2 configs of the TensorFlow 1 era), arrays
+  serialized as `__numpy__`, and Keras values: Keras' `VarianceScaling` reads
   `distribution="normal"` as `"truncated_normal"`. Any other dict is read with
   this library's meaning, where `variance_scaling(distribution="normal")` is an
   untruncated normal. `weightinit.serialize` writes the Keras class whenever

@@ -25,7 +25,6 @@ __all__ = [
     "builtin",
     "canonical_of",
     "declared",
-    "keras_names",
     "keras_snake_case",
     "lookup",
     "record",
@@ -204,10 +203,3 @@ def available() -> list[str]:
 def table() -> dict[str, Name]:
     """Every accepted name and its record, sorted by name."""
     return dict(sorted(_NAMES.items()))
-
-
-def keras_names() -> set[str]:
-    """Every spelling Keras uses (class names, aliases, snake case, ``keras.`` names)."""
-    spellings = {entry.name for entry in _DECLARED if entry.origin == "Keras"}
-    spellings &= {name for name, entry in _NAMES.items() if entry.canonical in _BUILTIN}
-    return spellings | {name for name in _NAMES if name.startswith(NAMESPACES["Keras"] + ".")}

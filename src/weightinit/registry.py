@@ -18,7 +18,8 @@ A config is read with Keras' meaning when its module is Keras' (``'keras'`` or
 ``'keras.*'``, also ``'tf_keras.*'`` and ``'tensorflow.keras.*'``) or its
 ``class_name`` is a Keras spelling that is not a canonical name (a class name
 such as ``'VarianceScaling'``, or an alias such as ``'normal'``): Keras
-parameter names, ``seed``, ``input_axes``/``output_axes``, and Keras values
+parameter names, ``seed``, ``input_axes``/``output_axes``, ``dtype`` (in Keras 2
+configs of the TensorFlow 1 era), and Keras values
 (``VarianceScaling`` reads ``distribution='normal'`` as truncated). Otherwise
 it is read with this library's meaning, where a variance-scaling
 ``distribution='normal'`` is untruncated.
@@ -64,7 +65,14 @@ _DICT_KEYS = ("module", "class_name", "config", "registered_name")
 #: Keras initializers this library does not implement, and why.
 _UNSUPPORTED = {
     name: "Keras' STFT initializer (Fourier kernels for STFTSpectrogram) is not implemented"
-    for name in ("STFT", "STFTInitializer", "stft", "keras.STFT", "keras.STFTInitializer")
+    for name in (
+        "STFT",
+        "STFTInitializer",
+        "stft",
+        "keras.STFT",
+        "keras.STFTInitializer",
+        "keras.stft",
+    )
 }
 # Keras serializes arrays inside configs as these objects (plain data).
 _KERAS_ARRAYS = ("__numpy__", "__tensor__")
@@ -466,27 +474,35 @@ def deserialize(config: Any) -> Any:
         raise TypeError(
             f"config['config'] must be a dict with str keys; got {describe('config', inner)}."
         )
-    keras_module = _is_keras_module(config.get("module"))
-    keras_spelling = class_name in _registry.keras_names()
-    if keras_module and not keras_spelling:
-        if class_name in _UNSUPPORTED:
-            raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={class_name!r}.")
-        suggestion = _registry.suggest(class_name, _plain_keras_names())
-        raise ValueError(
-            f"{class_name!r} is not a Keras initializer name (docs/names.md lists them), but "
-            f"the config's module is {config['module']!r}{suggestion or '.'}"
-        )
-    found = _by_name(class_name)
+    if class_name in _UNSUPPORTED:
+        raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={class_name!r}.")
     record = _registry.record(class_name)
-    if keras_module or (keras_spelling and record is not None and record.kind != "canonical"):
-        return _from_keras(found, inner)
+    keras_class = _registry.record(_keras_prefixed(class_name))
+    if _is_keras_module(config.get("module")):
+        if keras_class is None:
+            suggestion = _registry.suggest(class_name, _keras_spellings())
+            raise ValueError(
+                f"{class_name!r} is not a Keras initializer name (docs/names.md lists them), "
+                f"but the config's module is {config['module']!r}{suggestion or '.'}"
+            )
+        return _from_keras(_registry.lookup(keras_class.name), inner)
+    if record is not None and record.origin == "Keras" and record.kind != "canonical":
+        return _from_keras(_by_name(class_name), inner)
+    found = _by_name(class_name)
     if isinstance(found, Initializer):
         return found.from_config(_rng_from_seed(inner))
     return _bind(found, inner) if inner else found
 
 
-def _plain_keras_names() -> list[str]:
-    return sorted(name for name in _registry.keras_names() if "." not in name)
+def _keras_prefixed(name: str) -> str:
+    """The name in the ``keras.`` namespace, where only Keras' spellings live."""
+    prefix = _registry.NAMESPACES["Keras"] + "."
+    return name if name.startswith(prefix) else prefix + name
+
+
+def _keras_spellings() -> list[str]:
+    prefix = _registry.NAMESPACES["Keras"] + "."
+    return [name[len(prefix) :] for name in _registry.table() if name.startswith(prefix)]
 
 
 def _is_keras_module(module: str | None) -> bool:
@@ -535,17 +551,20 @@ def _keras_value(key: str, value: Any) -> Any:
 def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
     """``init`` configured as its Keras class ``config`` says, with Keras' meaning."""
     info = init.info
-    accepted = [*info.keras_args, *(["seed"] if init.random else [])]
+    # Keras 2 configs of the TensorFlow 1 era also carry the default dtype.
+    accepted = [*info.keras_args, *(["seed"] if init.random else []), "dtype"]
     values: dict[str, Any] = {}
     for key, value in config.items():
         if key not in accepted:
             raise ValueError(
                 f"unknown config key {key!r} for Keras' {info.keras_class}; accepted keys: "
-                f"{', '.join(accepted) if accepted else 'none'}."
+                f"{', '.join(accepted)}."
             )
-        if value is None and key in ("seed", "input_axes", "output_axes"):
+        if value is None and key in ("seed", "input_axes", "output_axes", "dtype"):
             continue
-        if key == "seed":
+        if key == "dtype":
+            values["dtype"] = value
+        elif key == "seed":
             values["rng"] = _check_seed(value)
         elif key in ("input_axes", "output_axes"):
             option = "in_axis" if key == "input_axes" else "out_axis"
