@@ -130,6 +130,9 @@ def test_keras_class_names_and_their_snake_case_resolve_alike() -> None:
         ("delta_orthogonal", "delta_orthogonal"),
         ("torch.normal", "torch_normal"),
         ("keras.normal", "random_normal"),
+        ("UniformScaling", "uniform_scaling"),
+        ("haiku.UniformScaling", "uniform_scaling"),
+        ("haiku.VarianceScaling", "variance_scaling"),
     ],
 )
 def test_aliases(alias: str, canonical: str) -> None:

@@ -15,8 +15,8 @@ import weightinit as wi
 from weightinit.registry import declarations, names
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "names.md"
-ORIGINS = ("Keras", "PyTorch", "JAX")
-PREFIX = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax"}
+ORIGINS = ("Keras", "PyTorch", "JAX", "Haiku")
+PREFIX = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku"}
 
 INTRO = """\
 # Names
@@ -35,12 +35,13 @@ name.
   defaults: PyTorch's `uniform_` takes `a, b` (default `[0, 1)`), JAX's
   `normal` takes `stddev` (default 0.01).
 - **Clashes.** Where two libraries use one plain name for different things, the
-  plain name goes to the first of: a canonical name, Keras, PyTorch, JAX. So
+  plain name goes to the first of: a canonical name, Keras, PyTorch, JAX,
+  Haiku. So
   `normal` and `uniform` are Keras' aliases of `RandomNormal`/`RandomUniform`,
   `kaiming_normal` and `xavier_normal` are PyTorch's (untruncated), and
   `orthogonal` takes Keras' and PyTorch's `gain`.
-- **Prefixes.** Every Keras, PyTorch and JAX name is also accepted with its
-  library's prefix: `keras.normal`, `torch.normal` (PyTorch's `normal_`),
+- **Prefixes.** Every Keras, PyTorch, JAX and Haiku name is also accepted
+  with its library's prefix: `keras.normal`, `torch.normal` (PyTorch's `normal_`),
   `jax.normal`, `jax.kaiming_normal` (JAX's, truncated). A shadowed name is
   reachable only this way; the tables below mark it.
 - **Keras configs.** A serialized dict is read with Keras' meaning when its
@@ -58,8 +59,13 @@ name.
   an array `value`, `truncated_normal` bounds other than ±2, a bound `dtype` or
   `layout`), so no parameter is ever lost.
 - **Not supported.** Keras' `STFT` (`STFTInitializer`) is not implemented; its
-  names raise an error that says so. JAX's `batch_axis` and `delta_orthogonal`'s
-  `column_axis` are not supported (pass `in_axis`/`out_axis`, or `layout`).
+  names raise an error that says so. JAX's `batch_axis`, `delta_orthogonal`'s
+  `column_axis` and Haiku's `fan_in_axes` are not supported (pass `in_axis`/`out_axis`, or `layout`).
+  Haiku's names are listed where they mean what a weightinit initializer
+  means with the same parameter names; Haiku's `RandomNormal`,
+  `RandomUniform`, `TruncatedNormal`, `Constant` and `Orthogonal` differ from
+  Keras' classes of those names in defaults or parameter names and are not
+  accepted under a `haiku.` prefix.
 - **Arrays.** A NumPy array given to `get` is the initial value itself
   (`fixed`): a call must ask for exactly its shape, as in Keras.
 - **Your own.** `@weightinit.register("name", aliases=(...))` adds a function or

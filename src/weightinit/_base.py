@@ -51,13 +51,14 @@ class Aliases:
     A name is looked up as written (``'kaiming_normal_'``) and, always, with
     its library's prefix (``'torch.kaiming_normal_'``). Where two libraries
     use one name for different things, the plain name goes to the first of:
-    a canonical name, Keras, PyTorch, JAX; the others stay reachable through
-    their prefix (``'jax.normal'``).
+    a canonical name, Keras, PyTorch, JAX, Haiku; the others stay reachable
+    through their prefix (``'jax.normal'``).
     """
 
     keras: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()
     jax: tuple[str, ...] = ()
+    haiku: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ def add(init: Initializer) -> None:
         ("Keras", info.aliases.keras),
         ("PyTorch", info.aliases.torch),
         ("JAX", info.aliases.jax),
+        ("Haiku", info.aliases.haiku),
     ):
         for alias in aliases:
             _declare(alias, name, origin, "alias")

@@ -555,7 +555,7 @@ def trunc_normal(
             },
             "mode": {mode: mode for mode in ("fan_in", "fan_out", "fan_avg")},
         },
-        aliases=Aliases(jax=("variance_scaling",)),
+        aliases=Aliases(jax=("variance_scaling",), haiku=("VarianceScaling",)),
     ),
 )
 def variance_scaling(
@@ -892,6 +892,7 @@ uniform_scaling = variance_scaling.preset(
         "fan_in",
         "U(±scale · √(3 / fan_in))",
         "Sussillo & Abbott (2014), Random Walk Initialization for Training Very Deep Feedforward Networks",
+        aliases=Aliases(haiku=("UniformScaling",)),
     ),
     doc=_preset_doc(
         "Haiku's UniformScaling: uniform with variance scale² / fan_in.",
@@ -1138,7 +1139,7 @@ def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) ->
         "—",
         "Identity",
         keras_args=("gain",),
-        aliases=Aliases(keras=("IdentityInitializer",)),
+        aliases=Aliases(keras=("IdentityInitializer",), haiku=("Identity",)),
     ),
 )
 def identity(geometry: Geometry, *, gain: float) -> Distribution:

@@ -5,9 +5,9 @@ Names are looked up exactly, case-sensitively, as Keras does: canonical names
 ``'normal'``, ``'one'``), PyTorch names with or without the trailing
 underscore (``'kaiming_normal_'``) and JAX names. Where libraries use one name
 for different things, the plain name goes to the first of a canonical name,
-Keras, PyTorch and JAX; every library name is also reachable with its prefix
-(``'keras.normal'``, ``'torch.normal'``, ``'jax.normal'``). docs/names.md lists
-them all.
+Keras, PyTorch, JAX and Haiku; every library name is also reachable with its
+prefix (``'keras.normal'``, ``'torch.normal'``, ``'jax.normal'``,
+``'haiku.UniformScaling'``). docs/names.md lists them all.
 
 Configs are Keras' serialized form::
 
