@@ -14,9 +14,8 @@ True
 
 from __future__ import annotations
 
-from ._base import Geometry, Initializer, Param, SchemeInfo
-from ._registry import available
-from ._registry import lookup as _lookup
+from . import registry
+from ._base import Aliases, Geometry, Initializer, Param, SchemeInfo
 from ._validation import MAX_ELEMENTS
 from .fans import compute_fans
 from .gain import calculate_gain
@@ -25,11 +24,16 @@ from .initializers import (
     delta_orthogonal,
     dirac,
     eye,
+    fixed,
     glorot_normal,
     glorot_uniform,
     he_normal,
     he_uniform,
     identity,
+    jax_normal,
+    jax_orthogonal,
+    jax_truncated_normal,
+    jax_uniform,
     kaiming_normal,
     kaiming_uniform,
     lecun_normal,
@@ -39,6 +43,9 @@ from .initializers import (
     random_normal,
     random_uniform,
     sparse,
+    torch_constant,
+    torch_normal,
+    torch_uniform,
     trunc_normal,
     truncated_normal,
     uniform_scaling,
@@ -47,45 +54,14 @@ from .initializers import (
     xavier_uniform,
     zeros,
 )
+from .registry import available, deserialize, get, register, serialize
 
 __version__ = "0.1.0.dev0"
 
 
-def get(identifier: object) -> Initializer | object | None:
-    """Resolve an initializer: a registered name, an initializer or callable, or None.
-
-    Parameters
-    ----------
-    identifier : str, Initializer, callable or None
-        A canonical name (exact match) returns the registered object itself;
-        an :class:`Initializer` or any other callable is returned as it is;
-        ``None`` gives ``None``, as in Keras.
-
-    Raises
-    ------
-    ValueError
-        For an unknown name; the message names the closest matches.
-    TypeError
-        For any other type.
-
-    Examples
-    --------
-    >>> import weightinit as wi
-    >>> wi.get("glorot_uniform") is wi.glorot_uniform
-    True
-    """
-    if identifier is None or callable(identifier):
-        return identifier
-    if isinstance(identifier, str):
-        return _lookup(identifier)
-    raise TypeError(
-        "identifier must be a name, an Initializer, a callable or None; "
-        f"got identifier={identifier!r} (type={type(identifier).__name__})."
-    )
-
-
 __all__ = [
     "MAX_ELEMENTS",
+    "Aliases",
     "Geometry",
     "Initializer",
     "Param",
@@ -95,14 +71,20 @@ __all__ = [
     "compute_fans",
     "constant",
     "delta_orthogonal",
+    "deserialize",
     "dirac",
     "eye",
+    "fixed",
     "get",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
     "he_uniform",
     "identity",
+    "jax_normal",
+    "jax_orthogonal",
+    "jax_truncated_normal",
+    "jax_uniform",
     "kaiming_normal",
     "kaiming_uniform",
     "lecun_normal",
@@ -111,7 +93,13 @@ __all__ = [
     "orthogonal",
     "random_normal",
     "random_uniform",
+    "register",
+    "registry",
+    "serialize",
     "sparse",
+    "torch_constant",
+    "torch_normal",
+    "torch_uniform",
     "trunc_normal",
     "truncated_normal",
     "uniform_scaling",

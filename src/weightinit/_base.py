@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from ._validation import check_int, check_option, check_rng, check_shape, descri
 from .distributions import Distribution
 from .fans import LAYOUTS, compute_fans, resolve_axes
 
-__all__ = ["REQUIRED", "Geometry", "Initializer", "Param", "SchemeInfo", "scheme"]
+__all__ = ["REQUIRED", "Aliases", "Geometry", "Initializer", "Param", "SchemeInfo", "scheme"]
 
 #: Marks a parameter that has no default and must be given.
 REQUIRED: Any = inspect.Parameter.empty
@@ -45,8 +45,33 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Aliases:
+    """Other names of a scheme, by the library that uses them.
+
+    A name is looked up as written (``'kaiming_normal_'``) and, always, with
+    its library's prefix (``'torch.kaiming_normal_'``). Where two libraries
+    use one name for different things, the plain name goes to the first of:
+    a canonical name, Keras, PyTorch, JAX, Haiku; the others stay reachable
+    through their prefix (``'jax.normal'``).
+    """
+
+    keras: tuple[str, ...] = ()
+    torch: tuple[str, ...] = ()
+    jax: tuple[str, ...] = ()
+    haiku: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SchemeInfo:
-    """What the docs table says of a scheme."""
+    """What the docs table and the registry say of a scheme.
+
+    ``keras_class`` is the Keras class of the same meaning, if any;
+    ``keras_args`` are the keys its Keras config takes besides ``seed`` (which
+    every random Keras initializer takes); ``keras_values`` maps, per
+    parameter, each value a Keras config may hold to this scheme's value of
+    the same meaning (Keras' ``VarianceScaling`` reads ``'normal'`` as
+    ``'truncated_normal'``). ``aliases`` are the scheme's other names.
+    """
 
     origin: str
     distribution: str
@@ -55,6 +80,9 @@ class SchemeInfo:
     formula: str
     reference: str
     keras_class: str | None = None
+    keras_args: tuple[str, ...] = ()
+    keras_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+    aliases: Aliases = Aliases()
 
 
 @dataclass(frozen=True)
@@ -431,16 +459,21 @@ class Initializer:
         if "rng" in options:
             check_rng(options["rng"])
         self._resolve(kwargs)
-        return Initializer(
-            self.name,
-            self._law,
-            params=self.params,
-            random=self.random,
-            info=self.info,
-            doc=self.__doc__,
-            bound={**self._bound, **kwargs},
-            options={**self._options, **options},
-        )
+        return self._copy(bound={**self._bound, **kwargs}, options={**self._options, **options})
+
+    def _copy(self, **changes: Any) -> Initializer:
+        settings: dict[str, Any] = {
+            "name": self.name,
+            "law": self._law,
+            "params": self.params,
+            "random": self.random,
+            "info": self.info,
+            "doc": self.__doc__,
+            "bound": self._bound,
+            "options": self._options,
+        }
+        settings.update(changes)
+        return Initializer(**settings)
 
     def preset(
         self,
@@ -474,13 +507,65 @@ class Initializer:
 
     # --- config and identity -----------------------------------------------------
 
-    def get_config(self) -> dict[str, Any]:
-        """Every parameter's value (bound or default), as plain JSON-safe data."""
+    def _settings(self) -> dict[str, Any]:
         config = {key: _plain(value) for key, value in self.defaults().items()}
-        config.update({key: _plain(value) for key, value in self._options.items() if key != "rng"})
-        if isinstance(self._options.get("rng"), (int, np.integer)):
-            config["rng"] = int(self._options["rng"])
+        config.update({key: _plain(value) for key, value in self._options.items()})
         return config
+
+    def get_config(self) -> dict[str, Any]:
+        """Every parameter's value (bound or default) and every bound call option, as JSON-safe data.
+
+        Arrays become nested lists, dtypes their names, axes lists; a bound
+        int ``rng`` is written as it is. :meth:`from_config` reads it back.
+
+        Raises
+        ------
+        ValueError
+            If ``rng`` is bound to a generator or seed sequence, which no
+            config can hold (bind an int seed instead).
+
+        Examples
+        --------
+        >>> import weightinit as wi
+        >>> wi.variance_scaling.partial(scale=2.0, rng=7).get_config()
+        {'scale': 2.0, 'mode': 'fan_in', 'distribution': 'truncated_normal', 'rng': 7}
+        """
+        rng = self._options.get("rng")
+        if rng is not None and not isinstance(rng, (int, np.integer)):
+            raise ValueError(
+                f"{self.name} has rng bound to a {type(rng).__name__}, which a config cannot "
+                "hold; bind an int seed (partial(rng=<int>)) to serialize it."
+            )
+        return self._settings()
+
+    def from_config(self, config: Mapping[str, Any]) -> Initializer:
+        """This initializer with the parameters and call options of ``config`` bound.
+
+        The inverse of :meth:`get_config`: ``init.from_config(init.get_config())``
+        equals ``init``. Lists given for ``in_axis``/``out_axis`` become tuples.
+
+        Raises
+        ------
+        TypeError
+            If ``config`` is not a dict with string keys.
+        ValueError
+            For a key that is neither a parameter nor a call option; the
+            message lists the accepted keys.
+        """
+        if not isinstance(config, Mapping):
+            raise TypeError(f"config must be a dict; got {describe('config', config)}.")
+        accepted = [p.name for p in self.params] + list(_OPTIONS)
+        values = dict(config)
+        for key in values:
+            if key not in accepted:
+                raise ValueError(
+                    f"unknown config key {key!r} for {self.name}; accepted keys: "
+                    f"{', '.join(accepted)}."
+                )
+        for key in ("in_axis", "out_axis"):
+            if isinstance(values.get(key), list):
+                values[key] = tuple(values[key])
+        return self.partial(**values)
 
     def __repr__(self) -> str:
         settings = ", ".join(
@@ -489,7 +574,7 @@ class Initializer:
         return f"<Initializer {self.name}{'(' + settings + ')' if settings else ''}>"
 
     def _identity(self) -> tuple[Any, ...]:
-        return (self.name, repr(sorted(self.get_config().items())), self._law)
+        return (self.name, repr(sorted(self._settings().items())), self._law)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Initializer):
@@ -506,6 +591,8 @@ class Initializer:
 def _plain(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.dtype):
@@ -516,7 +603,8 @@ def _plain(value: Any) -> Any:
 
 
 def _restore(name: str, bound: dict[str, Any], options: dict[str, Any]) -> Initializer:
-    return _registry.lookup(name).partial(**bound, **options)
+    registered: Initializer = _registry.lookup(name)
+    return registered.partial(**bound, **options)
 
 
 def scheme(

@@ -1,44 +1,206 @@
-"""The table of named initializers, filled where each one is defined."""
+"""The table of names, filled where each initializer is defined.
+
+Every name a lookup accepts is a :class:`Name` record: canonical names, Keras
+class names, and the aliases each definition declares (its
+:class:`~weightinit.Aliases`), plain and prefixed by their library
+(``'jax.normal'``). The public interface is :mod:`weightinit.registry`.
+"""
 
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._base import Initializer
 
-__all__ = ["add", "available", "lookup", "suggest"]
+__all__ = [
+    "NAMESPACES",
+    "Name",
+    "add",
+    "add_user",
+    "available",
+    "builtin",
+    "canonical_of",
+    "declared",
+    "keras_snake_case",
+    "lookup",
+    "record",
+    "remove_user",
+    "suggest",
+    "table",
+]
 
-_CANONICAL: dict[str, Initializer] = {}
+#: Library → the prefix of its namespaced names.
+NAMESPACES = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku"}
+
+# Which spelling gets a plain name two libraries use: lower ranks win.
+_RANK = {"canonical": 0, "Keras": 1, "PyTorch": 2, "JAX": 3, "Haiku": 4}
+
+
+@dataclass(frozen=True)
+class Name:
+    """One accepted name: what it resolves to and where it comes from.
+
+    ``kind`` is ``'canonical'``, ``'Keras class'``, ``'alias'`` or
+    ``'namespaced'``; ``origin`` is the library that uses the name
+    (``'Keras'``, ``'PyTorch'``, ``'JAX'``, ``'Haiku'``) or ``'user'``.
+    """
+
+    name: str
+    canonical: str
+    origin: str
+    kind: str
+
+
+_TARGETS: dict[str, Any] = {}  # canonical name -> the initializer or callable
+_BUILTIN: set[str] = set()  # canonical names the library defines
+_NAMES: dict[str, Name] = {}  # every accepted name -> its record
+_DECLARED: list[Name] = []  # every declaration of a built-in, shadowed ones included
+
+
+def keras_snake_case(name: str) -> str:
+    """Keras' ``to_snake_case``: ``'GlorotUniform'`` -> ``'glorot_uniform'``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _rank(entry: Name) -> int:
+    return _RANK["canonical"] if entry.kind == "canonical" else _RANK.get(entry.origin, 0)
+
+
+def _insert(entry: Name) -> None:
+    """Record a plain name, resolving clashes between libraries by rank."""
+    existing = _NAMES.get(entry.name)
+    if existing is None or existing.canonical == entry.canonical:
+        if existing is None or _rank(entry) < _rank(existing):
+            _NAMES[entry.name] = entry
+        return
+    if _rank(entry) == _rank(existing):
+        raise ValueError(
+            f"the name {entry.name!r} is declared for both {existing.canonical!r} and "
+            f"{entry.canonical!r} by {entry.origin}."
+        )
+    if _rank(entry) < _rank(existing):
+        _NAMES[entry.name] = entry
+
+
+def _declare(name: str, canonical: str, origin: str, kind: str) -> None:
+    entry = Name(name, canonical, origin, kind)
+    _DECLARED.append(entry)
+    _insert(entry)
+    if kind != "canonical" and origin in NAMESPACES:
+        spaced = f"{NAMESPACES[origin]}.{name}"
+        _NAMES[spaced] = Name(spaced, canonical, origin, "namespaced")
 
 
 def add(init: Initializer) -> None:
-    """Record a newly defined initializer under its canonical name."""
-    if init.name in _CANONICAL:
-        raise ValueError(f"an initializer named {init.name!r} is already registered.")
-    _CANONICAL[init.name] = init
+    """Record a newly defined built-in initializer under every name it declares."""
+    name, info = init.name, init.info
+    if name in _TARGETS:
+        raise ValueError(f"an initializer named {name!r} is already registered.")
+    _TARGETS[name] = init
+    _BUILTIN.add(name)
+    _declare(name, name, info.origin, "canonical")
+    if info.keras_class is not None:
+        _declare(info.keras_class, name, "Keras", "Keras class")
+        _declare(keras_snake_case(info.keras_class), name, "Keras", "alias")
+    for origin, aliases in (
+        ("Keras", info.aliases.keras),
+        ("PyTorch", info.aliases.torch),
+        ("JAX", info.aliases.jax),
+        ("Haiku", info.aliases.haiku),
+    ):
+        for alias in aliases:
+            _declare(alias, name, origin, "alias")
 
 
-def lookup(name: str) -> Initializer:
-    """The registered initializer of that canonical name (exact match)."""
-    try:
-        return _CANONICAL[name]
-    except KeyError:
+def add_user(name: str, target: Any, aliases: tuple[str, ...], overwrite: bool) -> None:
+    """Record a user's initializer; a clash is an error unless ``overwrite``."""
+    for each in (name, *aliases):
+        existing = _NAMES.get(each)
+        if existing is None:
+            continue
+        if existing.canonical in _BUILTIN:
+            raise ValueError(
+                f"{each!r} is a built-in name (of {existing.canonical!r}) and cannot be "
+                "registered again; choose another name."
+            )
+        if not overwrite:
+            raise ValueError(
+                f"{each!r} is already registered (for {existing.canonical!r}); pass "
+                "overwrite=True to replace it."
+            )
+    for each in (name, *aliases):
+        existing = _NAMES.get(each)
+        if existing is not None:
+            remove_user(existing.canonical)
+    _TARGETS[name] = target
+    _NAMES[name] = Name(name, name, "user", "canonical")
+    for alias in aliases:
+        _NAMES[alias] = Name(alias, name, "user", "alias")
+
+
+def remove_user(name: str) -> None:
+    """Forget a user's initializer and its aliases."""
+    if name not in _TARGETS or name in _BUILTIN:
+        raise ValueError(f"{name!r} is not a name registered by the user; got name={name!r}.")
+    del _TARGETS[name]
+    for key in [key for key, entry in _NAMES.items() if entry.canonical == name]:
+        del _NAMES[key]
+
+
+def record(name: str) -> Name | None:
+    """The record of an accepted name, or ``None``."""
+    return _NAMES.get(name)
+
+
+def lookup(name: str) -> Any:
+    """The initializer a name resolves to (exact, case-sensitive match)."""
+    entry = _NAMES.get(name)
+    if entry is None:
         raise ValueError(
             f"unknown initializer name {name!r}{suggest(name)}; "
-            "weightinit.available() lists every name."
-        ) from None
+            "weightinit.available() lists the canonical names and docs/names.md every name."
+        )
+    return _TARGETS[entry.canonical]
 
 
-def suggest(name: str) -> str:
-    """A ``"; did you mean ..."`` clause naming the closest registered names."""
-    close = difflib.get_close_matches(name, list(_CANONICAL), n=3, cutoff=0.6)
+def suggest(name: str, among: list[str] | None = None) -> str:
+    """A ``"; did you mean ..."`` clause naming the closest accepted names."""
+    if among is None:  # prefixed names only for a prefixed query: no near-duplicates
+        among = [key for key in _NAMES if ("." in key) == ("." in name)]
+    close = difflib.get_close_matches(name, among, n=3, cutoff=0.6)
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
 
+def canonical_of(target: Any) -> str | None:
+    """The canonical name a callable is registered under (by identity), or ``None``."""
+    for name, registered in _TARGETS.items():
+        if registered is target:
+            return name
+    return None
+
+
+def builtin(name: str) -> bool:
+    """Whether a canonical name is one the library defines."""
+    return name in _BUILTIN
+
+
+def declared() -> list[Name]:
+    """Every name the library's definitions declare, in definition order."""
+    return list(_DECLARED)
+
+
 def available() -> list[str]:
-    """Sorted canonical names of every registered initializer."""
-    return sorted(_CANONICAL)
+    """Sorted canonical names of every registered initializer, the user's included."""
+    return sorted(_TARGETS)
+
+
+def table() -> dict[str, Name]:
+    """Every accepted name and its record, sorted by name."""
+    return dict(sorted(_NAMES.items()))

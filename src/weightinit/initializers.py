@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import REQUIRED, Geometry, Param, SchemeInfo, scheme
+from ._base import REQUIRED, Aliases, Geometry, Param, SchemeInfo, scheme
 from ._validation import check_int, check_option, check_real, describe
 from .distributions import (
     Constant,
@@ -52,11 +52,16 @@ __all__ = [
     "delta_orthogonal",
     "dirac",
     "eye",
+    "fixed",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
     "he_uniform",
     "identity",
+    "jax_normal",
+    "jax_orthogonal",
+    "jax_truncated_normal",
+    "jax_uniform",
     "kaiming_normal",
     "kaiming_uniform",
     "lecun_normal",
@@ -66,6 +71,9 @@ __all__ = [
     "random_normal",
     "random_uniform",
     "sparse",
+    "torch_constant",
+    "torch_normal",
+    "torch_uniform",
     "trunc_normal",
     "truncated_normal",
     "uniform_scaling",
@@ -89,6 +97,9 @@ VS_DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform
 
 KERAS = "Keras"
 TORCH = "PyTorch"
+JAX = "JAX"
+#: The keys of a Keras variance-scaling config that name the fan axes.
+KERAS_AXES = ("input_axes", "output_axes")
 GLOROT = "Glorot & Bengio (2010), Understanding the difficulty of training deep feedforward neural networks, AISTATS"
 HE = "He et al. (2015), Delving Deep into Rectifiers, ICCV"
 LECUN = "LeCun et al. (1998), Efficient BackProp; Klambauer et al. (2017), Self-Normalizing Neural Networks"
@@ -187,7 +198,16 @@ def _rank(geometry: Geometry, scheme_name: str, ranks: tuple[int, ...]) -> None:
 @scheme(
     "zeros",
     random=False,
-    info=SchemeInfo(KERAS, "constant", "—", "—", "0", "—", "Zeros"),
+    info=SchemeInfo(
+        KERAS,
+        "constant",
+        "—",
+        "—",
+        "0",
+        "—",
+        "Zeros",
+        aliases=Aliases(keras=("zero",), torch=("zeros_",), jax=("zeros",)),
+    ),
 )
 def zeros(geometry: Geometry) -> Distribution:
     """Fill with zeros.
@@ -205,7 +225,16 @@ def zeros(geometry: Geometry) -> Distribution:
 @scheme(
     "ones",
     random=False,
-    info=SchemeInfo(KERAS, "constant", "—", "—", "1", "—", "Ones"),
+    info=SchemeInfo(
+        KERAS,
+        "constant",
+        "—",
+        "—",
+        "1",
+        "—",
+        "Ones",
+        aliases=Aliases(keras=("one",), torch=("ones_",), jax=("ones",)),
+    ),
 )
 def ones(geometry: Geometry) -> Distribution:
     """Fill with ones.
@@ -223,7 +252,17 @@ def ones(geometry: Geometry) -> Distribution:
     "constant",
     params=(Param("value", 0.0, _constant_value),),
     random=False,
-    info=SchemeInfo(KERAS, "constant", "—", "—", "value (broadcast to the shape)", "—", "Constant"),
+    info=SchemeInfo(
+        KERAS,
+        "constant",
+        "—",
+        "—",
+        "value (broadcast to the shape)",
+        "—",
+        "Constant",
+        keras_args=("value",),
+        aliases=Aliases(jax=("constant",)),
+    ),
 )
 def constant(geometry: Geometry, *, value: Any) -> Distribution:
     """Fill with a constant, or an array broadcast to the shape.
@@ -261,13 +300,56 @@ def constant(geometry: Geometry, *, value: Any) -> Distribution:
     return Constant(array)
 
 
+@scheme(
+    "fixed",
+    params=(Param("value", REQUIRED, _constant_value),),
+    random=False,
+    info=SchemeInfo("weightinit", "constant", "—", "—", "value (of exactly the shape)", "—"),
+)
+def fixed(geometry: Geometry, *, value: Any) -> Distribution:
+    """Return a given array, whose shape must be the requested one.
+
+    What :func:`weightinit.get` makes of a NumPy array, as Keras does of a
+    tensor: the array is the initial value, and a call for any other shape
+    is an error.
+
+    Parameters
+    ----------
+    value : array_like
+        Finite real numbers. Required.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> wi.fixed((2, 2), value=np.eye(2), dtype="float32")
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
+    """
+    array = np.asarray(value)
+    if array.shape != geometry.shape:
+        raise ValueError(
+            f"shape must be the fixed value's shape {array.shape!r}; got shape={geometry.shape!r}."
+        )
+    return Constant(array)
+
+
 # --- plain random -----------------------------------------------------------------------
 
 
 @scheme(
     "random_normal",
     params=(Param("mean", 0.0, _real), Param("stddev", 0.05, _positive)),
-    info=SchemeInfo(KERAS, "normal", "—", "—", "N(mean, stddev²)", "—", "RandomNormal"),
+    info=SchemeInfo(
+        KERAS,
+        "normal",
+        "—",
+        "—",
+        "N(mean, stddev²)",
+        "—",
+        "RandomNormal",
+        keras_args=("mean", "stddev"),
+        aliases=Aliases(keras=("normal",)),
+    ),
 )
 def random_normal(geometry: Geometry, *, mean: float, stddev: float) -> Distribution:
     r"""Draw from the normal distribution :math:`\mathcal{N}(\mathrm{mean}, \mathrm{stddev}^2)`.
@@ -296,7 +378,17 @@ def _check_uniform(minval: float, maxval: float) -> None:
 @scheme(
     "random_uniform",
     params=(Param("minval", -0.05, _real), Param("maxval", 0.05, _real)),
-    info=SchemeInfo(KERAS, "uniform", "—", "—", "U(minval, maxval)", "—", "RandomUniform"),
+    info=SchemeInfo(
+        KERAS,
+        "uniform",
+        "—",
+        "—",
+        "U(minval, maxval)",
+        "—",
+        "RandomUniform",
+        keras_args=("minval", "maxval"),
+        aliases=Aliases(keras=("uniform",)),
+    ),
 )
 def random_uniform(geometry: Geometry, *, minval: float, maxval: float) -> Distribution:
     r"""Draw from the uniform distribution :math:`\mathcal{U}(\mathrm{minval}, \mathrm{maxval})`.
@@ -345,6 +437,7 @@ def _check_bounds(low_name: str, low: float, high_name: str, high: float) -> Non
         "N(mean, stddev²) cut to [mean + lower·stddev, mean + upper·stddev]",
         "—",
         "TruncatedNormal",
+        keras_args=("mean", "stddev"),
     ),
 )
 def truncated_normal(
@@ -394,7 +487,15 @@ def truncated_normal(
         Param("a", -2.0, _extended),
         Param("b", 2.0, _extended),
     ),
-    info=SchemeInfo(TORCH, "truncated normal", "—", "—", "N(mean, std²) cut to [a, b]", "—"),
+    info=SchemeInfo(
+        TORCH,
+        "truncated normal",
+        "—",
+        "—",
+        "N(mean, std²) cut to [a, b]",
+        "—",
+        aliases=Aliases(torch=("trunc_normal_",)),
+    ),
 )
 def trunc_normal(
     geometry: Geometry, *, mean: float, std: float, a: float, b: float
@@ -443,6 +544,18 @@ def trunc_normal(
         "Var = scale / n",
         f"{GLOROT}; {HE}",
         "VarianceScaling",
+        keras_args=("scale", "mode", "distribution", *KERAS_AXES),
+        keras_values={
+            # Keras' VarianceScaling reads 'normal' as 'truncated_normal'.
+            "distribution": {
+                "truncated_normal": "truncated_normal",
+                "normal": "truncated_normal",
+                "untruncated_normal": "untruncated_normal",
+                "uniform": "uniform",
+            },
+            "mode": {mode: mode for mode in ("fan_in", "fan_out", "fan_avg")},
+        },
+        aliases=Aliases(jax=("variance_scaling",), haiku=("VarianceScaling",)),
     ),
 )
 def variance_scaling(
@@ -464,7 +577,9 @@ def variance_scaling(
           σ = sqrt(scale / n) / 0.87962566103423978, so that the variance is
           exactly scale / n.
         - ``'normal'`` and ``'untruncated_normal'``: N(0, scale / n). (Keras
-          treats ``'normal'`` as truncated; here it means what it says.)
+          treats ``'normal'`` as truncated; here it means what it says. A
+          Keras config is read with Keras' meaning: see
+          :mod:`weightinit.registry`.)
         - ``'uniform'``: U(-l, l) with l = sqrt(3 · scale / n).
 
     Raises
@@ -519,8 +634,11 @@ def _preset_info(
     formula: str,
     reference: str,
     keras_class: str | None = None,
+    **registry: Any,
 ) -> SchemeInfo:
-    return SchemeInfo(origin, distribution, scale, mode, formula, reference, keras_class)
+    return SchemeInfo(
+        origin, distribution, scale, mode, formula, reference, keras_class, **registry
+    )
 
 
 _TN = "truncated normal (±2σ)"
@@ -530,7 +648,15 @@ glorot_normal = variance_scaling.preset(
     mode="fan_avg",
     distribution="truncated_normal",
     info=_preset_info(
-        KERAS, _TN, "1", "fan_avg", "Var = 2 / (fan_in + fan_out)", GLOROT, "GlorotNormal"
+        KERAS,
+        _TN,
+        "1",
+        "fan_avg",
+        "Var = 2 / (fan_in + fan_out)",
+        GLOROT,
+        "GlorotNormal",
+        keras_args=KERAS_AXES,
+        aliases=Aliases(jax=("glorot_normal", "xavier_normal")),
     ),
     doc=_preset_doc(
         "Glorot (Xavier) normal, Keras' form: truncated at ±2σ.",
@@ -544,7 +670,15 @@ glorot_uniform = variance_scaling.preset(
     mode="fan_avg",
     distribution="uniform",
     info=_preset_info(
-        KERAS, "uniform", "1", "fan_avg", "U(±√(6 / (fan_in + fan_out)))", GLOROT, "GlorotUniform"
+        KERAS,
+        "uniform",
+        "1",
+        "fan_avg",
+        "U(±√(6 / (fan_in + fan_out)))",
+        GLOROT,
+        "GlorotUniform",
+        keras_args=KERAS_AXES,
+        aliases=Aliases(jax=("glorot_uniform", "xavier_uniform")),
     ),
     doc=_preset_doc(
         "Glorot (Xavier) uniform.",
@@ -557,7 +691,17 @@ he_normal = variance_scaling.preset(
     scale=2.0,
     mode="fan_in",
     distribution="truncated_normal",
-    info=_preset_info(KERAS, _TN, "2", "fan_in", "Var = 2 / fan_in", HE, "HeNormal"),
+    info=_preset_info(
+        KERAS,
+        _TN,
+        "2",
+        "fan_in",
+        "Var = 2 / fan_in",
+        HE,
+        "HeNormal",
+        keras_args=KERAS_AXES,
+        aliases=Aliases(jax=("he_normal", "kaiming_normal")),
+    ),
     doc=_preset_doc(
         "He normal, Keras' form: truncated at ±2σ.",
         "Variance 2 / fan_in; ``variance_scaling(2.0, 'fan_in', 'truncated_normal')``.",
@@ -569,7 +713,17 @@ he_uniform = variance_scaling.preset(
     scale=2.0,
     mode="fan_in",
     distribution="uniform",
-    info=_preset_info(KERAS, "uniform", "2", "fan_in", "U(±√(6 / fan_in))", HE, "HeUniform"),
+    info=_preset_info(
+        KERAS,
+        "uniform",
+        "2",
+        "fan_in",
+        "U(±√(6 / fan_in))",
+        HE,
+        "HeUniform",
+        keras_args=KERAS_AXES,
+        aliases=Aliases(jax=("he_uniform", "kaiming_uniform")),
+    ),
     doc=_preset_doc(
         "He uniform.",
         "U(-l, l) with l = sqrt(6 / fan_in); ``variance_scaling(2.0, 'fan_in', 'uniform')``.",
@@ -581,7 +735,17 @@ lecun_normal = variance_scaling.preset(
     scale=1.0,
     mode="fan_in",
     distribution="truncated_normal",
-    info=_preset_info(KERAS, _TN, "1", "fan_in", "Var = 1 / fan_in", LECUN, "LecunNormal"),
+    info=_preset_info(
+        KERAS,
+        _TN,
+        "1",
+        "fan_in",
+        "Var = 1 / fan_in",
+        LECUN,
+        "LecunNormal",
+        keras_args=KERAS_AXES,
+        aliases=Aliases(jax=("lecun_normal",)),
+    ),
     doc=_preset_doc(
         "LeCun normal, truncated at ±2σ (the SELU initializer).",
         "Variance 1 / fan_in; ``variance_scaling(1.0, 'fan_in', 'truncated_normal')``.",
@@ -593,7 +757,17 @@ lecun_uniform = variance_scaling.preset(
     scale=1.0,
     mode="fan_in",
     distribution="uniform",
-    info=_preset_info(KERAS, "uniform", "1", "fan_in", "U(±√(3 / fan_in))", LECUN, "LecunUniform"),
+    info=_preset_info(
+        KERAS,
+        "uniform",
+        "1",
+        "fan_in",
+        "U(±√(3 / fan_in))",
+        LECUN,
+        "LecunUniform",
+        keras_args=KERAS_AXES,
+        aliases=Aliases(jax=("lecun_uniform",)),
+    ),
     doc=_preset_doc(
         "LeCun uniform.",
         "U(-l, l) with l = sqrt(3 / fan_in); ``variance_scaling(1.0, 'fan_in', 'uniform')``.",
@@ -607,7 +781,13 @@ xavier_normal = variance_scaling.preset(
     params=(Param("gain", 1.0, _positive),),
     translate=lambda gain: {"scale": gain**2, "mode": "fan_avg", "distribution": "normal"},
     info=_preset_info(
-        TORCH, "normal", "gain²", "fan_avg", "N(0, gain² · 2 / (fan_in + fan_out))", GLOROT
+        TORCH,
+        "normal",
+        "gain²",
+        "fan_avg",
+        "N(0, gain² · 2 / (fan_in + fan_out))",
+        GLOROT,
+        aliases=Aliases(torch=("xavier_normal", "xavier_normal_")),
     ),
     doc=_preset_doc(
         "Xavier normal, PyTorch's form: an untruncated normal.",
@@ -621,7 +801,13 @@ xavier_uniform = variance_scaling.preset(
     params=(Param("gain", 1.0, _positive),),
     translate=lambda gain: {"scale": gain**2, "mode": "fan_avg", "distribution": "uniform"},
     info=_preset_info(
-        TORCH, "uniform", "gain²", "fan_avg", "U(±gain · √(6 / (fan_in + fan_out)))", GLOROT
+        TORCH,
+        "uniform",
+        "gain²",
+        "fan_avg",
+        "U(±gain · √(6 / (fan_in + fan_out)))",
+        GLOROT,
+        aliases=Aliases(torch=("xavier_uniform", "xavier_uniform_")),
     ),
     doc=_preset_doc(
         "Xavier uniform, PyTorch's form.",
@@ -660,7 +846,13 @@ kaiming_normal = variance_scaling.preset(
     params=_KAIMING_PARAMS,
     translate=_kaiming("normal"),
     info=_preset_info(
-        TORCH, "normal", "gain(nonlinearity, a)²", "fan_in | fan_out", "N(0, gain² / fan)", HE
+        TORCH,
+        "normal",
+        "gain(nonlinearity, a)²",
+        "fan_in | fan_out",
+        "N(0, gain² / fan)",
+        HE,
+        aliases=Aliases(torch=("kaiming_normal", "kaiming_normal_")),
     ),
     doc=_preset_doc(
         "Kaiming (He) normal, PyTorch's form: an untruncated normal.",
@@ -674,7 +866,13 @@ kaiming_uniform = variance_scaling.preset(
     params=_KAIMING_PARAMS,
     translate=_kaiming("uniform"),
     info=_preset_info(
-        TORCH, "uniform", "gain(nonlinearity, a)²", "fan_in | fan_out", "U(±gain · √(3 / fan))", HE
+        TORCH,
+        "uniform",
+        "gain(nonlinearity, a)²",
+        "fan_in | fan_out",
+        "U(±gain · √(3 / fan))",
+        HE,
+        aliases=Aliases(torch=("kaiming_uniform", "kaiming_uniform_")),
     ),
     doc=_preset_doc(
         "Kaiming (He) uniform, PyTorch's form.",
@@ -694,12 +892,131 @@ uniform_scaling = variance_scaling.preset(
         "fan_in",
         "U(±scale · √(3 / fan_in))",
         "Sussillo & Abbott (2014), Random Walk Initialization for Training Very Deep Feedforward Networks",
+        aliases=Aliases(haiku=("UniformScaling",)),
     ),
     doc=_preset_doc(
         "Haiku's UniformScaling: uniform with variance scale² / fan_in.",
         "U(-l, l) with l = scale · sqrt(3 / fan_in).",
         "Sussillo & Abbott (2014), Random Walk Initialization for Training Very Deep Feedforward Networks",
         params="    scale : float, default 1.0\n        Must be > 0.\n",
+    ),
+)
+
+
+# --- PyTorch's and JAX's plain laws, with their parameter names and defaults -------------
+
+
+def _torch_uniform(a: float, b: float) -> dict[str, Any]:
+    _check_bounds("a", a, "b", b)
+    return {"minval": a, "maxval": b}
+
+
+torch_uniform = random_uniform.preset(
+    "torch_uniform",
+    params=(Param("a", 0.0, _real), Param("b", 1.0, _real)),
+    translate=_torch_uniform,
+    info=_preset_info(
+        TORCH, "uniform", "—", "—", "U(a, b)", "—", aliases=Aliases(torch=("uniform", "uniform_"))
+    ),
+    doc=_preset_doc(
+        "Uniform on [a, b), as PyTorch's ``uniform_``.",
+        "Mean (a + b) / 2, variance (b - a)² / 12.",
+        "PyTorch, ``torch.nn.init.uniform_``.",
+        params="    a, b : float, default 0.0, 1.0\n        Bounds; ``a < b``.\n",
+    ),
+)
+torch_normal = random_normal.preset(
+    "torch_normal",
+    params=(Param("mean", 0.0, _real), Param("std", 1.0, _positive)),
+    translate=lambda mean, std: {"mean": mean, "stddev": std},
+    info=_preset_info(
+        TORCH,
+        "normal",
+        "—",
+        "—",
+        "N(mean, std²)",
+        "—",
+        aliases=Aliases(torch=("normal", "normal_")),
+    ),
+    doc=_preset_doc(
+        "Normal N(mean, std²), as PyTorch's ``normal_``.",
+        "Mean ``mean``, variance ``std**2``.",
+        "PyTorch, ``torch.nn.init.normal_``.",
+        params="    mean : float, default 0.0\n    std : float, default 1.0\n        Must be > 0.\n",
+    ),
+)
+torch_constant = constant.preset(
+    "torch_constant",
+    params=(Param("val", REQUIRED, _real),),
+    translate=lambda val: {"value": val},
+    info=_preset_info(
+        TORCH, "constant", "—", "—", "val", "—", aliases=Aliases(torch=("constant", "constant_"))
+    ),
+    doc=_preset_doc(
+        "Fill with the number ``val``, as PyTorch's ``constant_``.",
+        "Mean ``val``, variance 0.",
+        "PyTorch, ``torch.nn.init.constant_``.",
+        params="    val : float\n        Required.\n",
+    ),
+)
+jax_normal = random_normal.preset(
+    "jax_normal",
+    params=(Param("stddev", 1e-2, _positive),),
+    translate=lambda stddev: {"mean": 0.0, "stddev": stddev},
+    info=_preset_info(
+        JAX, "normal", "—", "—", "N(0, stddev²)", "—", aliases=Aliases(jax=("normal",))
+    ),
+    doc=_preset_doc(
+        "Normal N(0, stddev²), as JAX's ``normal`` (default stddev 0.01).",
+        "Mean 0, variance ``stddev**2``.",
+        "JAX, ``jax.nn.initializers.normal``.",
+        params="    stddev : float, default 0.01\n        Must be > 0.\n",
+    ),
+)
+jax_uniform = random_uniform.preset(
+    "jax_uniform",
+    params=(Param("scale", 1e-2, _positive),),
+    translate=lambda scale: {"minval": 0.0, "maxval": scale},
+    info=_preset_info(
+        JAX, "uniform", "—", "—", "U(0, scale)", "—", aliases=Aliases(jax=("uniform",))
+    ),
+    doc=_preset_doc(
+        "Uniform on [0, scale), as JAX's ``uniform`` (default scale 0.01).",
+        "Mean scale / 2, variance scale² / 12.",
+        "JAX, ``jax.nn.initializers.uniform``.",
+        params="    scale : float, default 0.01\n        Must be > 0.\n",
+    ),
+)
+jax_truncated_normal = truncated_normal.preset(
+    "jax_truncated_normal",
+    params=(
+        Param("stddev", 1e-2, _positive),
+        Param("lower", -2.0, _extended),
+        Param("upper", 2.0, _extended),
+    ),
+    translate=lambda stddev, lower, upper: {
+        "mean": 0.0,
+        "stddev": stddev,
+        "lower": lower,
+        "upper": upper,
+    },
+    info=_preset_info(
+        JAX,
+        "truncated normal",
+        "—",
+        "—",
+        "N(0, stddev²) cut to [lower·stddev, upper·stddev]",
+        "—",
+        aliases=Aliases(jax=("truncated_normal",)),
+    ),
+    doc=_preset_doc(
+        "Truncated normal as JAX's ``truncated_normal`` (default stddev 0.01).",
+        "``stddev`` is the standard deviation before truncation; ``lower`` and ``upper`` are in units of it.",
+        "JAX, ``jax.nn.initializers.truncated_normal``.",
+        params=(
+            "    stddev : float, default 0.01\n        Must be > 0.\n"
+            "    lower, upper : float, default -2.0, 2.0\n        ``lower < upper``; either may be infinite.\n"
+        ),
     ),
 )
 
@@ -711,7 +1028,15 @@ uniform_scaling = variance_scaling.preset(
     "orthogonal",
     params=(Param("gain", 1.0, _real),),
     info=SchemeInfo(
-        KERAS, "Haar orthogonal", "gain", "—", "gain · Q, QᵀQ = I (or QQᵀ = I)", SAXE, "Orthogonal"
+        KERAS,
+        "Haar orthogonal",
+        "gain",
+        "—",
+        "gain · Q, QᵀQ = I (or QQᵀ = I)",
+        SAXE,
+        "Orthogonal",
+        keras_args=("gain",),
+        aliases=Aliases(keras=("OrthogonalInitializer",), torch=("orthogonal", "orthogonal_")),
     ),
 )
 def orthogonal(geometry: Geometry, *, gain: float) -> Distribution:
@@ -749,6 +1074,54 @@ def orthogonal(geometry: Geometry, *, gain: float) -> Distribution:
     return Orthogonal(gain, geometry.shape, geometry.out_axes)
 
 
+def _axis(name: str, value: Any) -> int:
+    return check_int(name, value)
+
+
+@scheme(
+    "jax_orthogonal",
+    params=(Param("scale", 1.0, _real), Param("column_axis", -1, _axis)),
+    info=SchemeInfo(
+        JAX,
+        "Haar orthogonal",
+        "scale",
+        "—",
+        "scale · Q, orthonormal along column_axis",
+        SAXE,
+        aliases=Aliases(jax=("orthogonal",)),
+    ),
+)
+def jax_orthogonal(geometry: Geometry, *, scale: float, column_axis: int) -> Distribution:
+    """A (semi-)orthogonal matrix times ``scale``, as JAX's ``orthogonal``.
+
+    The array is viewed as a matrix whose columns run along ``column_axis``
+    (all other axes flattened into rows); the law is :func:`orthogonal`'s.
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+    column_axis : int, default -1
+        The axis holding the columns.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> Q = wi.jax_orthogonal((32, 64), column_axis=0, rng=0)
+    >>> bool(np.allclose(Q @ Q.T, np.eye(32)))
+    True
+    """
+    rank = len(geometry.shape)
+    if rank < 2:
+        raise ValueError(
+            f"jax_orthogonal needs a shape of rank >= 2; got shape={geometry.shape!r}."
+        )
+    if not -rank <= column_axis < rank:
+        raise ValueError(
+            f"column_axis must be an axis of shape={geometry.shape!r}; got column_axis={column_axis}."
+        )
+    return Orthogonal(scale, geometry.shape, (column_axis % rank,))
+
+
 def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) -> Indicator:
     return Indicator(value, shape, tuple(np.asarray(i, dtype=np.intp) for i in index))
 
@@ -765,6 +1138,8 @@ def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) ->
         "gain · I (rectangular, per trailing 2-D block)",
         "—",
         "Identity",
+        keras_args=("gain",),
+        aliases=Aliases(keras=("IdentityInitializer",), haiku=("Identity",)),
     ),
 )
 def identity(geometry: Geometry, *, gain: float) -> Distribution:
@@ -798,7 +1173,9 @@ def identity(geometry: Geometry, *, gain: float) -> Distribution:
 @scheme(
     "eye",
     random=False,
-    info=SchemeInfo(TORCH, "constant", "—", "—", "I (rectangular)", "—"),
+    info=SchemeInfo(
+        TORCH, "constant", "—", "—", "I (rectangular)", "—", aliases=Aliases(torch=("eye", "eye_"))
+    ),
 )
 def eye(geometry: Geometry) -> Distribution:
     """The (rectangular) identity matrix, as PyTorch's ``eye_``; 2-D only.
@@ -820,7 +1197,13 @@ def eye(geometry: Geometry) -> Distribution:
     params=(Param("groups", 1, _groups),),
     random=False,
     info=SchemeInfo(
-        TORCH, "constant", "—", "—", "Dirac delta per channel (identity convolution)", "—"
+        TORCH,
+        "constant",
+        "—",
+        "—",
+        "Dirac delta per channel (identity convolution)",
+        "—",
+        aliases=Aliases(torch=("dirac", "dirac_")),
     ),
 )
 def dirac(geometry: Geometry, *, groups: int) -> Distribution:
@@ -872,6 +1255,7 @@ def dirac(geometry: Geometry, *, groups: int) -> Distribution:
         "—",
         "scale · Q at the centre, 0 elsewhere",
         "Xiao et al. (2018), Dynamical Isometry and a Mean Field Theory of CNNs, ICML",
+        aliases=Aliases(jax=("delta_orthogonal",)),
     ),
 )
 def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
@@ -923,6 +1307,7 @@ def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
         "—",
         "N(0, std²), ⌈sparsity · n_out⌉ zeros per input",
         "Martens (2010), Deep learning via Hessian-free optimization, ICML",
+        aliases=Aliases(torch=("sparse", "sparse_")),
     ),
 )
 def sparse(geometry: Geometry, *, sparsity: float, std: float) -> Distribution:
