@@ -250,8 +250,60 @@ def test_constants() -> None:
     assert close(wi.constant.variance(shape=(5, 2), value=[1.0, 3.0]), 1.0)
 
 
+@given(st.floats(-10, 10), st.floats(1e-3, 10), st.floats(1e-3, 10))
+def test_library_specific_plain_laws(low: float, width: float, scale: float) -> None:
+    # PyTorch uniform_(a, b), normal_(mean, std), constant_(val); JAX normal(stddev),
+    # uniform(scale) on [0, scale), truncated_normal(stddev, lower, upper) around 0.
+    high = low + width
+    assert close(wi.torch_uniform.variance(2, 2, a=low, b=high), width**2 / 12, rel=1e-9)
+    assert (
+        close(wi.torch_uniform.mean(2, 2, a=low, b=high), (low + high) / 2, rel=1e-9)
+        or abs(low + high) < 1e-9
+    )
+    assert close(wi.torch_normal.variance(2, 2, mean=low, std=scale), scale**2)
+    assert wi.torch_normal.mean(2, 2, mean=low, std=scale) == low
+    assert (
+        wi.torch_constant.mean(2, 2, val=low) == low
+        and wi.torch_constant.variance(2, 2, val=low) == 0
+    )
+    assert close(wi.jax_normal.variance(2, 2, stddev=scale), scale**2)
+    assert close(wi.jax_uniform.mean(2, 2, scale=scale), scale / 2)
+    assert close(wi.jax_uniform.variance(2, 2, scale=scale), scale**2 / 12)
+    _, v = truncated_standard(-2.0, 2.0)
+    assert close(wi.jax_truncated_normal.variance(2, 2, stddev=scale), scale**2 * v)
+
+
+def test_library_specific_defaults() -> None:
+    assert wi.torch_uniform.distribution(1, 1).support == (0.0, 1.0)
+    assert close(wi.torch_normal.variance(1, 1), 1.0)
+    assert close(wi.jax_normal.variance(1, 1), 1e-4)
+    assert wi.jax_uniform.distribution(1, 1).support == (0.0, 0.01)
+
+
+@given(st.integers(1, 100), st.integers(1, 100), st.integers(1, 5), st.floats(-3, 3))
+def test_jax_orthogonal(rows: int, cols: int, depth: int, scale: float) -> None:
+    shape = (depth, rows, cols)
+    # Columns along column_axis, every other axis flattened into rows.
+    assert close(
+        wi.jax_orthogonal.variance(shape=shape, scale=scale), scale**2 / max(depth * rows, cols)
+    )
+    assert close(
+        wi.jax_orthogonal.variance(shape=shape, scale=scale, column_axis=1),
+        scale**2 / max(depth * cols, rows),
+    )
+
+
+def test_fixed_value() -> None:
+    value = np.arange(6.0).reshape(2, 3)
+    assert close(wi.fixed.mean(shape=(2, 3), value=value), 2.5)
+    assert close(wi.fixed.variance(shape=(2, 3), value=value), 35 / 12)
+    np.testing.assert_array_equal(wi.fixed((2, 3), value=value), value)
+
+
 def test_every_initializer_has_a_hand_formula_here() -> None:
     covered = {
+        "fixed", "jax_normal", "jax_orthogonal", "jax_truncated_normal", "jax_uniform",
+        "torch_constant", "torch_normal", "torch_uniform",
         "constant", "delta_orthogonal", "dirac", "eye", "glorot_normal", "glorot_uniform",
         "he_normal", "he_uniform", "identity", "kaiming_normal", "kaiming_uniform",
         "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal",
@@ -267,7 +319,11 @@ EXTRA_NAMES_TESTED_ELSEWHERE: set[str] = set()
 
 # --- samples agree with the declared law --------------------------------------------------
 
-PARAMS: dict[str, dict[str, Any]] = {"sparse": {"sparsity": 0.3}}
+PARAMS: dict[str, dict[str, Any]] = {
+    "sparse": {"sparsity": 0.3},
+    "torch_constant": {"val": 0.25},
+    "fixed": {"value": np.linspace(-1.0, 1.0, 512 * 512).reshape(512, 512)},
+}
 SAMPLE_SHAPES: dict[str, tuple[int, ...]] = {
     "eye": (512, 512),
     "sparse": (512, 512),
@@ -434,11 +490,18 @@ def test_scalar_and_vector_shapes() -> None:
 # --- randomness -----------------------------------------------------------------------
 
 
+def _small_case(name: str) -> tuple[tuple[int, ...], dict[str, Any]]:
+    shape, params = _sample_case(name)
+    if name == "fixed":
+        return (3, 5), {"value": np.arange(15.0).reshape(3, 5)}
+    return tuple(min(side, 48) for side in shape), params
+
+
 @pytest.mark.parametrize("name", wi.available())
 def test_same_seed_same_array(name: str) -> None:
     init = wi.get(name)
     assert isinstance(init, wi.Initializer)
-    shape, params = _sample_case(name)
+    shape, params = _small_case(name)
     first = init(shape, rng=123, **params)
     np.testing.assert_array_equal(first, init(shape, rng=123, **params))
     np.testing.assert_array_equal(first, init(shape, rng=np.random.SeedSequence(123), **params))
@@ -466,7 +529,7 @@ def test_global_random_state_untouched() -> None:
     for name in wi.available():
         init = wi.get(name)
         assert isinstance(init, wi.Initializer)
-        shape, params = _sample_case(name)
+        shape, params = _small_case(name)
         init(shape, **params)
         init(shape, rng=1, **params)
     after = np.random.get_state()[1]  # noqa: NPY002
@@ -487,7 +550,7 @@ def test_float_dtypes_preserved(dtype: Any) -> None:
     for name in wi.available():
         init = wi.get(name)
         assert isinstance(init, wi.Initializer)
-        shape, params = _sample_case(name)
+        shape, params = _small_case(name)
         result = init(shape, dtype=dtype, rng=0, **params)
         assert result.dtype == np.dtype(dtype), name
         assert np.isfinite(result).all(), name

@@ -7,6 +7,7 @@ import functools
 import importlib
 import json
 import math
+import pickle
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -51,9 +52,9 @@ def assert_same_samples(a: wi.Initializer, b: wi.Initializer, shape: tuple[int, 
 
 @pytest.fixture
 def clean_registry() -> Iterator[None]:
-    before = set(wi.available())
+    before = set(registry._registry._USER)
     yield
-    for name in set(wi.available()) - before:
+    for name in set(registry._registry._USER) - before:
         registry.unregister(name)
 
 
@@ -860,11 +861,24 @@ def test_register_clashes() -> None:
     wi.register("mine", overwrite=True)(np.ones)
     assert wi.get("mine") is np.ones
     for taken in ("he_normal", "GlorotUniform", "normal", "kaiming_normal_"):
-        with pytest.raises(ValueError, match="is a built-in name"):
-            wi.register(taken, overwrite=True)(halves)
+        with pytest.raises(ValueError, match=r"is a built-in name .* overwrite=True to shadow it"):
+            wi.register(taken)(halves)
     with pytest.raises(ValueError, match="is a built-in name"):
         wi.register("fresh", aliases=("one",))(halves)
     assert "fresh" not in wi.available()
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_overwrite_shadows_a_builtin_until_unregistered() -> None:
+    wi.register("he_normal", aliases=("normal",), overwrite=True)(halves)
+    assert wi.get("he_normal") is halves and wi.get("normal") is halves
+    assert wi.get({"class_name": "he_normal"}) is halves
+    assert wi.get("HeNormal") is wi.he_normal  # the built-in's other names are untouched
+    assert wi.serialize(wi.he_normal)["class_name"] == "HeNormal"
+    assert pickle.loads(pickle.dumps(wi.he_normal)) == wi.he_normal
+    registry.unregister("he_normal")
+    assert wi.get("he_normal") is wi.he_normal
+    assert wi.get("normal") is wi.random_normal
 
 
 @pytest.mark.parametrize(

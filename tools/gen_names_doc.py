@@ -14,7 +14,7 @@ from pathlib import Path
 import weightinit as wi
 from weightinit.registry import declarations, names
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "names.md"
+OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "names.md"
 ORIGINS = ("Keras", "PyTorch", "JAX", "Haiku")
 PREFIX = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku"}
 
@@ -130,11 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     text = render()
     if args.check:
-        if not PAGE.exists() or PAGE.read_text(encoding="utf-8") != text:
-            print(f"{PAGE} is stale; run python tools/gen_names_doc.py", file=sys.stderr)
+        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
+            print(f"{OUTPUT} is stale; run python tools/gen_names_doc.py", file=sys.stderr)
             return 1
         return 0
-    PAGE.write_text(text, encoding="utf-8")
+    OUTPUT.write_text(text, encoding="utf-8")
     return 0
 
 

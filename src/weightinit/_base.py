@@ -603,7 +603,7 @@ def _plain(value: Any) -> Any:
 
 
 def _restore(name: str, bound: dict[str, Any], options: dict[str, Any]) -> Initializer:
-    registered: Initializer = _registry.lookup(name)
+    registered: Initializer = _registry.target(name)
     return registered.partial(**bound, **options)
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "remove_user",
     "suggest",
     "table",
+    "target",
 ]
 
 #: Library → the prefix of its namespaced names.
@@ -55,7 +56,8 @@ class Name:
     kind: str
 
 
-_TARGETS: dict[str, Any] = {}  # canonical name -> the initializer or callable
+_TARGETS: dict[str, Any] = {}  # built-in canonical name -> its initializer
+_USER: dict[str, Any] = {}  # the user's canonical name -> their initializer or callable
 _BUILTIN: set[str] = set()  # canonical names the library defines
 _NAMES: dict[str, Name] = {}  # every accepted name -> its record
 _DECLARED: list[Name] = []  # every declaration of a built-in, shadowed ones included
@@ -118,38 +120,53 @@ def add(init: Initializer) -> None:
 
 
 def add_user(name: str, target: Any, aliases: tuple[str, ...], overwrite: bool) -> None:
-    """Record a user's initializer; a clash is an error unless ``overwrite``."""
+    """Record a user's initializer; a clash is an error unless ``overwrite``.
+
+    With ``overwrite`` a user's name may shadow a built-in one: lookups of that
+    name (configs included) then give the user's object, the built-in's other
+    names still give the built-in, and :func:`remove_user` brings it back.
+    """
     for each in (name, *aliases):
         existing = _NAMES.get(each)
-        if existing is None:
+        if existing is None or overwrite:
             continue
-        if existing.canonical in _BUILTIN:
+        if existing.origin != "user":
             raise ValueError(
-                f"{each!r} is a built-in name (of {existing.canonical!r}) and cannot be "
-                "registered again; choose another name."
+                f"{each!r} is a built-in name (of {existing.canonical!r}); pass "
+                "overwrite=True to shadow it, or choose another name."
             )
-        if not overwrite:
-            raise ValueError(
-                f"{each!r} is already registered (for {existing.canonical!r}); pass "
-                "overwrite=True to replace it."
-            )
+        raise ValueError(
+            f"{each!r} is already registered (for {existing.canonical!r}); pass "
+            "overwrite=True to replace it."
+        )
     for each in (name, *aliases):
         existing = _NAMES.get(each)
-        if existing is not None:
+        if existing is not None and existing.origin == "user":
             remove_user(existing.canonical)
-    _TARGETS[name] = target
+    _USER[name] = target
     _NAMES[name] = Name(name, name, "user", "canonical")
     for alias in aliases:
         _NAMES[alias] = Name(alias, name, "user", "alias")
 
 
 def remove_user(name: str) -> None:
-    """Forget a user's initializer and its aliases."""
-    if name not in _TARGETS or name in _BUILTIN:
+    """Forget a user's initializer and its aliases, bringing back any built-in they shadowed."""
+    if name not in _USER:
         raise ValueError(f"{name!r} is not a name registered by the user; got name={name!r}.")
-    del _TARGETS[name]
-    for key in [key for key, entry in _NAMES.items() if entry.canonical == name]:
+    del _USER[name]
+    freed = [
+        key for key, entry in _NAMES.items() if entry.origin == "user" and entry.canonical == name
+    ]
+    for key in freed:
         del _NAMES[key]
+    for entry in _DECLARED:
+        if entry.name in freed:
+            _insert(entry)
+
+
+def target(name: str) -> Any:
+    """The object registered under a canonical name: the built-in one if there is one."""
+    return _TARGETS[name] if name in _TARGETS else _USER[name]
 
 
 def record(name: str) -> Name | None:
@@ -165,7 +182,7 @@ def lookup(name: str) -> Any:
             f"unknown initializer name {name!r}{suggest(name)}; "
             "weightinit.available() lists the canonical names and docs/names.md every name."
         )
-    return _TARGETS[entry.canonical]
+    return _USER[entry.canonical] if entry.origin == "user" else _TARGETS[entry.canonical]
 
 
 def suggest(name: str, among: list[str] | None = None) -> str:
@@ -180,7 +197,7 @@ def suggest(name: str, among: list[str] | None = None) -> str:
 
 def canonical_of(target: Any) -> str | None:
     """The canonical name a callable is registered under (by identity), or ``None``."""
-    for name, registered in _TARGETS.items():
+    for name, registered in (*_USER.items(), *_TARGETS.items()):
         if registered is target:
             return name
     return None
@@ -198,7 +215,7 @@ def declared() -> list[Name]:
 
 def available() -> list[str]:
     """Sorted canonical names of every registered initializer, the user's included."""
-    return sorted(_TARGETS)
+    return sorted(set(_TARGETS) | set(_USER))
 
 
 def table() -> dict[str, Name]:

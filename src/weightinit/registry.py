@@ -357,7 +357,7 @@ def _json_safe(key: str, value: Any) -> Any:
 
 def _serialize_initializer(init: Initializer) -> dict[str, Any]:
     record = _registry.record(init.name)
-    registered = None if record is None else _registry.lookup(init.name)
+    registered = None if record is None else _registry.target(init.name)
     if not isinstance(registered, Initializer) or registered._law is not init._law:
         raise ValueError(
             f"{init!r} is not registered under its name {init.name!r}, so no config can "
