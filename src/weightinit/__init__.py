@@ -14,46 +14,12 @@ True
 
 from __future__ import annotations
 
-from . import registry
+from . import initializers, registry
 from ._base import Aliases, Geometry, Initializer, Param, SchemeInfo
 from ._validation import MAX_ELEMENTS
 from .fans import compute_fans
 from .gain import calculate_gain
-from .initializers import (
-    constant,
-    delta_orthogonal,
-    dirac,
-    eye,
-    fixed,
-    glorot_normal,
-    glorot_uniform,
-    he_normal,
-    he_uniform,
-    identity,
-    jax_normal,
-    jax_orthogonal,
-    jax_truncated_normal,
-    jax_uniform,
-    kaiming_normal,
-    kaiming_uniform,
-    lecun_normal,
-    lecun_uniform,
-    ones,
-    orthogonal,
-    random_normal,
-    random_uniform,
-    sparse,
-    torch_constant,
-    torch_normal,
-    torch_uniform,
-    trunc_normal,
-    truncated_normal,
-    uniform_scaling,
-    variance_scaling,
-    xavier_normal,
-    xavier_uniform,
-    zeros,
-)
+from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
 from .registry import available, deserialize, get, register, serialize
 
 __version__ = "0.1.0.dev0"
@@ -69,42 +35,10 @@ __all__ = [
     "available",
     "calculate_gain",
     "compute_fans",
-    "constant",
-    "delta_orthogonal",
     "deserialize",
-    "dirac",
-    "eye",
-    "fixed",
     "get",
-    "glorot_normal",
-    "glorot_uniform",
-    "he_normal",
-    "he_uniform",
-    "identity",
-    "jax_normal",
-    "jax_orthogonal",
-    "jax_truncated_normal",
-    "jax_uniform",
-    "kaiming_normal",
-    "kaiming_uniform",
-    "lecun_normal",
-    "lecun_uniform",
-    "ones",
-    "orthogonal",
-    "random_normal",
-    "random_uniform",
     "register",
     "registry",
     "serialize",
-    "sparse",
-    "torch_constant",
-    "torch_normal",
-    "torch_uniform",
-    "trunc_normal",
-    "truncated_normal",
-    "uniform_scaling",
-    "variance_scaling",
-    "xavier_normal",
-    "xavier_uniform",
-    "zeros",
 ]
+__all__ += initializers.__all__

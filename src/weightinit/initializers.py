@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import REQUIRED, Aliases, Geometry, Param, SchemeInfo, scheme
+from ._base import REQUIRED, Aliases, Geometry, Initializer, Param, SchemeInfo, scheme
 from ._validation import check_int, check_option, check_real, describe
 from .distributions import (
     Constant,
@@ -641,139 +641,80 @@ def _preset_info(
     )
 
 
-_TN = "truncated normal (±2σ)"
-glorot_normal = variance_scaling.preset(
-    "glorot_normal",
-    scale=1.0,
-    mode="fan_avg",
-    distribution="truncated_normal",
-    info=_preset_info(
-        KERAS,
-        _TN,
-        "1",
-        "fan_avg",
-        "Var = 2 / (fan_in + fan_out)",
-        GLOROT,
-        "GlorotNormal",
-        keras_args=KERAS_AXES,
-        aliases=Aliases(jax=("glorot_normal", "xavier_normal")),
-    ),
-    doc=_preset_doc(
-        "Glorot (Xavier) normal, Keras' form: truncated at ±2σ.",
-        "Variance 2 / (fan_in + fan_out); ``variance_scaling(1.0, 'fan_avg', 'truncated_normal')``.",
-        GLOROT,
-    ),
-)
-glorot_uniform = variance_scaling.preset(
-    "glorot_uniform",
-    scale=1.0,
-    mode="fan_avg",
-    distribution="uniform",
-    info=_preset_info(
-        KERAS,
-        "uniform",
-        "1",
-        "fan_avg",
-        "U(±√(6 / (fan_in + fan_out)))",
-        GLOROT,
-        "GlorotUniform",
-        keras_args=KERAS_AXES,
-        aliases=Aliases(jax=("glorot_uniform", "xavier_uniform")),
-    ),
-    doc=_preset_doc(
-        "Glorot (Xavier) uniform.",
-        "U(-l, l) with l = sqrt(6 / (fan_in + fan_out)); ``variance_scaling(1.0, 'fan_avg', 'uniform')``.",
-        GLOROT,
-    ),
-)
-he_normal = variance_scaling.preset(
-    "he_normal",
-    scale=2.0,
-    mode="fan_in",
-    distribution="truncated_normal",
-    info=_preset_info(
-        KERAS,
-        _TN,
-        "2",
-        "fan_in",
-        "Var = 2 / fan_in",
-        HE,
-        "HeNormal",
-        keras_args=KERAS_AXES,
-        aliases=Aliases(jax=("he_normal", "kaiming_normal")),
-    ),
-    doc=_preset_doc(
-        "He normal, Keras' form: truncated at ±2σ.",
-        "Variance 2 / fan_in; ``variance_scaling(2.0, 'fan_in', 'truncated_normal')``.",
-        HE,
-    ),
-)
-he_uniform = variance_scaling.preset(
-    "he_uniform",
-    scale=2.0,
-    mode="fan_in",
-    distribution="uniform",
-    info=_preset_info(
-        KERAS,
-        "uniform",
-        "2",
-        "fan_in",
-        "U(±√(6 / fan_in))",
-        HE,
-        "HeUniform",
-        keras_args=KERAS_AXES,
-        aliases=Aliases(jax=("he_uniform", "kaiming_uniform")),
-    ),
-    doc=_preset_doc(
-        "He uniform.",
-        "U(-l, l) with l = sqrt(6 / fan_in); ``variance_scaling(2.0, 'fan_in', 'uniform')``.",
-        HE,
-    ),
-)
-lecun_normal = variance_scaling.preset(
-    "lecun_normal",
-    scale=1.0,
-    mode="fan_in",
-    distribution="truncated_normal",
-    info=_preset_info(
-        KERAS,
-        _TN,
-        "1",
-        "fan_in",
-        "Var = 1 / fan_in",
-        LECUN,
-        "LecunNormal",
-        keras_args=KERAS_AXES,
-        aliases=Aliases(jax=("lecun_normal",)),
-    ),
-    doc=_preset_doc(
-        "LeCun normal, truncated at ±2σ (the SELU initializer).",
-        "Variance 1 / fan_in; ``variance_scaling(1.0, 'fan_in', 'truncated_normal')``.",
-        LECUN,
-    ),
-)
-lecun_uniform = variance_scaling.preset(
-    "lecun_uniform",
-    scale=1.0,
-    mode="fan_in",
-    distribution="uniform",
-    info=_preset_info(
-        KERAS,
-        "uniform",
-        "1",
-        "fan_in",
-        "U(±√(3 / fan_in))",
-        LECUN,
-        "LecunUniform",
-        keras_args=KERAS_AXES,
-        aliases=Aliases(jax=("lecun_uniform",)),
-    ),
-    doc=_preset_doc(
-        "LeCun uniform.",
-        "U(-l, l) with l = sqrt(3 / fan_in); ``variance_scaling(1.0, 'fan_in', 'uniform')``.",
-        LECUN,
-    ),
-)
+_FAN_TEXT = {"fan_in": (1, "fan_in"), "fan_avg": (2, "(fan_in + fan_out)")}
+
+
+def _keras_preset(
+    name: str,
+    keras_class: str,
+    *,
+    scale: float,
+    mode: str,
+    distribution: str,
+    reference: str,
+    summary: str,
+    jax: tuple[str, ...],
+) -> Initializer:
+    """A Keras variance-scaling preset; its formula text comes from (scale, mode, distribution)."""
+    factor, fans = _FAN_TEXT[mode]
+    variance = f"{scale * factor:g} / {fans}"
+    if distribution == "uniform":
+        label, formula = "uniform", f"U(±√({3 * scale * factor:g} / {fans}))"
+        detail = f"U(-l, l) with l = sqrt({3 * scale * factor:g} / {fans})"
+    else:
+        label, formula = "truncated normal (±2σ)", f"Var = {variance}"
+        detail = f"Variance {variance}, truncated at ±2σ"
+    return variance_scaling.preset(
+        name,
+        scale=scale,
+        mode=mode,
+        distribution=distribution,
+        info=SchemeInfo(
+            KERAS,
+            label,
+            f"{scale:g}",
+            mode,
+            formula,
+            reference,
+            keras_class,
+            keras_args=KERAS_AXES,
+            aliases=Aliases(jax=jax),
+        ),
+        doc=_preset_doc(
+            summary,
+            f"{detail}; ``variance_scaling({scale}, {mode!r}, {distribution!r})``.",
+            reference,
+        ),
+    )
+
+
+glorot_normal = _keras_preset(
+    "glorot_normal", "GlorotNormal", scale=1.0, mode="fan_avg", distribution="truncated_normal",
+    reference=GLOROT, summary="Glorot (Xavier) normal, Keras' form: truncated at ±2σ.",
+    jax=("glorot_normal", "xavier_normal"),
+)  # fmt: skip
+glorot_uniform = _keras_preset(
+    "glorot_uniform", "GlorotUniform", scale=1.0, mode="fan_avg", distribution="uniform",
+    reference=GLOROT, summary="Glorot (Xavier) uniform.", jax=("glorot_uniform", "xavier_uniform"),
+)  # fmt: skip
+he_normal = _keras_preset(
+    "he_normal", "HeNormal", scale=2.0, mode="fan_in", distribution="truncated_normal",
+    reference=HE, summary="He normal, Keras' form: truncated at ±2σ.",
+    jax=("he_normal", "kaiming_normal"),
+)  # fmt: skip
+he_uniform = _keras_preset(
+    "he_uniform", "HeUniform", scale=2.0, mode="fan_in", distribution="uniform",
+    reference=HE, summary="He uniform.", jax=("he_uniform", "kaiming_uniform"),
+)  # fmt: skip
+lecun_normal = _keras_preset(
+    "lecun_normal", "LecunNormal", scale=1.0, mode="fan_in", distribution="truncated_normal",
+    reference=LECUN, summary="LeCun normal, truncated at ±2σ (the SELU initializer).",
+    jax=("lecun_normal",),
+)  # fmt: skip
+lecun_uniform = _keras_preset(
+    "lecun_uniform", "LecunUniform", scale=1.0, mode="fan_in", distribution="uniform",
+    reference=LECUN, summary="LeCun uniform.", jax=("lecun_uniform",),
+)  # fmt: skip
 
 _GAIN = "    gain : float, default 1.0\n        Multiplies the standard deviation; must be > 0.\n"
 xavier_normal = variance_scaling.preset(
