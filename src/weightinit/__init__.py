@@ -18,8 +18,9 @@ from ._base import Geometry, Initializer, Param, SchemeInfo
 from ._registry import available
 from ._registry import lookup as _lookup
 from ._validation import MAX_ELEMENTS
+from .diagnostics import propagate, train
 from .fans import compute_fans
-from .gain import calculate_gain
+from .gain import calculate_gain, gain
 from .initializers import (
     constant,
     delta_orthogonal,
@@ -97,6 +98,7 @@ __all__ = [
     "delta_orthogonal",
     "dirac",
     "eye",
+    "gain",
     "get",
     "glorot_normal",
     "glorot_uniform",
@@ -109,9 +111,11 @@ __all__ = [
     "lecun_uniform",
     "ones",
     "orthogonal",
+    "propagate",
     "random_normal",
     "random_uniform",
     "sparse",
+    "train",
     "trunc_normal",
     "truncated_normal",
     "uniform_scaling",
