@@ -106,7 +106,9 @@ def test_report_plot(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> No
     from pathlib import Path
 
     target = Path(str(tmp_path)) / "report.png"
-    _run(capsys, "report", *SMALL, "--init", "zeros,he_normal,glorot_uniform", "--plot", str(target))
+    _run(
+        capsys, "report", *SMALL, "--init", "zeros,he_normal,glorot_uniform", "--plot", str(target)
+    )
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert target.stat().st_size > 10_000
 

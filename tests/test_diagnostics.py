@@ -97,7 +97,7 @@ def test_statistics_are_consistent() -> None:
     for key in ("pre_mean", "pre_std", "mean", "std", "saturated", "dead", "grad_std"):
         assert getattr(result, key).shape == (5,)
     assert np.all(result.saturated == 0.0)  # relu does not saturate
-    assert np.all((0 <= result.dead) & (result.dead <= 1))
+    assert np.all((result.dead >= 0) & (result.dead <= 1))
     assert result.grad_std[-1] == pytest.approx(1.0, rel=0.05)  # the injected N(0, 1) gradient
     # ReLU of a symmetric pre-activation: E[x^2] = Var(h) / 2.
     second = result.std**2 + result.mean**2
@@ -143,6 +143,8 @@ def test_propagate_errors() -> None:
         propagate("he_normal", "tahn", depth=2, width=8)
     with pytest.raises(TypeError, match="initializer must be"):
         propagate(3, "relu", depth=2, width=8)
+    with pytest.raises(TypeError, match="bias must be a real number"):
+        propagate("he_normal", "relu", depth=2, width=8, bias=True)
     with pytest.raises(ValueError, match="bias must be finite"):
         propagate("he_normal", "relu", depth=2, width=8, bias=math.inf)
 

@@ -119,7 +119,7 @@ def _mp_gain(name: str, kind: str) -> float:
 @pytest.mark.parametrize("kind", ["forward", "backward"])
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_gain_matches_mpmath(name: str, kind: str) -> None:
-    assert wi.gain(name, kind=kind) == pytest.approx(_mp_gain(name, kind), rel=1e-12)
+    assert wi.gain(name, kind=kind) == pytest.approx(_mp_gain(name, kind), rel=1e-13)
 
 
 @pytest.mark.parametrize("kind", ["forward", "backward"])
@@ -162,7 +162,7 @@ CALLABLES = {
 @pytest.mark.parametrize("name", sorted(CALLABLES))
 def test_gain_of_a_callable_reaches_1e_7(name: str, kind: str) -> None:
     exact = _mp_gain(name, kind)
-    assert wi.gain(CALLABLES[name], kind=kind) == pytest.approx(exact, rel=1e-9)
+    assert wi.gain(CALLABLES[name], kind=kind) == pytest.approx(exact, rel=1e-10)
 
 
 def test_callable_with_a_kink_elsewhere() -> None:

@@ -141,7 +141,7 @@ def central_difference(function: Function) -> Function:
     :math:`\phi` and its third derivative near :math:`x`. The step never
     crosses a kink when ``x`` is at least ``h`` away from it, which the
     quadrature of :func:`weightinit.gain` guarantees (its nodes stay more
-    than :math:`10^{-3}` from every split point while :math:`h < 10^{-4}`).
+    than :math:`3 \times 10^{-4}` from every split point while :math:`h \le 10^{-4}`).
 
     Examples
     --------

@@ -91,20 +91,17 @@ def _parser() -> argparse.ArgumentParser:
             "and report how the forward signal and the gradient evolve across depth."
         ),
     )
-    report.add_argument(
-        "--init",
-        type=_names,
-        default=list(DEFAULT_INITIALIZERS),
-        metavar="A,B",
-        help=f"initializers (default: {','.join(DEFAULT_INITIALIZERS)})",
-    )
-    report.add_argument(
-        "--activation",
-        type=_names,
-        default=list(DEFAULT_ACTIVATIONS),
-        metavar="A,B",
-        help=f"activations (default: {','.join(DEFAULT_ACTIVATIONS)})",
-    )
+    for flag, defaults, what in (
+        ("--init", DEFAULT_INITIALIZERS, "initializers"),
+        ("--activation", DEFAULT_ACTIVATIONS, "activations"),
+    ):
+        report.add_argument(
+            flag,
+            type=_names,
+            default=list(defaults),
+            metavar="A,B",
+            help=f"{what} (default: {','.join(defaults)})",
+        )
     report.add_argument("--depth", type=_count(1), default=DEFAULT_DEPTH, metavar="N")
     report.add_argument("--width", type=_count(2), default=DEFAULT_WIDTH, metavar="N")
     report.add_argument("--batch", type=_count(2), default=DEFAULT_BATCH, metavar="N")

@@ -148,10 +148,10 @@ def _initializer(identifier: Any) -> tuple[str, Callable[..., FloatArray]]:
 
 
 def _bias(bias: Any, width: int, gen: np.random.Generator) -> FloatArray:
-    if isinstance(bias, (int, float, np.integer, np.floating)) and not isinstance(bias, bool):
-        return np.full(width, check_real("bias", bias))
-    _, init = _initializer(bias)
-    return np.asarray(init((width,), rng=gen), dtype=np.float64)
+    if isinstance(bias, str) or callable(bias):
+        _, init = _initializer(bias)
+        return np.asarray(init((width,), rng=gen), dtype=np.float64)
+    return np.full(width, check_real("bias", bias))
 
 
 def _peak_slope(activation: Activation) -> float:
