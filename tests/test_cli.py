@@ -159,3 +159,19 @@ def test_no_command(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main([])
     assert "required: COMMAND" in capsys.readouterr().err
+
+
+def test_console_script_is_declared() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "weightinit"]
+    assert script.value == "weightinit.cli:main"
+
+
+def test_plot_without_matplotlib(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    with pytest.raises(SystemExit):
+        main(["report", *SMALL, "--plot", "never.png"])
+    assert "argument --plot: needs matplotlib" in capsys.readouterr().err

@@ -8,6 +8,8 @@ import re
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import weightinit as wi
 from weightinit.activations import (
@@ -196,3 +198,28 @@ def test_gain_errors() -> None:
         wi.gain(lambda x: 0.0 * x)
     with pytest.raises(ValueError, match="undefined"):
         wi.gain(np.sign, kind="backward")
+
+
+@given(slope=st.floats(min_value=-10.0, max_value=10.0, allow_nan=False))
+def test_leaky_relu_gain_closed_form(slope: float) -> None:
+    expected = math.sqrt(2.0 / (1.0 + slope**2))
+    for kind in ("forward", "backward"):
+        assert wi.gain("leaky_relu", kind=kind, param=slope) == pytest.approx(expected, rel=1e-13)
+
+
+@given(
+    scale=st.floats(min_value=0.01, max_value=100.0),
+    name=st.sampled_from(["relu", "tanh", "gelu", "elu"]),
+)
+def test_gain_scales_inversely_with_the_activation(scale: float, name: str) -> None:
+    activation = get_activation(name)
+    scaled = Activation(
+        "scaled",
+        lambda x: scale * activation.function(x),
+        lambda x: scale * activation.derivative(x),
+        kinks=activation.kinks,
+    )
+    for kind in ("forward", "backward"):
+        assert wi.gain(scaled, kind=kind) == pytest.approx(
+            wi.gain(name, kind=kind) / scale, rel=1e-13
+        )
