@@ -292,8 +292,9 @@ them.
 `kaiming_*` and `xavier_*` must mean what they mean in PyTorch. Its values
 are choices, not these moments: ReLU's √2 and leaky ReLU's √(2/(1+a²)) are
 exact (both gains), but **tanh's 5/3 ≈ 1.667 is larger than both exact
-gains** (1.5925 forward, 1.4674 backward) — it deliberately pushes tanh
-units slightly into their nonlinear range — and SELU's 3/4 is not SELU's
+gains** (1.5925 forward, 1.4674 backward): with it the pre-activations
+settle above the unit variance the exact forward gain keeps, so tanh units
+work a little further into their nonlinear range. SELU's 3/4 is not SELU's
 forward gain (exactly 1 by construction of its constants) but a choice
 that makes `kaiming_normal(nonlinearity='selu')` use variance 0.5625 / fan.
 Sigmoid's table entry 1 is far from its exact gains because sigmoid's

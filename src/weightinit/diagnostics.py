@@ -69,7 +69,7 @@ SATURATED_FRACTION = 0.5
 RATIO_LIMIT = 10.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Propagation:
     """Per-layer statistics of a forward and backward pass, and the verdict.
 
@@ -361,7 +361,7 @@ def synthetic_regression(
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Training:
     """The course of :func:`train`: one entry per step taken.
 
