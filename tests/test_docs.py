@@ -1,6 +1,8 @@
 """Generated documentation pages are up to date.
 
-Every ``tools/gen_*.py`` defines ``OUTPUT`` (the page) and ``render()`` (its text).
+Every ``tools/gen_*.py`` defines ``OUTPUT`` (the page) and ``render()`` (its text),
+cheap enough to run here. Pages that take long to compute are written by
+``tools/make_*.py`` and checked by their own tests.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from __future__ import annotations
 from . import initializers, registry
 from ._base import Aliases, Geometry, Initializer, Param, SchemeInfo
 from ._validation import MAX_ELEMENTS
+from .diagnostics import propagate, train
 from .fans import compute_fans
-from .gain import calculate_gain
+from .gain import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
 from .registry import available, deserialize, get, register, serialize
 
@@ -36,9 +37,12 @@ __all__ = [
     "calculate_gain",
     "compute_fans",
     "deserialize",
+    "gain",
     "get",
+    "propagate",
     "register",
     "registry",
     "serialize",
+    "train",
 ]
 __all__ += initializers.__all__

@@ -1,0 +1,416 @@
+"""The ``weightinit`` command: the signal-propagation report, gains, the name list.
+
+``weightinit report`` runs :func:`weightinit.diagnostics.propagate` for every
+pair of initializer and activation and prints a table with each verdict;
+``weightinit gain NAME`` prints an activation's exact gains;
+``weightinit list`` prints the registered initializers with their formulas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+import zlib
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import numpy as np
+
+from . import diagnostics
+from .activations import activation_names, get_activation
+from .diagnostics import Propagation, propagate
+from .gain import NONLINEARITIES, calculate_gain, gain
+
+__all__ = ["DEFAULT_ACTIVATIONS", "DEFAULT_INITIALIZERS", "main", "run_report"]
+
+#: What ``weightinit report`` compares when given no ``--init``.
+DEFAULT_INITIALIZERS = (
+    "zeros",
+    "random_normal",
+    "random_uniform",
+    "glorot_uniform",
+    "glorot_normal",
+    "he_normal",
+    "lecun_normal",
+    "orthogonal",
+)
+#: What ``weightinit report`` compares when given no ``--activation``.
+DEFAULT_ACTIVATIONS = ("relu", "tanh", "sigmoid")
+DEFAULT_DEPTH = 30
+DEFAULT_WIDTH = 256
+DEFAULT_BATCH = 256
+
+
+def _count(minimum: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an int >= {minimum}; got {value}")
+        return value
+
+    return parse
+
+
+def _names(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected comma-separated names; got {text!r}")
+    return names
+
+
+def _param(text: str) -> tuple[str, str, Any]:
+    target, equals, raw = text.partition("=")
+    name, dot, key = target.partition(".")
+    if not (equals and dot and name and key):
+        raise argparse.ArgumentTypeError(f"expected NAME.KEY=VALUE; got {text!r}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw  # a bare word such as fan_out
+    return name.strip(), key.strip(), value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="weightinit",
+        description="Weight initializers for NumPy: see why initialization matters.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    report = commands.add_parser(
+        "report",
+        help="measure signal propagation per initializer and activation",
+        description=(
+            "Push a random batch through a deep MLP for every initializer × activation "
+            "and report how the forward signal and the gradient evolve across depth."
+        ),
+    )
+    for flag, defaults, what in (
+        ("--init", DEFAULT_INITIALIZERS, "initializers"),
+        ("--activation", DEFAULT_ACTIVATIONS, "activations"),
+    ):
+        report.add_argument(
+            flag,
+            type=_names,
+            default=list(defaults),
+            metavar="A,B",
+            help=f"{what} (default: {','.join(defaults)})",
+        )
+    report.add_argument("--depth", type=_count(1), default=DEFAULT_DEPTH, metavar="N")
+    report.add_argument("--width", type=_count(2), default=DEFAULT_WIDTH, metavar="N")
+    report.add_argument("--batch", type=_count(2), default=DEFAULT_BATCH, metavar="N")
+    report.add_argument("--seed", type=_count(0), default=0, metavar="N")
+    report.add_argument(
+        "--param",
+        type=_param,
+        action="append",
+        default=[],
+        metavar="NAME.KEY=VALUE",
+        help="set an initializer parameter, e.g. random_normal.stddev=1.0 (repeatable)",
+    )
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument(
+        "--plot", metavar="FILE.png", help="write per-layer std curves (needs matplotlib)"
+    )
+    gain_command = commands.add_parser("gain", help="print an activation's exact gains")
+    gain_command.add_argument("name", help=f"one of {', '.join(activation_names())}")
+    gain_command.add_argument(
+        "--param", type=float, default=None, help="leaky_relu's negative slope or elu's alpha"
+    )
+    listing = commands.add_parser(
+        "list", help="print the registered initializers and their formulas"
+    )
+    for command in (report, gain_command, listing):
+        command.set_defaults(command_parser=command)
+    return parser
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def _resolve_initializers(
+    parser: argparse.ArgumentParser, names: list[str], params: list[tuple[str, str, Any]]
+) -> list[tuple[str, Any]]:
+    from . import get
+
+    resolved = []
+    for name in names:
+        try:
+            resolved.append((name, get(name)))
+        except (TypeError, ValueError) as error:
+            parser.error(f"argument --init: {error}")
+    by_name: dict[str, Any] = dict(resolved)
+    bound: dict[str, dict[str, Any]] = {}
+    for name, key, value in params:
+        if name not in by_name:
+            parser.error(
+                f"argument --param: {name}.{key} names {name!r}, which is not in --init "
+                f"({','.join(names)})"
+            )
+        bound.setdefault(name, {})[key] = value
+    for name, values in bound.items():
+        try:
+            by_name[name] = by_name[name].partial(**values)
+        except (TypeError, ValueError) as error:
+            parser.error(f"argument --param: {error}")
+    return [(name, by_name[name]) for name, _ in resolved]
+
+
+def _check_activations(parser: argparse.ArgumentParser, names: list[str]) -> None:
+    for name in names:
+        try:
+            get_activation(name)
+        except (TypeError, ValueError) as error:
+            parser.error(f"argument --activation: {error}")
+
+
+def run_report(
+    initializers: Sequence[tuple[str, Any]],
+    activations: Sequence[str],
+    *,
+    depth: int,
+    width: int,
+    batch: int,
+    seed: int,
+    progress: TextIO | None = None,
+) -> list[Propagation]:
+    """Run :func:`~weightinit.diagnostics.propagate` for every pair, deterministically.
+
+    Each initializer's generator is seeded from ``(seed, crc32(name))``, so a
+    row does not depend on which other rows are run, and every activation
+    sees the same weights and inputs for a given initializer.
+    """
+    results = []
+    total = len(initializers) * len(activations)
+    for index, ((name, init), activation) in enumerate(
+        (pair, act) for pair in initializers for act in activations
+    ):
+        if progress is not None:
+            progress.write(f"\r\033[K[{index + 1}/{total}] {name} × {activation}")
+            progress.flush()
+        rng = np.random.SeedSequence([seed, zlib.crc32(name.encode())])
+        result = propagate(init, activation, depth=depth, width=width, batch=batch, rng=rng)
+        results.append(result)
+    if progress is not None:
+        progress.write("\r\033[K")
+        progress.flush()
+    return results
+
+
+def _ratio_text(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.2g}"
+
+
+def format_table(results: Sequence[Propagation], *, names: Sequence[str]) -> str:
+    """The report's table as plain text: one row per initializer and activation."""
+    header = ("initializer", "activation", "verdict", "fwd last/first", "grad first/last", "why")
+    rows = [
+        (
+            name,
+            r.activation,
+            r.verdict,
+            _ratio_text(r.forward_ratio),
+            _ratio_text(r.backward_ratio),
+            r.explanation,
+        )
+        for name, r in zip(names, results, strict=True)
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell.ljust(size) for cell, size in zip(row[:-1], widths, strict=True)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    lines.insert(1, "  ".join("-" * size for size in [*widths, len(header[-1])]))
+    return "\n".join(lines)
+
+
+def _report_text(args: argparse.Namespace, names: list[str], results: list[Propagation]) -> str:
+    counts = {v: sum(r.verdict == v for r in results) for v in diagnostics.VERDICTS}
+    summary = ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
+    params = " ".join(f"{n}.{k}={json.dumps(v)}" for n, k, v in args.param)
+    return "\n".join(
+        [
+            f"Signal propagation through {args.depth} layers of width {args.width} "
+            f"(batch {args.batch}, seed {args.seed}{', ' + params if params else ''})",
+            "fwd last/first: std of the activations in the last layer over the first;",
+            "grad first/last: std of the gradient at the first layer over the last.",
+            "",
+            format_table(results, names=names),
+            "",
+            f"{summary}. Exploding/vanishing: a ratio beyond ×{diagnostics.RATIO_LIMIT:g} "
+            f"or below ×{1 / diagnostics.RATIO_LIMIT:g}; saturated: more than "
+            f"{diagnostics.SATURATED_FRACTION:.0%} of units on the activation's flat tails; "
+            "symmetric: all units identical.",
+        ]
+    )
+
+
+def _report_json(args: argparse.Namespace, names: list[str], results: list[Propagation]) -> str:
+    config = {
+        "initializers": args.init,
+        "activations": args.activation,
+        "depth": args.depth,
+        "width": args.width,
+        "batch": args.batch,
+        "seed": args.seed,
+        "params": [{"initializer": n, "key": k, "value": v} for n, k, v in args.param],
+        "thresholds": {
+            "ratio_limit": diagnostics.RATIO_LIMIT,
+            "saturation_slope": diagnostics.SATURATION_SLOPE,
+            "saturated_fraction": diagnostics.SATURATED_FRACTION,
+            "symmetry_tolerance": diagnostics.SYMMETRY_TOLERANCE,
+        },
+    }
+    rows = []
+    for name, result in zip(names, results, strict=True):
+        row = result.to_dict()
+        row["initializer"] = name
+        rows.append(row)
+    return json.dumps({"config": config, "results": rows}, allow_nan=False)
+
+
+def write_plot(path: str, names: Sequence[str], results: Sequence[Propagation]) -> None:
+    """Per-layer std curves: one column per activation, forward on top, gradient below.
+
+    Needs matplotlib (the ``plot`` extra); imported here only.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    activations = list(dict.fromkeys(r.activation for r in results))
+    initializers = list(dict.fromkeys(names))
+    colours = plt.get_cmap("tab10")
+
+    def style(name: str) -> dict[str, Any]:
+        index = initializers.index(name)
+        return {"color": colours(index % 10), "linestyle": "-" if index < 10 else "--"}
+
+    figure, axes = plt.subplots(
+        2,
+        len(activations),
+        figsize=(4.6 * len(activations) + 2.4, 7.6),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    panels = (("std", "forward: std of activations"), ("grad_std", "backward: std of gradients"))
+    for column, activation in enumerate(activations):
+        for row, (attribute, title) in enumerate(panels):
+            ax = axes[row][column]
+            for name, result in zip(names, results, strict=True):
+                values = np.asarray(getattr(result, attribute), dtype=np.float64)
+                if result.activation == activation and np.any(values > 0):
+                    layers = np.arange(1, values.size + 1)
+                    ax.plot(layers, np.where(values > 0, values, np.nan), lw=1.8, **style(name))
+            ax.set_yscale("log")
+            ax.set_title(f"{activation} — {title}", fontsize=11)
+            ax.grid(True, which="major", alpha=0.3)
+            if row == 1:
+                ax.set_xlabel("layer")
+            if column == 0:
+                ax.set_ylabel("std (log scale)")
+    shown = {n for n, r in zip(names, results, strict=True) if np.any(np.asarray(r.std) > 0)}
+    handles = [Line2D([], [], lw=1.8, label=n, **style(n)) for n in initializers if n in shown]
+    title = "initializer"
+    hidden = [n for n in initializers if n not in shown]
+    if hidden:
+        title += "\n(not drawn, std 0 off the\nlog scale: " + ", ".join(hidden) + ")"
+    figure.legend(handles=handles, loc="outside right center", title=title, fontsize=10)
+    figure.suptitle(
+        f"Signal propagation through {results[0].depth} layers of width {results[0].width}",
+        fontsize=13,
+    )
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error(
+                "argument --plot: needs matplotlib; install it with pip install 'weightinit[plot]'"
+            )
+    _check_activations(parser, args.activation)
+    initializers = _resolve_initializers(parser, args.init, args.param)
+    names = [name for name, _ in initializers for _ in args.activation]
+    progress = sys.stderr if sys.stderr.isatty() else None
+    started = time.perf_counter()
+    results = run_report(
+        initializers,
+        args.activation,
+        depth=args.depth,
+        width=args.width,
+        batch=args.batch,
+        seed=args.seed,
+        progress=progress,
+    )
+    if args.plot is not None:
+        write_plot(args.plot, names, results)
+    print(_report_json(args, names, results) if args.json else _report_text(args, names, results))
+    if progress is not None:
+        progress.write(f"{len(results)} runs in {time.perf_counter() - started:.1f} s\n")
+    return 0
+
+
+# --- gain and list --------------------------------------------------------------------------
+
+
+def _gain(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    try:
+        activation = get_activation(args.name, args.param)
+        forward = gain(activation, kind="forward")
+        backward = gain(activation, kind="backward")
+    except (TypeError, ValueError) as error:
+        parser.error(f"argument name: {error}")
+    print(f"{activation.name}: φ(x) = {activation.formula}")
+    print(f"forward gain  1/sqrt(E[φ(z)²])  = {forward:.15g}")
+    print(f"backward gain 1/sqrt(E[φ'(z)²]) = {backward:.15g}")
+    if args.name in NONLINEARITIES:
+        print(f"PyTorch calculate_gain          = {calculate_gain(args.name, args.param):.15g}")
+    return 0
+
+
+def _list() -> int:
+    import weightinit
+
+    rows = []
+    for name in weightinit.available():
+        init = weightinit.get(name)
+        info = getattr(init, "info", None)
+        rows.append((name, getattr(info, "formula", ""), getattr(info, "origin", "")))
+    size = max(len(name) for name, _, _ in rows)
+    print("Initializers (weightinit.get(name)):")
+    for name, formula, origin in rows:
+        print(f"  {name.ljust(size)}  {formula}{f'  [{origin}]' if origin else ''}")
+    print("\nActivations (weightinit gain NAME):")
+    names = activation_names()
+    size = max(map(len, names))
+    for name in names:
+        print(f"  {name.ljust(size)}  φ(x) = {get_activation(name).formula}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``weightinit`` command; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "report":
+        return _report(args.command_parser, args)
+    if args.command == "gain":
+        return _gain(args.command_parser, args)
+    return _list()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""The classic claims about initialization, as assertions on propagate() and train()."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import weightinit as wi
+from weightinit.diagnostics import propagate, synthetic_regression, train
+
+N01 = wi.random_normal.partial(stddev=1.0)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_zeros_leave_units_symmetric(activation: str) -> None:
+    result = propagate("zeros", activation, depth=6, width=32, rng=0)
+    assert result.verdict == "symmetric"
+    assert np.all(result.unit_spread == 0.0)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_constant_weights_leave_units_symmetric(activation: str) -> None:
+    ones = wi.constant.partial(value=0.05)
+    result = propagate(ones, activation, depth=6, width=32, rng=0)
+    assert result.verdict == "symmetric"
+    assert result.unit_spread[-1] <= 1e-12
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_standard_normal_weights_saturate(activation: str) -> None:
+    result = propagate(N01, activation, depth=10, width=256, rng=1)
+    assert result.verdict == "saturated"
+    assert result.saturated.mean() > 0.6
+
+
+def test_standard_normal_weights_blow_up_relu() -> None:
+    result = propagate(N01, "relu", depth=10, width=256, rng=1)
+    assert result.verdict == "exploding"
+    # Each layer multiplies the second moment by width * Var(W) / 2 = 128.
+    rate = np.exp(np.polyfit(np.arange(10), np.log(result.std), 1)[0])
+    assert 0.9 * math.sqrt(128) < rate < 1.1 * math.sqrt(128)
+
+
+@pytest.mark.parametrize("init", ["glorot_uniform", "glorot_normal", "orthogonal"])
+def test_xavier_keeps_tanh_alive(init: str) -> None:
+    result = propagate(init, "tanh", depth=30, width=256, rng=2)
+    assert result.verdict == "healthy"
+    assert result.forward_ratio > 0.1
+    assert result.backward_ratio > 0.1
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_he_keeps_deep_relu_alive(seed: int) -> None:
+    result = propagate("he_normal", "relu", depth=30, width=256, rng=seed)
+    assert result.verdict == "healthy"
+    assert 0.1 < result.forward_ratio < 10
+    assert 0.1 < result.backward_ratio < 10
+
+
+@pytest.mark.parametrize("init", ["glorot_uniform", "glorot_normal", "lecun_normal"])
+def test_xavier_variance_halves_per_relu_layer(init: str) -> None:
+    result = propagate(init, "relu", depth=30, width=256, rng=5)
+    assert result.verdict == "vanishing"
+    assert result.forward_ratio < 1e-2
+    # Var(x_l) ∝ 2^-l: the fitted slope of log2 Var per layer is -1.
+    slope = np.polyfit(np.arange(30), np.log2(result.std**2), 1)[0]
+    assert -1.2 < slope < -0.8
+
+
+@pytest.mark.parametrize(("gain", "verdict"), [(1.5, "exploding"), (0.5, "vanishing")])
+def test_scaled_identity_linear_stack(gain: float, verdict: str) -> None:
+    result = propagate(wi.identity.partial(gain=gain), "linear", depth=10, width=64, rng=6)
+    assert result.verdict == verdict
+    assert result.forward_ratio == pytest.approx(gain**9, rel=1e-12)
+    assert result.backward_ratio == pytest.approx(gain**9, rel=1e-12)
+
+
+def test_zero_biases_are_fine() -> None:
+    zero = propagate("he_normal", "relu", depth=20, width=128, rng=7, bias=0.0)
+    named = propagate("he_normal", "relu", depth=20, width=128, rng=7, bias="zeros")
+    assert zero.verdict == named.verdict == "healthy"
+    np.testing.assert_array_equal(zero.std, named.std)
+    assert zero.unit_spread.min() > 0.1
+
+
+def test_random_biases_are_used() -> None:
+    plain = propagate("he_normal", "tanh", depth=4, width=32, rng=8)
+    biased = propagate("he_normal", "tanh", depth=4, width=32, rng=8, bias=N01)
+    assert biased.pre_std[0] > plain.pre_std[0] * 1.1
+
+
+def test_statistics_are_consistent() -> None:
+    result = propagate("he_normal", "relu", depth=5, width=64, batch=128, rng=9)
+    for key in ("pre_mean", "pre_std", "mean", "std", "saturated", "dead", "grad_std"):
+        assert getattr(result, key).shape == (5,)
+    assert np.all(result.saturated == 0.0)  # relu does not saturate
+    assert np.all((result.dead >= 0) & (result.dead <= 1))
+    assert result.grad_std[-1] == pytest.approx(1.0, rel=0.05)  # the injected N(0, 1) gradient
+    # ReLU of a symmetric pre-activation: E[x^2] = Var(h) / 2.
+    second = result.std**2 + result.mean**2
+    np.testing.assert_allclose(second, (result.pre_std**2 + result.pre_mean**2) / 2, rtol=0.2)
+
+
+def test_propagate_is_deterministic() -> None:
+    first = propagate("glorot_uniform", "tanh", depth=4, width=16, rng=10)
+    again = propagate("glorot_uniform", "tanh", depth=4, width=16, rng=10)
+    other = propagate("glorot_uniform", "tanh", depth=4, width=16, rng=11)
+    np.testing.assert_array_equal(first.std, again.std)
+    np.testing.assert_array_equal(first.grad_std, again.grad_std)
+    assert not np.array_equal(first.std, other.std)
+    gen = np.random.default_rng(12)
+    assert not np.array_equal(
+        propagate("he_normal", "relu", depth=2, width=8, rng=gen).std,
+        propagate("he_normal", "relu", depth=2, width=8, rng=gen).std,
+    )
+
+
+def test_to_dict_is_json_safe() -> None:
+    result = propagate("zeros", "relu", depth=3, width=8, rng=0)
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert data["verdict"] == "symmetric"
+    assert data["forward_ratio"] is None  # 0 / 0
+    assert len(data["forward_std"]) == len(data["backward_std"]) == 3
+
+
+def test_overflow_is_exploding() -> None:
+    result = propagate(wi.random_normal.partial(stddev=100.0), "linear", depth=80, width=64, rng=0)
+    assert result.verdict == "exploding"
+    assert "overflows" in result.explanation
+
+
+def test_propagate_errors() -> None:
+    with pytest.raises(ValueError, match="depth must be an int >= 1; got depth=0"):
+        propagate("he_normal", "relu", depth=0, width=8)
+    with pytest.raises(TypeError, match="width must be an int"):
+        propagate("he_normal", "relu", depth=2, width=8.0)
+    with pytest.raises(ValueError, match="'he_normal'"):
+        propagate("he_norml", "relu", depth=2, width=8)
+    with pytest.raises(ValueError, match="'tanh'"):
+        propagate("he_normal", "tahn", depth=2, width=8)
+    with pytest.raises(TypeError, match="initializer must be"):
+        propagate(3, "relu", depth=2, width=8)
+    with pytest.raises(TypeError, match="bias must be a real number"):
+        propagate("he_normal", "relu", depth=2, width=8, bias=True)
+    with pytest.raises(ValueError, match="bias must be finite"):
+        propagate("he_normal", "relu", depth=2, width=8, bias=math.inf)
+
+
+# --- training -----------------------------------------------------------------------------
+
+
+def test_synthetic_regression() -> None:
+    x, y = synthetic_regression(4000, 8, rng=0)
+    assert x.shape == (4000, 8) and y.shape == (4000, 1)
+    assert np.all(np.abs(y) <= 1.0)
+    # Var(sin(2Z)) = (1 - e^-8) / 2; the sample variance has sd < 0.01 here.
+    assert abs(float(y.var()) - (1 - math.exp(-8)) / 2) < 0.05
+
+
+def test_he_trains_and_zeros_do_not() -> None:
+    he = train("he_normal", "relu", steps=150, rng=0)
+    zeros = train("zeros", "relu", steps=150, rng=0)
+    assert he.loss[-1] < 0.5 * he.loss[0]
+    # Zero weights: every hidden unit outputs relu(0) = 0, so only the output bias learns.
+    assert zeros.loss[-1] > 0.98 * zeros.loss[0]
+    assert he.loss[-1] < 0.5 * zeros.loss[-1]
+
+
+def test_clipping_caps_exploding_updates() -> None:
+    free = train(N01, "relu", steps=20, rng=0)
+    clipped = train(N01, "relu", steps=20, clip_norm=1.0, learning_rate=0.05, rng=0)
+    assert clipped.update_norm.max() <= 0.05 * 1.0 * (1 + 1e-12)
+    assert free.update_norm.max() > 1e6
+    assert np.all(np.isfinite(clipped.loss))
+    # Clipping changes only steps whose gradient is longer than clip_norm.
+    small = train("he_normal", "tanh", steps=20, clip_norm=1e9, rng=0)
+    plain = train("he_normal", "tanh", steps=20, rng=0)
+    np.testing.assert_array_equal(small.loss, plain.loss)
+
+
+def test_train_errors() -> None:
+    with pytest.raises(ValueError, match="clip_norm must be > 0"):
+        train("he_normal", "relu", clip_norm=0.0)
+    with pytest.raises(ValueError, match="steps must be an int >= 1"):
+        train("he_normal", "relu", steps=0)

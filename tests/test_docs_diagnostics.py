@@ -1,0 +1,40 @@
+"""docs/diagnostics.md is what tools/make_diagnostics.py generates now.
+
+The whole page is regenerated except the training table, of which a few rows
+are recomputed (all twelve runs would dominate the suite's time).
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs/diagnostics.md"
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "make_diagnostics", ROOT / "tools/make_diagnostics.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_diagnostics_page_is_not_stale() -> None:
+    generator = _generator()
+    actual = PAGE.read_text(encoding="utf-8")
+    lines = actual.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| initializer | activation"))
+    end = lines.index("", start)
+    training = "\n".join(lines[start:end])
+    for run in (generator.TRAINING_RUNS[3], generator.TRAINING_RUNS[-1]):
+        assert generator.training_row(*run) in lines[start:end]
+    expected = generator.render(generator._report(None), training=training)
+    diff = "\n".join(difflib.unified_diff(lines, expected.splitlines(), lineterm=""))
+    assert actual == expected, f"run python tools/make_diagnostics.py:\n{diff}"
+    assert (ROOT / "docs/img/report.png").read_bytes()[:4] == b"\x89PNG"
