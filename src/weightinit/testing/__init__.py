@@ -86,6 +86,15 @@ def normal_quantile(upper_tail: float) -> float:
 _MAX_POWER = 2.0
 
 
+def _checked_size(sample: NDArray[Any]) -> int:
+    if sample.size < MIN_SAMPLE:
+        raise ValueError(
+            f"sample must hold at least {MIN_SAMPLE} values for the stated alpha to hold; "
+            f"got {sample.size}."
+        )
+    return int(sample.size)
+
+
 def _per_test(alpha: float, tests: int) -> float:
     """Šidák's level ``1 - (1 - alpha)**(1/tests)`` for each of ``tests`` tests.
 
@@ -118,11 +127,7 @@ def moment_scores(
     expected_mean = check_real("mean", mean)
     expected_variance = check_real("variance", variance, nonnegative=True)
     x = np.asarray(sample, dtype=np.float64).ravel()
-    n = x.size
-    if n < MIN_SAMPLE:
-        raise ValueError(
-            f"sample must hold at least {MIN_SAMPLE} values for the tests' alpha to hold; got {n}."
-        )
+    n = _checked_size(x)
     if not np.all(np.isfinite(x)):
         raise AssertionError("sample holds non-finite values (NaN or inf).")
     observed_mean = float(x.mean())
@@ -350,11 +355,7 @@ def kolmogorov_smirnov(
     x = np.sort(np.asarray(sample).ravel())
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
-    n = x.size
-    if n < MIN_SAMPLE:
-        raise ValueError(
-            f"sample must hold at least {MIN_SAMPLE} values for the test's alpha to hold; got {n}."
-        )
+    n = _checked_size(x)
     if not np.all(np.isfinite(x)):
         raise ValueError("sample must hold only finite values for a Kolmogorov-Smirnov test.")
     above = cdf(np.nextafter(x, np.inf).astype(np.float64))
@@ -411,8 +412,10 @@ def _log_tie_chance(law: Distribution, dtype: np.dtype[Any], units: int, length:
     ``q**length``, and there are ``units * (units - 1) / 2`` pairs.
     """
     low, high = law.support
-    if isinstance(law, Normal):
-        low, high = law.loc - 40.0 * law.scale, law.loc + 40.0 * law.scale
+    if isinstance(law, (Normal, TruncatedNormal)):
+        # Beyond 40 standard deviations a normal value has probability < 1e-347.
+        low = max(low, law.loc - 40.0 * law.scale)
+        high = min(high, law.loc + 40.0 * law.scale)
     magnitude = max(abs(low), abs(high))
     spacing = float(np.spacing(dtype.type(magnitude)))
     chance = min(1.0, _max_density(law) * spacing)
@@ -627,8 +630,9 @@ def assert_initializer(
     - the shape of the distribution: for the i.i.d. laws (uniform, normal,
       truncated normal), a Kolmogorov-Smirnov test against their CDF
       (:func:`kolmogorov_smirnov`); for ``sparse``, the same test of the
-      nonzero values against N(0, std²), and at least the declared number of
-      zeros per input unit;
+      nonzero values against N(0, std²) (when there are at least
+      :data:`MIN_SAMPLE` of them), and at least the declared number of zeros
+      per input unit;
     - structure: ``orthogonal`` draws, divided by the gain, are orthogonal
       matrices (to a tolerance of ``4 * eps * sqrt(size)``);
       ``delta_orthogonal`` draws are orthogonal at the kernel's centre and 0
