@@ -318,6 +318,8 @@ EXTRA_NAMES_TESTED_ELSEWHERE: set[str] = set()
 
 
 # --- samples agree with the declared law --------------------------------------------------
+# Every registered initializer is checked with the testing kit in test_statistics.py;
+# here, the truncated normal at bounds where naive samplers fail.
 
 PARAMS: dict[str, dict[str, Any]] = {
     "sparse": {"sparsity": 0.3},
@@ -334,20 +336,6 @@ SAMPLE_SHAPES: dict[str, tuple[int, ...]] = {
 
 def _sample_case(name: str) -> tuple[tuple[int, ...], dict[str, Any]]:
     return SAMPLE_SHAPES.get(name, (512, 512)), PARAMS.get(name, {})
-
-
-@pytest.mark.parametrize("name", wi.available())
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_samples_match_declared_moments(name: str, dtype: type) -> None:
-    init = wi.get(name)
-    assert isinstance(init, wi.Initializer)
-    shape, params = _sample_case(name)
-    sample = init(shape, dtype=dtype, rng=20261122, **params)
-    assert sample.shape == shape and sample.dtype == dtype
-    law = init.distribution(shape=shape, **params)
-    assert_moments(sample, mean=law.mean, variance=law.variance)
-    low, high = law.support
-    assert sample.min() >= low and sample.max() <= high
 
 
 @pytest.mark.parametrize(

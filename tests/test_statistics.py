@@ -32,6 +32,13 @@ DTYPES = (np.float32, np.float64)
 PARAMS: dict[str, tuple[dict[str, Any], ...]] = {
     "constant": ({}, {"value": -0.75}),
     "dirac": ({}, {"groups": 2}),
+    "fixed": ({"value": np.linspace(-1.0, 1.0, 256 * 128).reshape(256, 128)},),
+    "jax_orthogonal": ({}, {"scale": 2.0, "column_axis": 0}),
+    "jax_truncated_normal": ({}, {"stddev": 0.5, "lower": -1.0, "upper": 3.0}),
+    "jax_uniform": ({}, {"scale": 3.0}),
+    "torch_constant": ({"val": 0.5},),
+    "torch_normal": ({}, {"mean": -1.0, "std": 0.25}),
+    "torch_uniform": ({}, {"a": -3.0, "b": 2.0}),
     "delta_orthogonal": ({}, {"scale": 2.0}),
     "identity": ({}, {"gain": 0.5}),
     "kaiming_normal": ({}, {"a": 0.1, "mode": "fan_out"}, {"nonlinearity": "tanh"}),
