@@ -10,7 +10,7 @@ import pytest
 
 from weightinit.cli import DEFAULT_ACTIVATIONS, DEFAULT_INITIALIZERS, main
 
-SMALL = ["--depth", "4", "--width", "16", "--batch", "16"]
+SMALL = ["--depth", "4", "--width", "16", "--batch", "16", "--jobs", "1"]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -42,6 +42,13 @@ def test_report_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
     rows = {r["activation"]: r for r in json.loads(first)["results"][3:]}
     for row in json.loads(alone)["results"]:
         assert row["forward_std"] == rows[row["activation"]]["forward_std"]
+
+
+def test_report_same_with_worker_processes(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ("report", "--depth", "4", "--width", "16", "--init", "he_normal,orthogonal", "--json")
+    in_process = _run(capsys, *argv, "--param", "orthogonal.gain=2.0", "--jobs", "1")
+    workers = _run(capsys, *argv, "--param", "orthogonal.gain=2.0", "--jobs", "2")
+    assert in_process == workers
 
 
 def test_report_text(capsys: pytest.CaptureFixture[str]) -> None:

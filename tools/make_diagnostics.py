@@ -230,10 +230,12 @@ seed 0 — exactly what `weightinit report` prints:
 The run is deterministic for a given `--seed`: each initializer's generator
 is seeded from the seed and the initializer's name, so a row does not depend
 on which other rows are run. It costs about 7·10¹⁰ floating-point operations
-(three 256 × 256 × 256 matrix products in each of 720 layers). On a machine
-whose cores are busy with other work, BLAS threads waiting for each other
-can make it several times slower; `OPENBLAS_NUM_THREADS=1 weightinit report` (or
-`OMP_NUM_THREADS=1`) avoids that.
+(three 256 × 256 × 256 matrix products in each of 720 layers). The pairs
+run in worker processes, one per available core (`--jobs N`), each with a
+single BLAS thread: for matrices this small BLAS threads gain nothing, and on
+a machine whose cores are busy with other work they wait for each other and
+make each product several times slower. The results do not depend on
+`--jobs`.
 
 How to read it:
 

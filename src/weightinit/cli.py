@@ -9,12 +9,16 @@ pair of initializer and activation and prints a table with each verdict;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import multiprocessing
+import os
 import sys
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TextIO
 
 import numpy as np
@@ -114,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME.KEY=VALUE",
         help="set an initializer parameter, e.g. random_normal.stddev=1.0 (repeatable)",
     )
+    report.add_argument(
+        "--jobs",
+        type=_count(1),
+        default=None,
+        metavar="N",
+        help="worker processes, one BLAS thread each (default: the available cores)",
+    )
     report.add_argument("--json", action="store_true", help="print one JSON object")
     report.add_argument(
         "--plot", metavar="FILE.png", help="write per-layer std curves (needs matplotlib)"
@@ -170,6 +181,44 @@ def _check_activations(parser: argparse.ArgumentParser, names: list[str]) -> Non
             parser.error(f"argument --activation: {error}")
 
 
+#: Thread-count variables of the BLAS libraries NumPy may be built with.
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def available_cores() -> int:
+    """The number of cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _run_pair(
+    name: str, init: Any, activation: str, depth: int, width: int, batch: int, seed: int
+) -> Propagation:
+    rng = np.random.SeedSequence([seed, zlib.crc32(name.encode())])
+    return propagate(init, activation, depth=depth, width=width, batch=batch, rng=rng)
+
+
+@contextlib.contextmanager
+def _single_threaded_blas_children() -> Iterator[None]:
+    """Make processes started inside the block load BLAS with one thread each.
+
+    The report's matrices are small (width x width): BLAS threads gain nothing
+    there and, on a machine whose cores are busy, make each product several
+    times slower while they wait for each other. Worker processes, one per
+    core with one BLAS thread each, use the cores without that contention.
+    Variables the user has set are left as they are.
+    """
+    added = [key for key in _BLAS_THREADS if key not in os.environ]
+    for key in added:
+        os.environ[key] = "1"
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
+
+
 def run_report(
     initializers: Sequence[tuple[str, Any]],
     activations: Sequence[str],
@@ -178,25 +227,44 @@ def run_report(
     width: int,
     batch: int,
     seed: int,
+    jobs: int = 1,
     progress: TextIO | None = None,
 ) -> list[Propagation]:
     """Run :func:`~weightinit.diagnostics.propagate` for every pair, deterministically.
 
     Each initializer's generator is seeded from ``(seed, crc32(name))``, so a
-    row does not depend on which other rows are run, and every activation
-    sees the same weights and inputs for a given initializer.
+    row does not depend on which other rows are run, nor on ``jobs``, and every
+    activation sees the same weights and inputs for a given initializer. With
+    ``jobs > 1`` the pairs run in that many worker processes (each with one
+    BLAS thread); results come back in order.
     """
-    results = []
-    total = len(initializers) * len(activations)
-    for index, ((name, init), activation) in enumerate(
-        (pair, act) for pair in initializers for act in activations
-    ):
+    pairs = [(name, init, act) for name, init in initializers for act in activations]
+    total = len(pairs)
+
+    def show(done: int, name: str, activation: str) -> None:
         if progress is not None:
-            progress.write(f"\r\033[K[{index + 1}/{total}] {name} × {activation}")
+            progress.write(f"\r\033[K[{done}/{total}] {name} × {activation}")
             progress.flush()
-        rng = np.random.SeedSequence([seed, zlib.crc32(name.encode())])
-        result = propagate(init, activation, depth=depth, width=width, batch=batch, rng=rng)
-        results.append(result)
+
+    results: list[Propagation] = []
+    if jobs <= 1 or total <= 1:
+        for index, (name, init, activation) in enumerate(pairs):
+            show(index + 1, name, activation)
+            results.append(_run_pair(name, init, activation, depth, width, batch, seed))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with (
+            _single_threaded_blas_children(),
+            ProcessPoolExecutor(min(jobs, total), mp_context=context) as pool,
+        ):
+            futures = [
+                pool.submit(_run_pair, name, init, act, depth, width, batch, seed)
+                for name, init, act in pairs
+            ]
+            for done, future in enumerate(as_completed(futures), start=1):
+                name, _, activation = pairs[futures.index(future)]
+                show(done, name, activation)
+            results = [future.result() for future in futures]
     if progress is not None:
         progress.write("\r\033[K")
         progress.flush()
@@ -353,6 +421,7 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         width=args.width,
         batch=args.batch,
         seed=args.seed,
+        jobs=available_cores() if args.jobs is None else args.jobs,
         progress=progress,
     )
     if args.plot is not None:
