@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 from ._base import Geometry, Initializer, Param, SchemeInfo
+from ._engine import get_workers, set_workers
 from ._registry import available
 from ._registry import lookup as _lookup
 from ._validation import MAX_ELEMENTS
@@ -98,6 +99,7 @@ __all__ = [
     "dirac",
     "eye",
     "get",
+    "get_workers",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
@@ -111,6 +113,7 @@ __all__ = [
     "orthogonal",
     "random_normal",
     "random_uniform",
+    "set_workers",
     "sparse",
     "trunc_normal",
     "truncated_normal",
