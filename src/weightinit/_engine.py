@@ -641,7 +641,10 @@ def fill_haar(matrix: NDArray[np.float64], request: Request) -> None:
         vectors = matrix[k:, k : k + width].copy()
         top = vectors[:width]
         top[np.triu_indices(width, 1)] = 0.0
-        norms = np.sqrt(np.einsum("ij,ij->j", vectors, vectors))
+        # Summed along contiguous rows, NumPy adds pairwise: the norms, hence
+        # τ and the reflections' orthogonality, are accurate to a few ulps
+        # (a column-wise running sum loses about sqrt(m) times more).
+        norms = np.sqrt(np.square(vectors.T, order="C").sum(axis=1))
         alpha = np.diagonal(top).copy()
         direction = np.where(alpha < 0.0, -1.0, 1.0)
         beta = -direction * norms
@@ -649,14 +652,11 @@ def fill_haar(matrix: NDArray[np.float64], request: Request) -> None:
         with np.errstate(divide="ignore", invalid="ignore"):
             vectors *= np.where(live, 1.0 / (alpha - beta), 0.0)
             tau = np.where(live, (beta - alpha) / beta, 0.0)
-        top[np.diag_indices(width)] = 1.0
+        top[np.diag_indices(width)] = np.where(live, 1.0, 0.0)
         signs[k : k + width] = np.where(live, -direction, 1.0)
         t_inverse = np.triu(vectors.T @ vectors, 1)
         t_inverse[np.diag_indices(width)] = np.where(live, 1.0 / np.where(live, tau, 1.0), 1.0)
-        t = np.linalg.inv(t_inverse)
-        t[~live, :] = 0.0
-        t[:, ~live] = 0.0
-        applied = t @ vectors.T  # T Vᵀ
+        applied = np.linalg.inv(t_inverse) @ vectors.T  # T Vᵀ
         for start in range(k + width, n, HAAR_PANEL):
             trailing = matrix[k:, start : start + HAAR_PANEL]
             trailing -= vectors @ (applied @ trailing)
