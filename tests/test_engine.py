@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import tracemalloc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -346,3 +348,10 @@ def test_truncated_normal_is_exact(
     elif b - a > 1e-3 or dtype is np.float64:
         # (float32 rounding is coarser than the narrow interval's width)
         assert_cdf((x.astype(np.float64) - mean) / std, _truncated_cdf(lo, hi))
+
+
+def test_the_usage_page_examples_run() -> None:
+    page = Path(__file__).resolve().parent.parent / "docs" / "usage.md"
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(page), module_relative=False, optionflags=flags)
+    assert result.failed == 0 and result.attempted > 0

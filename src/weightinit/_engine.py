@@ -89,11 +89,11 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
         return np.random.SeedSequence()
     if isinstance(rng, np.random.SeedSequence):
         return rng
-    generator = check_rng(rng)  # validates ints and wraps bit generators
-    if isinstance(rng, (np.random.Generator, np.random.BitGenerator)):
-        words = generator.integers(0, 2**32, size=4, dtype=np.uint64)
-        return np.random.SeedSequence([int(word) for word in words])
-    return np.random.SeedSequence(int(rng))
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+        return np.random.SeedSequence(check_int("rng", rng, minimum=0))
+    generator = check_rng(rng)  # refuses other types, wraps bit generators
+    words = generator.integers(0, 2**32, size=4, dtype=np.uint64)
+    return np.random.SeedSequence([int(word) for word in words])
 
 
 def block_generator(
