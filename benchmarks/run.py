@@ -148,40 +148,26 @@ def elementwise(rounds: int) -> list[Pair]:
     ]
     if torch is not None:
         t = torch.empty(shape, dtype=torch.float32)
-        rows += [
-            pair(
-                "glorot_uniform (out=)",
-                lambda: wi.glorot_uniform(out=out, rng=rng),
-                lambda: torch.nn.init.xavier_uniform_(t),
-                "torch.nn.init.xavier_uniform_",
-                rounds=rounds,
-                at_most=0.8,
-            ),
-            pair(
-                "kaiming_normal (out=)",
-                lambda: wi.kaiming_normal(out=out, rng=rng),
-                lambda: torch.nn.init.kaiming_normal_(t),
-                "torch.nn.init.kaiming_normal_",
-                rounds=rounds,
-                at_most=1.0,
-            ),
-            pair(
-                "trunc_normal (out=)",
-                lambda: wi.trunc_normal(out=out, rng=rng),
-                lambda: torch.nn.init.trunc_normal_(t),
-                "torch.nn.init.trunc_normal_",
-                rounds=max(3, rounds // 3),
-                at_most=0.8,
-            ),
-            pair(
-                "he_normal (out=, Keras: truncated)",
-                lambda: wi.he_normal(out=out, rng=rng),
-                lambda: torch.nn.init.trunc_normal_(t),
-                "torch.nn.init.trunc_normal_",
-                rounds=max(3, rounds // 3),
-                at_most=1.0,
-            ),
+        init = torch.nn.init
+        # (weightinit name, torch function, its target, rounds): trunc_normal_ is slow.
+        against = [
+            ("glorot_uniform", init.xavier_uniform_, 0.8, rounds),
+            ("kaiming_normal", init.kaiming_normal_, 1.0, rounds),
+            ("trunc_normal", init.trunc_normal_, 0.8, max(3, rounds // 3)),
+            ("he_normal", init.trunc_normal_, 1.0, max(3, rounds // 3)),
         ]
+        for name, function, at_most, count in against:
+            ours = wi.get(name)
+            rows.append(
+                pair(
+                    f"{name} (out=)",
+                    lambda ours=ours: ours(out=out, rng=rng),
+                    lambda function=function: function(t),
+                    f"torch.nn.init.{function.__name__}",
+                    rounds=count,
+                    at_most=at_most,
+                )
+            )
     raw = np.empty(shape, dtype=np.float32)
     rows += [
         pair(

@@ -355,3 +355,21 @@ def test_the_usage_page_examples_run() -> None:
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testfile(str(page), module_relative=False, optionflags=flags)
     assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process:DeprecationWarning")
+def test_a_forked_child_starts_its_own_threads() -> None:
+    import multiprocessing
+
+    with wi.set_workers(2):
+        expected = wi.he_uniform((1000, 1000), rng=1)  # the parent's pool now exists
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1) as pool:
+            result = pool.apply_async(_sum_in_child).get(timeout=20)
+    assert result == float(expected.sum())
+
+
+def _sum_in_child() -> float:
+    with wi.set_workers(2):
+        return float(wi.he_uniform((1000, 1000), rng=1).sum())

@@ -182,6 +182,17 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
         _workers = self._previous
 
 
+def _forget_pools() -> None:
+    """A forked child has none of its parent's threads: start pools afresh."""
+    global _pools_lock
+    _pools.clear()
+    _pools_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools)
+
+
 def _pool(workers: int) -> ThreadPoolExecutor:
     with _pools_lock:
         pool = _pools.get(workers)
