@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: Elements per block: the unit of seeding, of threading and of ``region=``.
-#: Deriving a block's generator costs about 17 µs, under 4% of drawing
+#: Deriving a block's generator costs about 17 µs, some 5% of drawing
 #: 2**18 float32 values, while 2**20 elements still make four blocks to share.
 BLOCK = 1 << 18
 #: Elements handled per step inside a block (256 KiB of float32: fits in L2).
