@@ -354,6 +354,10 @@ def render(
     ours_error, qr_error = errors
     lines += [
         "",
+        "`he_normal` is Keras's: a normal truncated at ±2σ, so it is set against",
+        "`trunc_normal_`. Rows marked `out=` fill a preallocated array, as the PyTorch",
+        "functions do; the naive NumPy rows allocate, as the naive code does.",
+        "",
         "The two raw-limit rows put the baseline's time in the ratio column's denominator:",
         "they say how close glorot_uniform comes to drawing uniforms with one thread, and",
         "to writing the memory at all.",
