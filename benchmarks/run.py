@@ -436,7 +436,17 @@ def main() -> None:
     parser.add_argument(
         "--output", type=Path, default=ROOT / "docs" / "performance.md", help="page to write"
     )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="first wait up to this long for the 1-minute load average to drop below 1",
+    )
     args = parser.parse_args()
+    deadline = time.monotonic() + args.wait_quiet
+    while os.getloadavg()[0] >= 1.0 and time.monotonic() < deadline:
+        time.sleep(10)
     started = time.perf_counter()
     info = machine()
     print("elementwise ...", file=sys.stderr)
