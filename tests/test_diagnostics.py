@@ -99,9 +99,12 @@ def test_statistics_are_consistent() -> None:
     assert np.all(result.saturated == 0.0)  # relu does not saturate
     assert np.all((result.dead >= 0) & (result.dead <= 1))
     assert result.grad_std[-1] == pytest.approx(1.0, rel=0.05)  # the injected N(0, 1) gradient
-    # ReLU of a symmetric pre-activation: E[x^2] = Var(h) / 2.
-    second = result.std**2 + result.mean**2
-    np.testing.assert_allclose(second, (result.pre_std**2 + result.pre_mean**2) / 2, rtol=0.2)
+    # ReLU of a symmetric pre-activation halves its second moment. That holds for the
+    # first layer, whose input is N(0, 1) (deeper inputs are positive, so a unit's
+    # pre-activation has a mean of its own). Over 2,000 seeds the relative deviation at
+    # this size had sd 0.020 (max 0.072): 0.15 is 7.5 sd.
+    second = result.std[0] ** 2 + result.mean[0] ** 2
+    assert second == pytest.approx((result.pre_std[0] ** 2 + result.pre_mean[0] ** 2) / 2, rel=0.15)
 
 
 def test_propagate_is_deterministic() -> None:
@@ -163,10 +166,12 @@ def test_synthetic_regression() -> None:
 def test_he_trains_and_zeros_do_not() -> None:
     he = train("he_normal", "relu", steps=150, rng=0)
     zeros = train("zeros", "relu", steps=150, rng=0)
+    # Over 40 seeds, He's final/initial loss was at most 0.37 and its final loss at most
+    # 0.89 of the zero-initialized net's (median 0.49).
     assert he.loss[-1] < 0.5 * he.loss[0]
     # Zero weights: every hidden unit outputs relu(0) = 0, so only the output bias learns.
     assert zeros.loss[-1] > 0.98 * zeros.loss[0]
-    assert he.loss[-1] < 0.5 * zeros.loss[-1]
+    assert he.loss[-1] < zeros.loss[-1]
 
 
 def test_clipping_caps_exploding_updates() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import mpmath
 import numpy as np
 import pytest
+from cases import REQUIRED_PARAMS
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -322,8 +323,7 @@ EXTRA_NAMES_TESTED_ELSEWHERE: set[str] = set()
 # here, the truncated normal at bounds where naive samplers fail.
 
 PARAMS: dict[str, dict[str, Any]] = {
-    "sparse": {"sparsity": 0.3},
-    "torch_constant": {"val": 0.25},
+    **REQUIRED_PARAMS,
     "fixed": {"value": np.linspace(-1.0, 1.0, 512 * 512).reshape(512, 512)},
 }
 SAMPLE_SHAPES: dict[str, tuple[int, ...]] = {
@@ -721,7 +721,7 @@ ERRORS: list[tuple[Call, type[Exception], str]] = [
     (lambda: wi.he_normal((3, 4), fan_in=0), ValueError, "divides by a fan that is 0"),
     (lambda: wi.he_normal((2**21, 2**20)), ValueError, "at most 1099511627776"),
     (lambda: wi.he_normal((3, 4.0)), TypeError, r"shape\[1\]=4.0"),
-    (lambda: wi.he_normal((3, 4), rng=-5), ValueError, "rng must be a non-negative int seed"),
+    (lambda: wi.he_normal((3, 4), rng=-5), ValueError, r"rng must be an int >= 0; got rng=-5"),
     (lambda: wi.he_normal((3, 4), rng="seed"), TypeError, "rng must be None, an int"),
     (lambda: wi.he_normal((3, 4), layout="tf"), ValueError, "layout must be one of"),
     (lambda: wi.he_normal(out=[1.0, 2.0]), TypeError, "out must be a numpy.ndarray"),

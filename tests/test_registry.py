@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import REQUIRED_PARAMS
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,11 +27,7 @@ from weightinit.initializers import TRUNCATED_NORMAL_STD
 KERAS = "keras.initializers"
 
 # Parameters without defaults, and shapes for schemes that need a particular one.
-REQUIRED = {
-    "sparse": {"sparsity": 0.25},
-    "torch_constant": {"val": 1.5},
-    "fixed": {"value": [1.0, 2.0]},
-}
+REQUIRED = {**REQUIRED_PARAMS, "fixed": {"value": [1.0, 2.0]}}
 SHAPES = {"eye": (4, 5), "sparse": (4, 5), "fixed": (2,)}
 
 

@@ -95,8 +95,7 @@ LAWS = ("normal", "uniform", "truncated normal (±2σ)", "sparse (3/4 zeros)")
 
 def sample(law: Distribution, n: int, seed: int, variance_factor: float = 1.0) -> np.ndarray:
     shape = law.shape if isinstance(law, Sparse) else (n,)
-    out = np.empty(shape)
-    law.fill(out, np.random.default_rng(seed))
+    out = law.sample(shape, rng=seed)
     if variance_factor != 1.0:
         out *= math.sqrt(variance_factor)
     return out.ravel()

@@ -153,6 +153,7 @@ def _gains() -> str:
 
 
 #: (label, initializer, activation, clip_norm) of each training run on the page.
+TRAINING_STEPS = 200
 TRAINING_RUNS = [
     (label, init, activation, clip)
     for activation in ("relu", "tanh")
@@ -169,13 +170,17 @@ TRAINING_RUNS = [
 
 def training_row(label: str, init: object, activation: str, clip: float | None) -> str:
     """One row of the training table (the staleness test checks a few of them)."""
-    run = diagnostics.train(init, activation, steps=200, clip_norm=clip, rng=SEED)
-    losses = [run.loss[i] for i in (0, 50, 100, len(run.loss) - 1)]
+    run = diagnostics.train(init, activation, steps=TRAINING_STEPS, clip_norm=clip, rng=SEED)
+    # A run whose loss overflowed stops there: its later columns say so.
+    losses = [
+        f"{run.loss[i]:.3g}" if i < len(run.loss) else f"diverged at step {len(run.loss)}"
+        for i in (0, 50, 100, TRAINING_STEPS - 1)
+    ]
     cells = [
         f"`{label}`",
         activation,
         "—" if clip is None else f"{clip:g}",
-        *(f"{value:.3g}" for value in losses),
+        *losses,
         f"{run.update_norm.max():.3g}",
     ]
     return "| " + " | ".join(cells) + " |"

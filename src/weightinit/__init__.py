@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from . import initializers, registry
 from ._base import Aliases, Geometry, Initializer, Param, SchemeInfo
+from ._engine import get_workers, set_workers
 from ._validation import MAX_ELEMENTS
 from .diagnostics import propagate, train
 from .fans import compute_fans
@@ -39,10 +40,12 @@ __all__ = [
     "deserialize",
     "gain",
     "get",
+    "get_workers",
     "propagate",
     "register",
     "registry",
     "serialize",
+    "set_workers",
     "train",
 ]
 __all__ += initializers.__all__

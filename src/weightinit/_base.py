@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _registry
+from . import _engine, _registry
 from ._validation import check_int, check_option, check_rng, check_shape, describe
 from .distributions import Distribution
 from .fans import LAYOUTS, compute_fans, resolve_axes
@@ -226,7 +226,7 @@ class Initializer:
 
     Call it as ``init(shape, *, <parameters>, dtype=None, rng=None,
     layout='keras', in_axis=None, out_axis=None, fan_in=None, fan_out=None,
-    out=None)``.
+    out=None, region=None, progress=None)``.
 
     Parameters
     ----------
@@ -242,12 +242,13 @@ class Initializer:
         any numeric dtype for constant ones. float32 results are sampled in
         float32.
     rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, numpy.random.Generator}, optional
-        If `rng` is passed by keyword, types other than `numpy.random.Generator`
-        are passed to `numpy.random.default_rng` to instantiate a ``Generator``.
-        If `rng` is already a ``Generator`` instance, then the provided instance
-        is used (and advances). A given int seed gives the same array for the
-        same scheme, parameters, shape and dtype. NumPy's global random state
-        is never used.
+        The call's seed. An int or a ``SeedSequence`` is used as it is, so a
+        given int gives the same array for the same scheme, parameters,
+        shape and dtype, whatever the number of worker threads. A
+        ``Generator`` (or ``BitGenerator``) gives 128 bits of seed drawn from
+        it once, so it advances and two calls differ; ``None`` draws fresh
+        entropy from the operating system. NumPy's global random state is
+        never used. See "Reproducibility" in ``docs/usage.md``.
     layout : {'keras', 'torch'}, default 'keras'
         How fans are read from the shape: (…, in, out) or (out, in, …).
     in_axis, out_axis : int or tuple of int, optional
@@ -256,7 +257,17 @@ class Initializer:
         Fans to use instead of those computed from the shape.
     out : numpy.ndarray, optional
         A writeable array to fill in place and return; its shape and dtype
-        decide (a ``shape`` or ``dtype`` that disagrees is an error).
+        decide (a ``shape`` or ``dtype`` that disagrees is an error). With
+        ``region``, its shape is the region's. An ``np.memmap`` is filled
+        block by block, so it may be larger than memory.
+    region : slice or tuple of slices, optional
+        Slices (step 1) over the leading axes of ``shape``: return exactly
+        ``init(shape, ...)[region]`` for the same seed, computing only the
+        blocks it needs (schemes whose elements are not independent, such
+        as ``orthogonal``, compute the whole array and slice it).
+    progress : bool, optional
+        Show a progress bar on stderr. By default shown for fills of 1 GiB
+        or more when stderr is a terminal.
 
     Returns
     -------
@@ -308,7 +319,8 @@ class Initializer:
         options.update(self._options)
         items += [inspect.Parameter(key, keyword, default=value) for key, value in options.items()]
         items += [
-            inspect.Parameter(key, keyword, default=None) for key in ("fan_in", "fan_out", "out")
+            inspect.Parameter(key, keyword, default=None)
+            for key in ("fan_in", "fan_out", "out", "region", "progress")
         ]
         return inspect.Signature(items)
 
@@ -398,10 +410,16 @@ class Initializer:
         fan_in: Any = None,
         fan_out: Any = None,
         out: Any = None,
+        region: Any = None,
+        progress: Any = None,
         **params: Any,
     ) -> NDArray[Any]:
         values = self._resolve(params)
         target = None if out is None else _check_out(out)
+        if progress is not None and not isinstance(progress, bool):
+            raise TypeError(
+                f"progress must be None, True or False; got {describe('progress', progress)}."
+            )
         if dtype is None:
             dtype = self._options.get("dtype")
         if target is not None:
@@ -415,7 +433,6 @@ class Initializer:
             resolved = _check_dtype(dtype, random=self.random, name=self.name)
         if rng is None:
             rng = self._options.get("rng")
-        generator = check_rng(rng)
         layout, in_axis, out_axis = self._geometry_args(layout, in_axis, out_axis)
         geometry = make_geometry(
             shape,
@@ -424,22 +441,31 @@ class Initializer:
             layout=layout,
             in_axis=in_axis,
             out_axis=out_axis,
-            out_shape=None if target is None else target.shape,
+            out_shape=None if target is None or region is not None else target.shape,
         )
+        window = _engine.make_window(geometry.shape, region)
+        if target is not None and target.shape != window.region_shape:
+            raise ValueError(
+                f"out.shape must be the region's shape {window.region_shape!r}; "
+                f"got out.shape={target.shape!r}."
+            )
         law = self._law(geometry, **values)
-        if not law.random:
+        if law.random:
+            seed = _engine.call_seed(rng)
+        else:
+            check_rng(rng)
+            seed = None
             _check_representable(law.values, resolved, self.name)  # type: ignore[attr-defined]
-        # float16 is sampled in float32 (NumPy's generators have no float16 path).
-        work = np.dtype(np.float32) if law.random and resolved == np.float16 else resolved
-        if target is not None and target.dtype == work and target.flags.c_contiguous:
-            law.fill(target, generator)
+        request = _engine.Request(seed, window, progress)
+        if target is not None and target.flags.c_contiguous:
+            law.fill(target, request)
             return target
-        buffer = np.empty(geometry.shape, dtype=work)
-        law.fill(buffer, generator)
+        buffer = np.empty(window.region_shape, dtype=resolved)
+        law.fill(buffer, request)
         if target is not None:
             np.copyto(target, buffer, casting="same_kind")
             return target
-        return buffer if work == resolved else buffer.astype(resolved)
+        return buffer
 
     # --- making new initializers -------------------------------------------------
 

@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _engine
 from ._validation import check_int, check_real, check_rng, describe
 from .activations import Activation, get_activation
+from .initializers import random_normal
 from .registry import get
 
 __all__ = [
@@ -146,6 +146,11 @@ def _initializer(identifier: Any) -> tuple[str, Callable[..., FloatArray]]:
     return str(name), resolved
 
 
+def _standard_normal(shape: tuple[int, ...], gen: np.random.Generator) -> FloatArray:
+    """Standard normal inputs and gradients, drawn through the library like the weights."""
+    return random_normal(shape, stddev=1.0, rng=gen)
+
+
 def _bias(bias: Any, width: int, gen: np.random.Generator) -> FloatArray:
     if isinstance(bias, str) or callable(bias):
         _, init = _initializer(bias)
@@ -234,12 +239,11 @@ def propagate(
     name, init = _initializer(initializer)
     act = get_activation(activation)
     gen = check_rng(rng)
-    f64 = np.dtype(np.float64)
 
     weights = [np.asarray(init((width, width), rng=gen), dtype=np.float64) for _ in range(depth)]
     biases = [_bias(bias, width, gen) for _ in range(depth)]
-    x = np.asarray(_engine.standard_normal((batch, width), f64, gen), dtype=np.float64)
-    top_gradient = _engine.standard_normal((batch, width), f64, gen)
+    x = _standard_normal((batch, width), gen)
+    top_gradient = _standard_normal((batch, width), gen)
 
     peak = _peak_slope(act) if act.saturating else 0.0
     inputs: list[FloatArray] = []
@@ -352,10 +356,9 @@ def synthetic_regression(
     samples = check_int("samples", samples, minimum=1)
     features = check_int("features", features, minimum=1)
     gen = check_rng(rng)
-    f64 = np.dtype(np.float64)
-    direction = _engine.standard_normal((features,), f64, gen)
+    direction = _standard_normal((features,), gen)
     direction /= np.linalg.norm(direction)
-    x = _engine.standard_normal((samples, features), f64, gen)
+    x = _standard_normal((samples, features), gen)
     y = np.sin(2.0 * x @ direction)[:, None]
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 

@@ -22,7 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _engine
+from ._engine import Request
 from ._special import truncnorm_moments
+from ._validation import check_shape
 
 __all__ = [
     "Constant",
@@ -60,9 +62,50 @@ class Distribution(ABC):
     def support(self) -> tuple[float, float]:
         """Smallest interval ``[low, high]`` that holds every value."""
 
+    #: Whether :meth:`_fill` computes any window by itself (i.i.d. elements);
+    #: otherwise a window is cut out of the whole array.
+    windowed: ClassVar[bool] = False
+
+    def sample(self, shape: Any, *, dtype: Any = np.float64, rng: Any = None) -> NDArray[Any]:
+        """Draw a whole array of ``shape`` from this law, through the sampling engine.
+
+        ``rng`` is read as an initializer's is (SPEC 7); the same int seed gives
+        the same array. Structured laws (orthogonal, sparse, identity, ...) are
+        laws of one array: ``shape`` must be theirs.
+
+        Examples
+        --------
+        >>> from weightinit.distributions import Uniform
+        >>> x = Uniform(-1.0, 1.0).sample((1000,), dtype="float32", rng=0)
+        >>> x.shape, x.dtype, bool(abs(x).max() <= 1.0)
+        ((1000,), dtype('float32'), True)
+        """
+        dims = check_shape(shape)
+        own = getattr(self, "shape", dims)
+        if tuple(own) != dims:
+            raise ValueError(f"shape must be this law's shape {tuple(own)!r}; got shape={dims!r}.")
+        out = np.empty(dims, dtype=np.dtype(dtype))
+        seed = _engine.call_seed(rng) if self.random else None
+        self.fill(out, _engine.Request(seed, _engine.Window(dims)))
+        return out
+
+    def fill(self, out: NDArray[Any], request: Request) -> None:
+        """Fill ``out``, the C-contiguous array of ``request.window``.
+
+        Random laws need a float16, float32 or float64 ``out``. Laws whose
+        elements are not independent (orthogonal, sparse, identity, ...)
+        compute the whole array and copy the window out of it.
+        """
+        if self.windowed or request.window.whole:
+            self._fill(out, request)
+            return
+        whole = np.empty(request.window.shape, dtype=out.dtype)
+        self._fill(whole, request.whole())
+        out[...] = whole[request.window.index]
+
     @abstractmethod
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
-        """Fill a C-contiguous ``out`` (float32/float64 for random laws)."""
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
+        """Fill ``out``: the window's array if :attr:`windowed`, else the whole array."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +113,7 @@ class Uniform(Distribution):
     """U(low, high): mean ``(low + high) / 2``, variance ``(high - low)**2 / 12``."""
 
     kind: ClassVar[str] = "uniform"
+    windowed: ClassVar[bool] = True
     low: float
     high: float
 
@@ -85,9 +129,8 @@ class Uniform(Distribution):
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
-        assert gen is not None
-        _engine.fill_uniform(out, self.low, self.high, gen)
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
+        _engine.fill_uniform(out, self.low, self.high, request)
 
 
 @dataclass(frozen=True)
@@ -95,6 +138,7 @@ class Normal(Distribution):
     """N(loc, scale**2)."""
 
     kind: ClassVar[str] = "normal"
+    windowed: ClassVar[bool] = True
     loc: float
     scale: float
 
@@ -110,9 +154,8 @@ class Normal(Distribution):
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
-        assert gen is not None
-        _engine.fill_normal(out, self.loc, self.scale, gen)
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
+        _engine.fill_normal(out, self.loc, self.scale, request)
 
 
 @dataclass(frozen=True)
@@ -125,6 +168,7 @@ class TruncatedNormal(Distribution):
     """
 
     kind: ClassVar[str] = "truncated_normal"
+    windowed: ClassVar[bool] = True
     loc: float
     scale: float
     low: float
@@ -147,9 +191,8 @@ class TruncatedNormal(Distribution):
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
-        assert gen is not None
-        _engine.fill_truncated_normal(out, self.loc, self.scale, self.low, self.high, gen)
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
+        _engine.fill_truncated_normal(out, self.loc, self.scale, self.low, self.high, request)
 
 
 @dataclass(frozen=True)
@@ -158,6 +201,7 @@ class Constant(Distribution):
 
     kind: ClassVar[str] = "constant"
     random: ClassVar[bool] = False
+    windowed: ClassVar[bool] = True
     value: NDArray[Any]
 
     @property
@@ -179,8 +223,9 @@ class Constant(Distribution):
         """Every distinct value written."""
         return np.unique(self.value)
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
-        out[...] = self.value
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
+        window = request.window
+        out[...] = np.broadcast_to(self.value, window.shape)[window.index]
 
 
 @dataclass(frozen=True)
@@ -220,7 +265,7 @@ class Indicator(Distribution):
         """Every distinct value written."""
         return np.array([0.0, self.value])
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
         out[...] = 0
         out[self.index] = self.value
 
@@ -237,11 +282,13 @@ class Orthogonal(Distribution):
     """``gain`` times a Haar-distributed matrix with orthonormal rows or columns.
 
     The array is viewed as a (rows, cols) matrix whose columns run over the
-    output axes. A standard normal matrix of the taller orientation is
-    factored as QR and Q's columns are multiplied by the signs of R's diagonal,
-    which makes Q exactly Haar-distributed (Mezzadri, 2007, "How to generate
-    random matrices from the classical compact groups", Notices of the AMS
-    54(5)). Every entry has mean 0 and variance ``gain**2 / max(rows, cols)``.
+    output axes. Q is the Q factor, with R's diagonal made positive, of a
+    standard normal matrix of the taller orientation, which makes it exactly
+    Haar-distributed (Mezzadri, 2007, "How to generate random matrices from
+    the classical compact groups", Notices of the AMS 54(5)); it is formed
+    straight from the Householder reflectors, without the factorization
+    (:func:`weightinit._engine.fill_haar`), in float64 whatever the dtype.
+    Every entry has mean 0 and variance ``gain**2 / max(rows, cols)``.
     """
 
     kind: ClassVar[str] = "orthogonal"
@@ -264,20 +311,18 @@ class Orthogonal(Distribution):
     def support(self) -> tuple[float, float]:
         return (-abs(self.gain), abs(self.gain))
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
-        assert gen is not None
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
         order, rows, cols = _moved(self.shape, self.out_axes)
         if rows == 0 or cols == 0:
             return
-        sample = _engine.standard_normal((max(rows, cols), min(rows, cols)), out.dtype, gen)
-        q, r = np.linalg.qr(sample)
-        signs = np.sign(np.diagonal(r)).astype(q.dtype)
-        signs[signs == 0] = 1
-        q *= signs
+        # The taller orientation, in float64 whatever the dtype: the one working copy.
+        matrix = np.empty((max(rows, cols), min(rows, cols)))
+        _engine.fill_haar(matrix, request)
         if self.gain != 1.0:
-            q *= self.gain
-        matrix = q.T if rows < cols else q
-        np.copyto(out.transpose(order), matrix.reshape([self.shape[axis] for axis in order]))
+            matrix *= self.gain
+        oriented = matrix.T if rows < cols else matrix
+        target = out.transpose(order)
+        np.copyto(target, oriented.reshape(target.shape), casting="same_kind")
 
 
 @dataclass(frozen=True)
@@ -309,11 +354,10 @@ class Sparse(Distribution):
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
-        assert gen is not None
-        _engine.fill_normal(out, 0.0, self.std, gen)
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
+        _engine.fill_normal(out, 0.0, self.std, request)
         view = out if self.out_axis == 1 else out.T
-        rows = _engine.choose_subsets(view.shape[0], view.shape[1], self.zeros, gen)
+        rows = _engine.choose_subsets(view.shape[0], view.shape[1], self.zeros, request, stream=1)
         np.put_along_axis(view, rows, 0, axis=1)
 
 
@@ -348,9 +392,9 @@ class DeltaOrthogonal(Distribution):
     def support(self) -> tuple[float, float]:
         return (-abs(self.scale), abs(self.scale))
 
-    def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+    def _fill(self, out: NDArray[Any], request: Request) -> None:
         matrix = np.empty((self.shape[self.in_axis], self.shape[self.out_axis]), out.dtype)
-        self._center().fill(matrix, gen)
+        self._center().fill(matrix, request.whole(matrix.shape))
         out[...] = 0
         index: list[Any] = [size // 2 for size in self.shape]
         index[self.in_axis] = slice(None)

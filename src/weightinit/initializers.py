@@ -994,9 +994,16 @@ def orthogonal(geometry: Geometry, *, gain: float) -> Distribution:
 
     Notes
     -----
-    QR of a standard normal matrix with the signs of R's diagonal moved into Q
-    (Mezzadri, 2007), which makes Q exactly Haar-distributed. Every entry has
-    mean 0 and variance :math:`\mathrm{gain}^2 / \max(\mathrm{rows}, \mathrm{cols})`.
+    The Q factor of a standard normal matrix with R's diagonal made positive
+    (Mezzadri, 2007), which makes Q exactly Haar-distributed; it is formed
+    from the Householder reflectors alone, in blocks of matrix products, in
+    float64 (see :class:`~weightinit.distributions.Orthogonal`). Every entry
+    has mean 0 and variance
+    :math:`\mathrm{gain}^2 / \max(\mathrm{rows}, \mathrm{cols})`.
+
+    The rows and columns are not independent, so ``region=`` computes the
+    whole matrix and returns the requested part of it (so do ``identity``,
+    ``eye``, ``dirac``, ``delta_orthogonal`` and ``sparse``).
 
     References
     ----------

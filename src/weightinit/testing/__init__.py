@@ -510,17 +510,11 @@ def _check_structure(report: _Report, law: Distribution, draws: list[NDArray[Any
                 )
 
 
-def _exact_values(law: Distribution, shape: tuple[int, ...]) -> NDArray[np.float64]:
-    exact = np.empty(shape, dtype=np.float64)
-    law.fill(exact, None)
-    return exact
-
-
 def _check_exact(
     report: _Report, law: Distribution, draw: NDArray[Any], shape: tuple[int, ...]
 ) -> None:
     """Non-random laws: every value exactly, and the closed-form moments."""
-    exact = _exact_values(law, shape)
+    exact = law.sample(shape)
     expected = exact.astype(draw.dtype)
     wrong = np.flatnonzero((draw != expected).ravel())
     if wrong.size:

@@ -1,0 +1,374 @@
+"""The sampling engine: reproducibility by block, regions, memmaps, workers, quality."""
+
+from __future__ import annotations
+
+import doctest
+import math
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from cases import REQUIRED_PARAMS
+from hypothesis import given
+from hypothesis import strategies as st
+
+import weightinit as wi
+from weightinit import _engine
+from weightinit.testing import assert_moments, normal_quantile
+
+ALPHA = 1e-6
+
+
+def _initializer(name: str) -> wi.Initializer:
+    init = wi.get(name)
+    assert isinstance(init, wi.Initializer)
+    return init.partial(**REQUIRED_PARAMS.get(name, {}))
+
+
+def _shape_for(name: str, rows: int, cols: int) -> tuple[int, ...]:
+    if name in ("delta_orthogonal", "dirac"):
+        return (3, 3, rows % 7 + 1, cols % 7 + 1)
+    return (rows, cols)
+
+
+RANDOM = [name for name in wi.available() if wi.get(name).random]
+ELEMENTWISE = ["glorot_uniform", "he_normal", "kaiming_normal", "trunc_normal", "random_uniform"]
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Blocks of 64 elements and chunks of 16, so small arrays span many blocks."""
+    monkeypatch.setattr(_engine, "BLOCK", 64)
+    monkeypatch.setattr(_engine, "CHUNK", 16)
+    yield
+
+
+# --- a Kolmogorov-Smirnov test with a bound that holds for every n ---------------------
+
+
+def assert_cdf(sample: np.ndarray, cdf: Callable[[np.ndarray], np.ndarray]) -> None:
+    """sup |F_n - F| within the Dvoretzky-Kiefer-Wolfowitz-Massart bound at ALPHA.
+
+    P(sup |F_n - F| > eps) <= 2 exp(-2 n eps**2) for any continuous F
+    (Massart, 1990), so a correct sampler fails with probability <= ALPHA.
+    """
+    x = np.sort(np.asarray(sample, dtype=np.float64).ravel())
+    n = x.size
+    f = cdf(x)
+    above = np.arange(1, n + 1) / n - f
+    below = f - np.arange(n) / n
+    distance = max(float(above.max()), float(below.max()))
+    bound = math.sqrt(math.log(2.0 / ALPHA) / (2.0 * n))
+    assert distance <= bound, f"KS distance {distance:.3g} > {bound:.3g} for n={n}"
+
+
+def _phi(x: np.ndarray) -> np.ndarray:
+    erf = np.vectorize(math.erf, otypes=[float])
+    return 0.5 * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def _upper(x: np.ndarray | float) -> np.ndarray:
+    erfc = np.vectorize(math.erfc, otypes=[float])
+    return 0.5 * erfc(np.asarray(x, dtype=float) / math.sqrt(2.0))
+
+
+def _truncated_cdf(a: float, b: float) -> Callable[[np.ndarray], np.ndarray]:
+    """CDF of N(0, 1) on [a, b], written with upper tails when a >= 0 (no cancellation)."""
+    if a >= 0:
+        qa, qb = float(_upper(a)), float(_upper(b))
+        return lambda x: (qa - _upper(x)) / (qa - qb)
+    pa, pb = float(_phi(np.array(a))), float(_phi(np.array(b)))
+    return lambda x: (_phi(x) - pa) / (pb - pa)
+
+
+def _binomial_ok(count: int, n: int, p: float) -> bool:
+    """Two-sided normal-approximation test of a count, with a +-3 slack for tiny p."""
+    spread = math.sqrt(n * p * (1 - p))
+    return abs(count - n * p) <= normal_quantile(ALPHA / 2) * spread + 3
+
+
+# --- reproducibility ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", RANDOM)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_same_result_for_any_worker_count(name: str, dtype: type) -> None:
+    init = _initializer(name)
+    # Over 2**18 elements: at least two blocks (orthogonal's normal matrix too).
+    shape = (520, 510) if name == "orthogonal" else _shape_for(name, 700, 1000)
+    with wi.set_workers(1):
+        expected = init(shape, dtype=dtype, rng=11)
+    for workers in (2, 3, 7):
+        with wi.set_workers(workers):
+            assert np.array_equal(init(shape, dtype=dtype, rng=11), expected), workers
+
+
+@pytest.mark.parametrize("name", RANDOM)
+def test_region_is_the_slice_of_the_whole(name: str, small_blocks: None) -> None:
+    init = _initializer(name)
+    shape = _shape_for(name, 23, 17)
+    whole = init(shape, dtype=np.float32, rng=3)
+    for region in [(slice(5, 19),), (slice(2, 3), slice(4, 16)), (slice(0, 23), slice(16, 17))]:
+        part = init(shape, dtype=np.float32, rng=3, region=region)
+        assert np.array_equal(part, whole[region]), region
+
+
+@given(
+    shape=st.lists(st.integers(0, 9), min_size=1, max_size=3).map(tuple),
+    data=st.data(),
+    name=st.sampled_from(ELEMENTWISE),
+    dtype=st.sampled_from([np.float16, np.float32, np.float64]),
+    workers=st.sampled_from([1, 2, 3]),
+)
+def test_any_region_of_an_elementwise_scheme(
+    shape: tuple[int, ...], data: st.DataObject, name: str, dtype: type, workers: int
+) -> None:
+    # Patched by hand: hypothesis runs one fixture instance for every example.
+    block, chunk = _engine.BLOCK, _engine.CHUNK
+    _engine.BLOCK, _engine.CHUNK = 8, 4
+    try:
+        depth = data.draw(st.integers(1, len(shape)))
+        region = []
+        for size in shape[:depth]:
+            start = data.draw(st.integers(0, size))
+            region.append(slice(start, data.draw(st.integers(start, size))))
+        init = _initializer(name)
+        fans = {"fan_in": 5, "fan_out": 5}  # zero-size shapes have no fan to scale by
+        whole = init(shape, dtype=dtype, rng=7, **fans)
+        with wi.set_workers(workers):
+            part = init(shape, dtype=dtype, rng=7, region=tuple(region), **fans)
+    finally:
+        _engine.BLOCK, _engine.CHUNK = block, chunk
+    assert part.dtype == np.dtype(dtype)
+    assert np.array_equal(part, whole[tuple(region)])
+
+
+def test_region_fills_out_of_the_region_shape() -> None:
+    whole = wi.he_uniform((600, 900), rng=2)
+    out = np.empty((100, 900))
+    assert wi.he_uniform((600, 900), rng=2, region=slice(250, 350), out=out) is out
+    assert np.array_equal(out, whole[250:350])
+
+
+@pytest.mark.parametrize(
+    ("region", "error"),
+    [
+        ((slice(0, 4, 2),), ValueError),
+        ((1,), TypeError),
+        ((slice(None),) * 3, ValueError),
+        ("rows", TypeError),
+    ],
+)
+def test_bad_regions_are_refused(region: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="region"):
+        wi.glorot_uniform((4, 5), rng=0, region=region)
+
+
+def test_out_must_have_the_region_shape() -> None:
+    with pytest.raises(ValueError, match="region's shape"):
+        wi.glorot_uniform((4, 5), rng=0, region=slice(0, 2), out=np.empty((4, 5)))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_memmap_is_filled_in_place(tmp_path: Any, dtype: type) -> None:
+    shape = (300, 2000)
+    table = np.memmap(tmp_path / "table.bin", dtype=dtype, mode="w+", shape=shape)
+    assert wi.he_normal(out=table, rng=5) is table
+    table.flush()
+    again = np.memmap(tmp_path / "table.bin", dtype=dtype, mode="r", shape=shape)
+    assert np.array_equal(again, wi.he_normal(shape, dtype=dtype, rng=5))
+
+
+def test_a_generator_gives_the_seed_and_advances() -> None:
+    gen = np.random.default_rng(4)
+    first = wi.glorot_normal((50, 40), rng=gen)
+    second = wi.glorot_normal((50, 40), rng=gen)
+    assert not np.array_equal(first, second)
+    replay = np.random.default_rng(4)
+    assert np.array_equal(wi.glorot_normal((50, 40), rng=replay), first)
+    # A bit generator is wrapped and advances the same way.
+    bits = np.random.PCG64(4)
+    assert np.array_equal(wi.glorot_normal((50, 40), rng=bits), first)
+    assert not np.array_equal(wi.glorot_normal((50, 40), rng=bits), first)
+
+
+def test_int_seeds_and_seed_sequences_are_the_call_seed() -> None:
+    a = wi.he_uniform((30, 30), rng=9)
+    assert np.array_equal(a, wi.he_uniform((30, 30), rng=np.random.SeedSequence(9)))
+    assert not np.array_equal(a, wi.he_uniform((30, 30), rng=10))
+    assert not np.array_equal(wi.he_uniform((30, 30)), wi.he_uniform((30, 30)))
+
+
+def test_the_seed_scheme_is_as_documented() -> None:
+    # Block k of a float64 uniform is SFC64(SeedSequence(seed, spawn_key=(0, k))).random().
+    size = _engine.BLOCK + 1000
+    result = wi.random_uniform(size, minval=0.0, maxval=1.0, rng=21)
+    for k, length in ((0, _engine.BLOCK), (1, 1000)):
+        child = np.random.SeedSequence(21, spawn_key=(0, k))
+        expected = np.random.Generator(np.random.SFC64(child)).random(length)
+        assert np.array_equal(result[k * _engine.BLOCK : k * _engine.BLOCK + length], expected)
+
+
+def test_generators_are_not_shared_between_threads() -> None:
+    # The call draws its seed once, before any worker starts.
+    gen = np.random.default_rng(8)
+    state = gen.bit_generator.state
+    with wi.set_workers(2):
+        wi.he_normal((2000, 1000), rng=gen)
+    replay = np.random.default_rng(8)
+    replay.bit_generator.state = state
+    replay.integers(0, 2**32, size=4, dtype=np.uint64)
+    assert gen.bit_generator.state == replay.bit_generator.state
+
+
+# --- workers ---------------------------------------------------------------------------
+
+
+def test_set_workers_is_a_call_and_a_context_manager() -> None:
+    default = wi.get_workers()
+    with wi.set_workers(3):
+        assert wi.get_workers() == 3
+        with wi.set_workers(1):
+            assert wi.get_workers() == 1
+        assert wi.get_workers() == 3
+    assert wi.get_workers() == default
+    wi.set_workers(2)
+    try:
+        assert wi.get_workers() == 2
+    finally:
+        wi.set_workers(None)
+    assert wi.get_workers() == default
+
+
+def test_the_environment_sets_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_engine.ENV_WORKERS, "5")
+    assert wi.get_workers() == 5
+    monkeypatch.setenv(_engine.ENV_WORKERS, "many")
+    with pytest.raises(ValueError, match="WEIGHTINIT_WORKERS"):
+        wi.get_workers()
+    monkeypatch.setenv(_engine.ENV_WORKERS, "0")
+    with pytest.raises(ValueError, match="WEIGHTINIT_WORKERS"):
+        wi.get_workers()
+
+
+@pytest.mark.parametrize(("value", "error"), [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
+def test_bad_worker_counts_are_refused(value: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="n must be"):
+        wi.set_workers(value)
+
+
+# --- memory and progress -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["he_normal", "kaiming_normal", "glorot_uniform", "trunc_normal"])
+def test_float32_fills_make_no_float64_temporaries(name: str) -> None:
+    init = _initializer(name)
+    out = np.empty((4096, 1024), dtype=np.float32)  # 16 MiB; a float64 copy would be 32 MiB
+    with wi.set_workers(2):
+        init(out=out, rng=0)  # start the worker pool
+        tracemalloc.start()
+        try:
+            init(out=out, rng=0)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    # Per-worker chunk buffers only: far below one float32 copy of the array.
+    assert peak < out.nbytes // 4, peak
+
+
+def test_progress_is_shown_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    a = wi.he_normal((1000, 1000), dtype=np.float32, rng=1, progress=True)
+    assert "100%" in capsys.readouterr().err
+    b = wi.he_normal((1000, 1000), dtype=np.float32, rng=1)
+    assert capsys.readouterr().err == ""
+    assert np.array_equal(a, b)
+    with pytest.raises(TypeError, match="progress"):
+        wi.he_normal((3, 3), rng=1, progress="yes")
+
+
+# --- statistical quality of the fast paths ------------------------------------------------
+
+
+def test_float32_normal_moments_distribution_and_tails() -> None:
+    n = 1 << 22
+    x = wi.random_normal(n, mean=0.0, stddev=1.0, dtype=np.float32, rng=31)
+    assert x.dtype == np.float32
+    assert_moments(x, mean=0.0, variance=1.0, alpha=ALPHA)
+    assert_moments(x * x, mean=1.0, variance=2.0, alpha=ALPHA)  # the 4th moment is 3
+    assert_cdf(x[: 1 << 20], _phi)
+    magnitude = np.abs(x).astype(np.float64)
+    for level in (2.0, 3.0, 4.0, 4.5, 5.0):
+        count = int((magnitude > level).sum())
+        assert _binomial_ok(count, n, 2 * float(_upper(level))), (level, count)
+    assert magnitude.max() <= _engine.NORMAL32_LIMIT
+
+
+def test_float32_normal_tail_up_to_the_documented_limit() -> None:
+    # Conditioned on |z| > 3.5 the tail must follow the normal's, up to 6.66.
+    x = wi.random_normal(1 << 24, mean=0.0, stddev=1.0, dtype=np.float32, rng=41)
+    tail = np.abs(x[np.abs(x) > 3.5]).astype(np.float64)
+    q = float(_upper(3.5))
+    assert_cdf(tail, lambda t: 1.0 - _upper(t) / q)
+
+
+def test_float32_uniform_distribution() -> None:
+    x = wi.random_uniform(1 << 20, minval=-2.0, maxval=3.0, dtype=np.float32, rng=5)
+    assert_cdf(x, lambda t: (t + 2.0) / 5.0)
+    assert_moments(x, mean=0.5, variance=25 / 12, alpha=ALPHA)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    ("mean", "std", "a", "b"),
+    [
+        (0.0, 1.0, -2.0, 2.0),  # the usual case: rejection from the normal
+        (0.0, 0.02, -2.0, 2.0),  # absolute bounds at +-100 sigma
+        (0.0, 1.0, 2.0, 3.0),  # a tail only
+        (0.0, 1.0, 8.0, 9.0),  # far in the tail: translated exponential
+        (1.0, 1.0, 1.1, 1.1001),  # a narrow interval: uniform proposal
+        (0.0, 1.0, -math.inf, -3.0),  # mirrored half-line
+    ],
+)
+def test_truncated_normal_is_exact(
+    mean: float, std: float, a: float, b: float, dtype: type
+) -> None:
+    x = wi.trunc_normal(1 << 19, mean=mean, std=std, a=a, b=b, dtype=dtype, rng=13)
+    assert x.dtype == np.dtype(dtype)
+    assert float(x.min()) >= a and float(x.max()) <= b
+    lo, hi = (a - mean) / std, (b - mean) / std
+    law = wi.trunc_normal.distribution(shape=(4, 4), mean=mean, std=std, a=a, b=b)
+    assert_moments(x, mean=law.mean, variance=law.variance, alpha=ALPHA)
+    if hi <= 0:  # compare the mirrored sample with the mirrored law
+        cdf = _truncated_cdf(-hi, -lo)
+        assert_cdf(-(x.astype(np.float64) - mean) / std, cdf)
+    elif b - a > 1e-3 or dtype is np.float64:
+        # (float32 rounding is coarser than the narrow interval's width)
+        assert_cdf((x.astype(np.float64) - mean) / std, _truncated_cdf(lo, hi))
+
+
+def test_the_usage_page_examples_run() -> None:
+    page = Path(__file__).resolve().parent.parent / "docs" / "usage.md"
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(page), module_relative=False, optionflags=flags)
+    assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process:DeprecationWarning")
+def test_a_forked_child_starts_its_own_threads() -> None:
+    import multiprocessing
+
+    with wi.set_workers(2):
+        expected = wi.he_uniform((1000, 1000), rng=1)  # the parent's pool now exists
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1) as pool:
+            result = pool.apply_async(_sum_in_child).get(timeout=20)
+    assert result == float(expected.sum())
+
+
+def _sum_in_child() -> float:
+    with wi.set_workers(2):
+        return float(wi.he_uniform((1000, 1000), rng=1).sum())
