@@ -37,6 +37,11 @@ __all__ = [
 ]
 
 
+#: No standard normal draw reaches this many standard deviations:
+#: P(|Z| > 40) < 1e-348, less than the smallest positive float64.
+NORMAL_REACH = 40.0
+
+
 class Distribution(ABC):
     """Base class of the laws. Subclasses are frozen dataclasses."""
 
@@ -60,6 +65,15 @@ class Distribution(ABC):
     def support(self) -> tuple[float, float]:
         """Smallest interval ``[low, high]`` that holds every value."""
 
+    @property
+    def reach(self) -> float:
+        """The largest magnitude a value, or a step of filling it, can take.
+
+        An array of a dtype whose range holds it is filled without overflow.
+        """
+        low, high = self.support
+        return max(abs(low), abs(high))
+
     @abstractmethod
     def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
         """Fill a C-contiguous ``out`` (float32/float64 for random laws)."""
@@ -79,11 +93,16 @@ class Uniform(Distribution):
 
     @property
     def variance(self) -> float:
-        return (self.high - self.low) ** 2 / 12.0
+        width = self.high - self.low
+        return width * width / 12.0  # a product overflows to inf where ** raises
 
     @property
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    @property
+    def reach(self) -> float:
+        return max(abs(self.low), abs(self.high), self.high - self.low)  # the width is scaled
 
     def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
         assert gen is not None
@@ -104,11 +123,15 @@ class Normal(Distribution):
 
     @property
     def variance(self) -> float:
-        return self.scale**2
+        return self.scale * self.scale
 
     @property
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
+
+    @property
+    def reach(self) -> float:
+        return abs(self.loc) + NORMAL_REACH * self.scale
 
     def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
         assert gen is not None
@@ -141,11 +164,20 @@ class TruncatedNormal(Distribution):
 
     @property
     def variance(self) -> float:
-        return self.scale**2 * self._standard()[1]
+        # The standard deviation first: it is at most the width, where scale**2 may overflow.
+        spread = self.scale * math.sqrt(self._standard()[1])
+        return spread * spread
 
     @property
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    @property
+    def reach(self) -> float:
+        # Standard draws are multiplied by scale in the array's dtype, then
+        # shifted by loc (see the engine): scale itself must fit too.
+        scaled = max(abs(self.low - self.loc), abs(self.high - self.loc))
+        return max(abs(self.loc) + min(NORMAL_REACH * self.scale, scaled), self.scale)
 
     def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
         assert gen is not None
@@ -207,7 +239,7 @@ class Indicator(Distribution):
     @property
     def variance(self) -> float:
         share = self._fraction
-        return self.value**2 * share * (1.0 - share)
+        return self.value * self.value * share * (1.0 - share)
 
     @property
     def support(self) -> tuple[float, float]:
@@ -258,7 +290,7 @@ class Orthogonal(Distribution):
         _, rows, cols = _moved(self.shape, self.out_axes)
         if max(rows, cols) == 0:
             raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
-        return self.gain**2 / max(rows, cols)
+        return self.gain * self.gain / max(rows, cols)
 
     @property
     def support(self) -> tuple[float, float]:
@@ -303,11 +335,15 @@ class Sparse(Distribution):
         size = self.shape[self.out_axis]
         if size == 0:
             raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
-        return self.std**2 * (1.0 - self.zeros / size)
+        return self.std * self.std * (1.0 - self.zeros / size)
 
     @property
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
+
+    @property
+    def reach(self) -> float:
+        return NORMAL_REACH * self.std
 
     def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
         assert gen is not None
@@ -341,6 +377,8 @@ class DeltaOrthogonal(Distribution):
 
     @property
     def variance(self) -> float:
+        if math.prod(self.shape) == 0:
+            raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
         positions = math.prod(self.shape) // (self.shape[self.in_axis] * self.shape[self.out_axis])
         return self._center().variance / positions
 
@@ -349,6 +387,8 @@ class DeltaOrthogonal(Distribution):
         return (-abs(self.scale), abs(self.scale))
 
     def fill(self, out: NDArray[Any], gen: np.random.Generator | None) -> None:
+        if out.size == 0:  # no centre to write (a zero-size kernel axis included)
+            return
         matrix = np.empty((self.shape[self.in_axis], self.shape[self.out_axis]), out.dtype)
         self._center().fill(matrix, gen)
         out[...] = 0
