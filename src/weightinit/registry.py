@@ -421,7 +421,8 @@ def deserialize(config: Any) -> Any:
 
     Parameters
     ----------
-    config : dict or str
+    config : dict, str or None
+        ``None`` gives ``None`` (what ``serialize(None)`` writes).
         ``{"class_name": ..., "config": {...}, "module": ..., "registered_name": ...}``;
         only ``class_name`` is required. ``class_name`` may be any accepted
         name. The inner config's keys are the initializer's parameters and
@@ -433,7 +434,7 @@ def deserialize(config: Any) -> Any:
     Returns
     -------
     Initializer, or the registered callable (a ``functools.partial`` of it
-    when the config binds parameters).
+    when the config binds parameters), or None.
 
     Raises
     ------
@@ -454,6 +455,8 @@ def deserialize(config: Any) -> Any:
     >>> wi.deserialize(wi.serialize(vs)) == vs
     True
     """
+    if config is None:  # what serialize(None) writes, as in Keras
+        return None
     if isinstance(config, str):
         return _by_name(config)
     if not isinstance(config, Mapping):
