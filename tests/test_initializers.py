@@ -725,7 +725,7 @@ ERRORS: list[tuple[Call, type[Exception], str]] = [
     (lambda: wi.he_normal((3, 4), rng="seed"), TypeError, "rng must be None, an int"),
     (lambda: wi.he_normal((3, 4), layout="tf"), ValueError, "layout must be one of"),
     (lambda: wi.he_normal(out=[1.0, 2.0]), TypeError, "out must be a numpy.ndarray"),
-    (lambda: wi.he_normal(out=np.zeros(3, dtype=np.int64)), TypeError, "got dtype=int64"),
+    (lambda: wi.he_normal(out=np.zeros(3, dtype=np.int64)), TypeError, "got out.dtype=int64"),
     (lambda: wi.he_normal((2, 2), out=np.zeros((3, 3))), ValueError, "shape must match out.shape"),
     (
         lambda: wi.he_normal(out=np.zeros(3), dtype=np.float32),

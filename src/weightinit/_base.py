@@ -19,7 +19,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _engine, _registry
-from ._validation import check_int, check_option, check_rng, check_shape, describe
+from ._validation import (
+    MAX_ELEMENTS,
+    check_int,
+    check_option,
+    check_rng,
+    check_shape,
+    describe,
+)
 from .distributions import Distribution
 from .fans import LAYOUTS, compute_fans, resolve_axes
 
@@ -132,10 +139,11 @@ def make_geometry(
     out_shape: tuple[int, ...] | None = None,
 ) -> Geometry:
     """Resolve the shape and fans of a call; fans given explicitly win."""
+    check_option("layout", layout, LAYOUTS)
     if fan_in is not None:
-        fan_in = check_int("fan_in", fan_in, minimum=0)
+        fan_in = check_int("fan_in", fan_in, minimum=0, maximum=MAX_ELEMENTS)
     if fan_out is not None:
-        fan_out = check_int("fan_out", fan_out, minimum=0)
+        fan_out = check_int("fan_out", fan_out, minimum=0, maximum=MAX_ELEMENTS)
     if shape is None and out_shape is not None:
         dims = out_shape
     elif shape is None:
@@ -150,7 +158,11 @@ def make_geometry(
                 f"in_axis={in_axis!r}, out_axis={out_axis!r}."
             )
         dims = (fan_in, fan_out) if layout != "torch" else (fan_out, fan_in)
-        check_shape(dims)
+        if fan_in * fan_out > MAX_ELEMENTS:
+            raise ValueError(
+                f"fan_in and fan_out give an array of {fan_in * fan_out} elements, more than "
+                f"{MAX_ELEMENTS} (2**40); got fan_in={fan_in}, fan_out={fan_out}."
+            )
     else:
         dims = check_shape(shape)
         if out_shape is not None and dims != out_shape:
@@ -173,21 +185,22 @@ def make_geometry(
     )
 
 
-def _check_dtype(dtype: Any, *, random: bool, name: str) -> np.dtype[Any]:
+def _check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
+    """The dtype a call returns; ``param`` is what the message calls it (``out.dtype``)."""
     allowed = "float16, float32 or float64" if random else "a numeric dtype"
     try:
         resolved = np.dtype(np.float64 if dtype is None else dtype)
     except TypeError:
         raise TypeError(
-            f"dtype must be {allowed} for {name}; got {describe('dtype', dtype)}."
+            f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
         ) from None
     if random and resolved not in _RANDOM_DTYPES:
         raise TypeError(
-            f"dtype must be float16, float32 or float64 for the random initializer {name}; "
-            f"got dtype={resolved.name}."
+            f"{param} must be float16, float32 or float64 for the random initializer {name}; "
+            f"got {param}={resolved.name}."
         )
     if not random and resolved.kind not in "biufc":
-        raise TypeError(f"dtype must be a numeric dtype for {name}; got dtype={resolved.name}.")
+        raise TypeError(f"{param} must be a numeric dtype for {name}; got {param}={resolved.name}.")
     return resolved
 
 
@@ -208,6 +221,11 @@ def _check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) 
             raise ValueError(
                 f"{name} writes values that overflow dtype={dtype.name}: {values.tolist()!r}."
             )
+
+
+def _listed(values: Mapping[str, Any]) -> str:
+    """``name=value, ...`` for messages about a combination of parameters."""
+    return ", ".join(f"{key}={value!r}" for key, value in values.items()) or "its defaults"
 
 
 def _check_out(out: Any) -> NDArray[Any]:
@@ -330,7 +348,8 @@ class Initializer:
         values.update(self._bound)
         return values
 
-    def _resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
+    def _resolve(self, given: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
+        """Check ``given`` over the bound values; ``complete`` requires every parameter."""
         known = {p.name: p for p in self.params}
         for key in given:
             if key not in known:
@@ -342,11 +361,11 @@ class Initializer:
         values = self.defaults()
         values.update(given)
         for p in self.params:
-            if p.name not in values:
+            if p.name not in values and complete:
                 raise TypeError(
                     f"{self.name}() needs the parameter {p.name!r}, which has no default."
                 )
-        checked = {p.name: p.check(p.name, values[p.name]) for p in self.params}
+        checked = {p.name: p.check(p.name, values[p.name]) for p in self.params if p.name in values}
         return checked
 
     # --- the law --------------------------------------------------------------------
@@ -384,17 +403,28 @@ class Initializer:
         """Exact mean of an element at a uniformly chosen position of the array.
 
         Takes the arguments of :meth:`distribution`; comes from the closed
-        form, never from samples.
+        form, never from samples. A mean beyond float64's range is a
+        ``ValueError``.
         """
-        return self.distribution(fan_in, fan_out, **kwargs).mean
+        return self._moment("mean", fan_in, fan_out, kwargs)
 
     def variance(self, fan_in: Any = None, fan_out: Any = None, **kwargs: Any) -> float:
         """Exact variance of an element at a uniformly chosen position of the array.
 
         Takes the arguments of :meth:`distribution`; comes from the closed
-        form, never from samples.
+        form, never from samples. A variance beyond float64's range is a
+        ``ValueError``.
         """
-        return self.distribution(fan_in, fan_out, **kwargs).variance
+        return self._moment("variance", fan_in, fan_out, kwargs)
+
+    def _moment(self, which: str, fan_in: Any, fan_out: Any, kwargs: dict[str, Any]) -> float:
+        value: float = getattr(self.distribution(fan_in, fan_out, **kwargs), which)
+        if not math.isfinite(value):
+            settings = _listed({**self.defaults(), **kwargs})
+            raise ValueError(
+                f"the {which} of {self.name} with {settings} overflows float64; got {value}."
+            )
+        return value
 
     # --- calling ------------------------------------------------------------------
 
@@ -423,10 +453,15 @@ class Initializer:
         if dtype is None:
             dtype = self._options.get("dtype")
         if target is not None:
-            resolved = _check_dtype(target.dtype, random=self.random, name=self.name)
-            if dtype is not None and np.dtype(dtype) != target.dtype:
+            resolved = _check_dtype(
+                target.dtype, random=self.random, name=self.name, param="out.dtype"
+            )
+            given = (
+                None if dtype is None else _check_dtype(dtype, random=self.random, name=self.name)
+            )
+            if given is not None and given != target.dtype:
                 raise ValueError(
-                    f"dtype must match out.dtype; got dtype={np.dtype(dtype).name} and "
+                    f"dtype must match out.dtype; got dtype={given.name} and "
                     f"out.dtype={target.dtype.name}."
                 )
         else:
@@ -451,11 +486,19 @@ class Initializer:
             )
         law = self._law(geometry, **values)
         if law.random:
+            # Checked before the seed is taken, so a refused call leaves a Generator as it was.
+            if not law.reach <= float(np.finfo(resolved).max):
+                raise ValueError(
+                    f"{self.name} with {_listed(values)} draws values beyond the range of "
+                    f"dtype={resolved.name} (magnitudes up to {float(np.finfo(resolved).max):g}); "
+                    "use smaller parameters or a wider dtype."
+                )
             seed = _engine.call_seed(rng)
         else:
             check_rng(rng)
             seed = None
-            _check_representable(law.values, resolved, self.name)  # type: ignore[attr-defined]
+            scheme = f"{self.name} with {_listed(values)}" if values else self.name
+            _check_representable(law.values, resolved, scheme)  # type: ignore[attr-defined]
         request = _engine.Request(seed, window, progress)
         if target is not None and target.flags.c_contiguous:
             law.fill(target, request)
@@ -473,7 +516,7 @@ class Initializer:
         """A copy with parameters (and call options) fixed to new defaults.
 
         Parameters are checked now, so a typo fails here rather than at the
-        first call. Call options ``dtype``, ``rng``, ``layout``, ``in_axis``
+        first call; a parameter without default may be left for the call. Call options ``dtype``, ``rng``, ``layout``, ``in_axis``
         and ``out_axis`` may be bound too; a bound int ``rng`` makes every
         call return the same array.
         """
@@ -484,7 +527,7 @@ class Initializer:
             _check_dtype(options["dtype"], random=self.random, name=self.name)
         if "rng" in options:
             check_rng(options["rng"])
-        self._resolve(kwargs)
+        self._resolve(kwargs, complete=False)
         return self._copy(bound={**self._bound, **kwargs}, options={**self._options, **options})
 
     def _copy(self, **changes: Any) -> Initializer:

@@ -584,6 +584,18 @@ def fill_truncated_normal(
     alpha, beta = (low - loc) / scale, (high - loc) / scale
     mirror = beta <= 0.0
     a, b = (-beta, -alpha) if mirror else (alpha, beta)
+    # Proposals are standard draws in the working dtype: a bound beyond its range
+    # excludes nothing it can hold, so it is no bound at all there; a nearest bound
+    # that far away cannot be sampled in that dtype.
+    largest = float(np.finfo(_work_dtype(dtype)).max) / 4.0
+    a = -math.inf if a < -largest else a
+    b = math.inf if b > largest else b
+    if a > largest:
+        raise ValueError(
+            f"the bounds [{low!r}, {high!r}] lie {a:.3g} standard deviations (scale={scale!r}) "
+            f"from loc={loc!r}, beyond what {dtype.name} sampling can represent; "
+            "use float64 or bounds nearer the mean."
+        )
     _, propose = max(_proposals(a, b), key=lambda pair: pair[0])
     lowest = _inward(low, dtype, math.inf) if math.isfinite(low) else None
     highest = _inward(high, dtype, -math.inf) if math.isfinite(high) else None

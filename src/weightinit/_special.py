@@ -184,17 +184,39 @@ def log_mass(a: float, b: float) -> float:
     if a >= 0.0:
         # log Phic(a) + log(1 - Phic(b)/Phic(a)), with log Phic(a) = -a^2/2 + log(erfcx/2).
         ratio = _tail_ratio(a, b)
+        if ratio > 0.5:  # a narrow interval: 1 - ratio would cancel (to log(0) at worst)
+            return _log_mass_narrow(a, b)
         return -a * a / 2.0 + math.log(erfcx(a / _SQRT2) / 2.0) + math.log1p(-ratio)
     if b <= 0.0:
         return log_mass(-b, -a)
-    # The interval holds the mode: the mass is at least Phi(min(|a|, b)) - 1/2.
-    return math.log1p(-(math.erfc(-a / _SQRT2) + math.erfc(b / _SQRT2)) / 2.0)
+    # The interval holds the mode. With tails of less than half the mass, log1p
+    # keeps the log accurate near 0; otherwise the interval is narrow and the
+    # sum of two positive erfs gives its mass to full relative precision
+    # (log1p(-tails) would round to log(0) for a width near 1e-16).
+    tails = (math.erfc(-a / _SQRT2) + math.erfc(b / _SQRT2)) / 2.0
+    if tails < 0.5:
+        return math.log1p(-tails)
+    return math.log((math.erf(b / _SQRT2) + math.erf(-a / _SQRT2)) / 2.0)
 
 
 @lru_cache(maxsize=1)
 def _legendre(order: int = 32) -> tuple[np.ndarray, np.ndarray]:
     nodes, weights = np.polynomial.legendre.leggauss(order)
     return nodes, weights
+
+
+def _log_mass_narrow(a: float, b: float) -> float:
+    """``log(Phi(b) - Phi(a))`` for ``0 <= a < b`` with ``Phic(b) > Phic(a) / 2``.
+
+    Such an interval is at most about ``log(2) / a`` wide, where the density
+    relative to its value at ``a`` is smooth and 32-point Gauss-Legendre
+    quadrature is exact to double precision.
+    """
+    nodes, weights = _legendre()
+    x = (a + b) / 2.0 + (b - a) / 2.0 * nodes
+    relative = float((weights * np.exp((a - x) * (a + x) / 2.0)).sum())
+    log_density_a = -a * a / 2.0 - 0.5 * math.log(2.0 * math.pi)
+    return log_density_a + math.log(b - a) + math.log(relative / 2.0)
 
 
 def _quadrature_moments(a: float, b: float) -> tuple[float, float]:

@@ -43,13 +43,17 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
+def check_int(
+    name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """Return ``value`` as a Python int, refusing bools, floats and strings."""
     if not _is_int(value):
         raise TypeError(f"{name} must be an int; got {describe(name, value)}.")
     result = int(value)
     if minimum is not None and result < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}; got {name}={result!r}.")
+        raise ValueError(f"{name} must be an int >= {minimum}; got {describe(name, result)}.")
+    if maximum is not None and result > maximum:
+        raise ValueError(f"{name} must be an int <= {maximum}; got {describe(name, result)}.")
     return result
 
 
@@ -77,6 +81,11 @@ def check_shape(shape: Any, *, name: str = "shape") -> tuple[int, ...]:
                 f"{name} must contain only non-negative ints; got {name}[{index}]={int(dim)} "
                 f"in {name}={shape!r}."
             )
+        if dim > MAX_ELEMENTS:  # even beside a zero: NumPy cannot index such an axis
+            raise ValueError(
+                f"{name} must have dimensions of at most {MAX_ELEMENTS} (2**40); got "
+                f"{describe(f'{name}[{index}]', int(dim))}."
+            )
         result.append(int(dim))
     size = math.prod(result)
     if size > MAX_ELEMENTS:
@@ -103,7 +112,12 @@ def check_real(
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {describe(name, value)}.")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # an int beyond float64's range
+        raise ValueError(
+            f"{name} must be finite (within float64's range); got {describe(name, value)}."
+        ) from None
     if math.isnan(result):
         raise ValueError(f"{name} must be a number, not NaN; got {name}={value!r}.")
     if math.isinf(result) and not allow_inf:

@@ -39,6 +39,11 @@ __all__ = [
 ]
 
 
+#: No standard normal draw reaches this many standard deviations:
+#: P(|Z| > 40) < 1e-348, less than the smallest positive float64.
+NORMAL_REACH = 40.0
+
+
 class Distribution(ABC):
     """Base class of the laws. Subclasses are frozen dataclasses."""
 
@@ -61,6 +66,15 @@ class Distribution(ABC):
     @abstractmethod
     def support(self) -> tuple[float, float]:
         """Smallest interval ``[low, high]`` that holds every value."""
+
+    @property
+    def reach(self) -> float:
+        """The largest magnitude a value, or a step of filling it, can take.
+
+        An array of a dtype whose range holds it is filled without overflow.
+        """
+        low, high = self.support
+        return max(abs(low), abs(high))
 
     #: Whether :meth:`_fill` computes any window by itself (i.i.d. elements);
     #: otherwise a window is cut out of the whole array.
@@ -123,11 +137,16 @@ class Uniform(Distribution):
 
     @property
     def variance(self) -> float:
-        return (self.high - self.low) ** 2 / 12.0
+        width = self.high - self.low
+        return width * width / 12.0  # a product overflows to inf where ** raises
 
     @property
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    @property
+    def reach(self) -> float:
+        return max(abs(self.low), abs(self.high), self.high - self.low)  # the width is scaled
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_uniform(out, self.low, self.high, request)
@@ -148,11 +167,15 @@ class Normal(Distribution):
 
     @property
     def variance(self) -> float:
-        return self.scale**2
+        return self.scale * self.scale
 
     @property
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
+
+    @property
+    def reach(self) -> float:
+        return abs(self.loc) + NORMAL_REACH * self.scale
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_normal(out, self.loc, self.scale, request)
@@ -185,11 +208,20 @@ class TruncatedNormal(Distribution):
 
     @property
     def variance(self) -> float:
-        return self.scale**2 * self._standard()[1]
+        # The standard deviation first: it is at most the width, where scale**2 may overflow.
+        spread = self.scale * math.sqrt(self._standard()[1])
+        return spread * spread
 
     @property
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    @property
+    def reach(self) -> float:
+        # Standard draws are multiplied by scale in the array's dtype, then
+        # shifted by loc (see the engine): scale itself must fit too.
+        scaled = max(abs(self.low - self.loc), abs(self.high - self.loc))
+        return max(abs(self.loc) + min(NORMAL_REACH * self.scale, scaled), self.scale)
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_truncated_normal(out, self.loc, self.scale, self.low, self.high, request)
@@ -252,7 +284,7 @@ class Indicator(Distribution):
     @property
     def variance(self) -> float:
         share = self._fraction
-        return self.value**2 * share * (1.0 - share)
+        return self.value * self.value * share * (1.0 - share)
 
     @property
     def support(self) -> tuple[float, float]:
@@ -305,7 +337,7 @@ class Orthogonal(Distribution):
         _, rows, cols = _moved(self.shape, self.out_axes)
         if max(rows, cols) == 0:
             raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
-        return self.gain**2 / max(rows, cols)
+        return self.gain * self.gain / max(rows, cols)
 
     @property
     def support(self) -> tuple[float, float]:
@@ -348,11 +380,15 @@ class Sparse(Distribution):
         size = self.shape[self.out_axis]
         if size == 0:
             raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
-        return self.std**2 * (1.0 - self.zeros / size)
+        return self.std * self.std * (1.0 - self.zeros / size)
 
     @property
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
+
+    @property
+    def reach(self) -> float:
+        return NORMAL_REACH * self.std
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_normal(out, 0.0, self.std, request)
@@ -385,6 +421,8 @@ class DeltaOrthogonal(Distribution):
 
     @property
     def variance(self) -> float:
+        if math.prod(self.shape) == 0:
+            raise ValueError(f"moments are undefined for the empty shape {self.shape!r}.")
         positions = math.prod(self.shape) // (self.shape[self.in_axis] * self.shape[self.out_axis])
         return self._center().variance / positions
 
@@ -393,6 +431,8 @@ class DeltaOrthogonal(Distribution):
         return (-abs(self.scale), abs(self.scale))
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
+        if out.size == 0:  # no centre to write (a zero-size kernel axis included)
+            return
         matrix = np.empty((self.shape[self.in_axis], self.shape[self.out_axis]), out.dtype)
         self._center().fill(matrix, request.whole(matrix.shape))
         out[...] = 0

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._special import _legendre
-from ._validation import check_option, describe
+from ._validation import check_option, check_real, describe
 from .activations import get_activation
 
 __all__ = [
@@ -115,12 +115,12 @@ def calculate_gain(nonlinearity: str, param: Any = None) -> float:
         if param is None:
             slope = 0.01
         elif isinstance(param, (int, float)) and not isinstance(param, bool):
-            slope = float(param)
+            slope = check_real("param", param)
         else:
             raise ValueError(f"negative_slope {param} not a valid number; got param={param!r}.")
-        if not math.isfinite(slope):
-            raise ValueError(f"negative_slope must be finite; got param={param!r}.")
-        return math.sqrt(2.0 / (1.0 + slope**2))
+        # slope * slope, not slope**2: a float power raises OverflowError where
+        # the product overflows to inf (and the gain to its limit, 0).
+        return math.sqrt(2.0 / (1.0 + slope * slope))
     if nonlinearity == "selu":
         return 3.0 / 4.0
     raise ValueError(

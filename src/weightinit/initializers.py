@@ -170,6 +170,21 @@ def _constant_value(name: str, value: Any) -> Any:
     return array
 
 
+def _squared(name: str, value: float, factor: float) -> float:
+    """``factor**2``, a variance-scaling scale that ``name=value`` gives.
+
+    A square that overflows to inf or underflows to 0 is refused here, naming
+    the parameter given, rather than later as a bad ``scale`` nobody passed.
+    """
+    squared = factor * factor
+    if not 0.0 < squared < math.inf:
+        raise ValueError(
+            f"{name}={value!r} gives a scale of {factor!r}**2, which is not a positive "
+            f"finite float64; choose another {name}."
+        )
+    return squared
+
+
 def _divisor(geometry: Geometry, mode: str) -> float:
     fan = geometry.fan(mode)
     if fan == 0:
@@ -414,6 +429,27 @@ def random_uniform(geometry: Geometry, *, minval: float, maxval: float) -> Distr
     return Uniform(minval, maxval)
 
 
+#: Standardized bounds farther than this from the mean are refused: the
+#: samplers' acceptance tests square them, which would overflow float64.
+FARTHEST_BOUND = 1e150
+
+
+def _truncated(
+    loc: float, scale: float, low: float, high: float, settings: dict[str, float]
+) -> TruncatedNormal:
+    """The truncated normal, if float64 can tell its bounds apart in standard units."""
+    alpha, beta = (low - loc) / scale, (high - loc) / scale
+    nearest = 0.0 if alpha < 0.0 < beta else min(abs(alpha), abs(beta))
+    if not (alpha < beta and nearest <= FARTHEST_BOUND):
+        listed = ", ".join(f"{key}={value!r}" for key, value in settings.items())
+        raise ValueError(
+            f"{listed} put the bounds at [{alpha!r}, {beta!r}] standard deviations from "
+            f"the mean; they must differ after rounding and the nearer must lie within "
+            f"{FARTHEST_BOUND:g} of it."
+        )
+    return TruncatedNormal(loc, scale, low, high)
+
+
 def _check_bounds(low_name: str, low: float, high_name: str, high: float) -> None:
     if not low < high:
         raise ValueError(
@@ -476,7 +512,8 @@ def truncated_normal(
     0.773741
     """
     _check_bounds("lower", lower, "upper", upper)
-    return TruncatedNormal(mean, stddev, mean + lower * stddev, mean + upper * stddev)
+    settings = {"mean": mean, "stddev": stddev, "lower": lower, "upper": upper}
+    return _truncated(mean, stddev, mean + lower * stddev, mean + upper * stddev, settings)
 
 
 @scheme(
@@ -523,7 +560,7 @@ def trunc_normal(
     True
     """
     _check_bounds("a", a, "b", b)
-    return TruncatedNormal(mean, std, a, b)
+    return _truncated(mean, std, a, b, {"mean": mean, "std": std, "a": a, "b": b})
 
 
 # --- variance scaling -------------------------------------------------------------------
@@ -600,6 +637,11 @@ def variance_scaling(
     ((256, 128), 2.0)
     """
     variance = scale / _divisor(geometry, mode)
+    if not variance > 0.0:  # scale / n underflowed
+        raise ValueError(
+            f"scale must give a variance scale / n that is a positive float; got scale={scale!r} "
+            f"with mode={mode!r} (n={_divisor(geometry, mode):g}), whose variance underflows to 0."
+        )
     if distribution == "uniform":
         limit = math.sqrt(3.0 * variance)
         return Uniform(-limit, limit)
@@ -720,7 +762,11 @@ _GAIN = "    gain : float, default 1.0\n        Multiplies the standard deviatio
 xavier_normal = variance_scaling.preset(
     "xavier_normal",
     params=(Param("gain", 1.0, _positive),),
-    translate=lambda gain: {"scale": gain**2, "mode": "fan_avg", "distribution": "normal"},
+    translate=lambda gain: {
+        "scale": _squared("gain", gain, gain),
+        "mode": "fan_avg",
+        "distribution": "normal",
+    },
     info=_preset_info(
         TORCH,
         "normal",
@@ -740,7 +786,11 @@ xavier_normal = variance_scaling.preset(
 xavier_uniform = variance_scaling.preset(
     "xavier_uniform",
     params=(Param("gain", 1.0, _positive),),
-    translate=lambda gain: {"scale": gain**2, "mode": "fan_avg", "distribution": "uniform"},
+    translate=lambda gain: {
+        "scale": _squared("gain", gain, gain),
+        "mode": "fan_avg",
+        "distribution": "uniform",
+    },
     info=_preset_info(
         TORCH,
         "uniform",
@@ -774,7 +824,7 @@ _KAIMING_PARAMS = (
 def _kaiming(distribution: str) -> Any:
     def translate(a: float, mode: str, nonlinearity: str) -> dict[str, Any]:
         return {
-            "scale": calculate_gain(nonlinearity, a) ** 2,
+            "scale": _squared("a", a, calculate_gain(nonlinearity, a)),
             "mode": mode,
             "distribution": distribution,
         }
@@ -825,7 +875,11 @@ kaiming_uniform = variance_scaling.preset(
 uniform_scaling = variance_scaling.preset(
     "uniform_scaling",
     params=(Param("scale", 1.0, _positive),),
-    translate=lambda scale: {"scale": scale**2, "mode": "fan_in", "distribution": "uniform"},
+    translate=lambda scale: {
+        "scale": _squared("scale", scale, scale),
+        "mode": "fan_in",
+        "distribution": "uniform",
+    },
     info=_preset_info(
         "Haiku",
         "uniform",
@@ -1187,6 +1241,8 @@ def dirac(geometry: Geometry, *, groups: int) -> Distribution:
     channels = np.arange(min(per_group, shape[in_axis]))
     outputs = (np.arange(groups)[:, None] * per_group + channels[None, :]).ravel()
     inputs = np.tile(channels, groups)
+    if math.prod(shape) == 0:  # a zero-size kernel axis has no centre
+        outputs = inputs = np.empty(0, dtype=np.intp)
     index: list[np.ndarray] = [np.full(outputs.size, size // 2) for size in shape]
     index[out_axis] = outputs
     index[in_axis] = inputs

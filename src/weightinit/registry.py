@@ -168,7 +168,10 @@ def get(identifier: Any, **params: Any) -> Any:
     elif isinstance(identifier, Mapping):
         found = deserialize(identifier)
     elif isinstance(identifier, (np.ndarray, np.generic)):
-        found = fixed.partial(value=identifier)
+        try:
+            found = fixed.partial(value=identifier)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"identifier is an array fixed cannot hold: {error}") from None
     elif callable(identifier):
         found = identifier
     else:
@@ -256,7 +259,9 @@ def register(
     _check_name("name", name)
     if not isinstance(aliases, (tuple, list)):
         raise TypeError(f"aliases must be a tuple of str; got {describe('aliases', aliases)}.")
-    alias_names = tuple(_check_name("alias", alias) for alias in aliases)
+    alias_names = tuple(
+        _check_name(f"aliases[{index}]", alias) for index, alias in enumerate(aliases)
+    )
     if len(set((name, *alias_names))) != len(alias_names) + 1:
         raise ValueError(
             f"name and aliases must all differ; got name={name!r}, aliases={aliases!r}."
@@ -331,8 +336,8 @@ def serialize(init: Any) -> dict[str, Any] | None:
         name, config = _registry.canonical_of(init), {}
     if name is None:
         raise ValueError(
-            f"{init!r} is not registered, so no config can name it; register it with "
-            "weightinit.register(name) first."
+            f"init must be registered so that a config can name it; got {describe('init', init)}; "
+            "register it with weightinit.register(name) first."
         )
     return _weightinit_dict(name, {key: _json_safe(key, value) for key, value in config.items()})
 
@@ -416,7 +421,8 @@ def deserialize(config: Any) -> Any:
 
     Parameters
     ----------
-    config : dict or str
+    config : dict, str or None
+        ``None`` gives ``None`` (what ``serialize(None)`` writes).
         ``{"class_name": ..., "config": {...}, "module": ..., "registered_name": ...}``;
         only ``class_name`` is required. ``class_name`` may be any accepted
         name. The inner config's keys are the initializer's parameters and
@@ -428,7 +434,7 @@ def deserialize(config: Any) -> Any:
     Returns
     -------
     Initializer, or the registered callable (a ``functools.partial`` of it
-    when the config binds parameters).
+    when the config binds parameters), or None.
 
     Raises
     ------
@@ -449,6 +455,8 @@ def deserialize(config: Any) -> Any:
     >>> wi.deserialize(wi.serialize(vs)) == vs
     True
     """
+    if config is None:  # what serialize(None) writes, as in Keras
+        return None
     if isinstance(config, str):
         return _by_name(config)
     if not isinstance(config, Mapping):
