@@ -32,7 +32,9 @@ def test_diagnostics_page_is_not_stale() -> None:
     start = next(i for i, line in enumerate(lines) if line.startswith("| initializer | activation"))
     end = lines.index("", start)
     training = "\n".join(lines[start:end])
-    for run in (generator.TRAINING_RUNS[3], generator.TRAINING_RUNS[-1]):
+    # He with ReLU and with tanh: runs that converge smoothly, so NumPy 1.x and 2.x
+    # agree to the digits shown (the N(0, 1) tanh runs are chaotic and do not).
+    for run in (generator.TRAINING_RUNS[3], generator.TRAINING_RUNS[9]):
         assert generator.training_row(*run) in lines[start:end]
     expected = generator.render(generator._report(None), training=training)
     diff = "\n".join(difflib.unified_diff(lines, expected.splitlines(), lineterm=""))

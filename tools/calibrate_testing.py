@@ -327,13 +327,22 @@ def smallest_detected(
     while rate(coarse, 100) < POWER_TARGET:
         coarse += 0.005
     delta = max(step, round(coarse - 0.005, 4))
-    previous = (0.0, 0.0)
+    found = rate(delta, reps)
+    if found >= POWER_TARGET:
+        # Already detected where the fine grid starts: walk down to the first miss.
+        while delta > step:
+            lower = round(delta - step, 4)
+            lower_rate = rate(lower, reps)
+            if lower_rate < POWER_TARGET:
+                return delta, found, lower, lower_rate
+            delta, found = lower, lower_rate
+        return delta, found, 0.0, 0.0
     while True:
+        previous = (delta, found)
+        delta = round(delta + step, 4)
         found = rate(delta, reps)
         if found >= POWER_TARGET:
             return delta, found, previous[0], previous[1]
-        previous = (delta, found)
-        delta = round(delta + step, 4)
 
 
 def power_table(pool: ProcessPoolExecutor, reps: int) -> list[str]:

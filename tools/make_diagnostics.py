@@ -330,7 +330,9 @@ is longer than 0.05·c (Pascanu et al., 2013).
 Zero weights never leave their symmetric start (only the output bias
 learns); He trains ReLU fastest; N(0, 1) weights with ReLU take steps
 of astronomical length — clipping by norm caps every step at 0.05 and keeps
-the loss finite and falling.
+the loss finite and falling. The two N(0, 1) tanh runs are chaotic: rounding
+differences between NumPy versions change their losses in the second digit,
+while the other runs agree to the digits shown.
 
 Regenerate this page with `python tools/make_diagnostics.py`.
 """
