@@ -27,6 +27,7 @@ from . import diagnostics
 from .activations import activation_names, get_activation
 from .diagnostics import Propagation, propagate
 from .gain import NONLINEARITIES, calculate_gain, gain
+from .registry import get
 
 __all__ = ["DEFAULT_ACTIVATIONS", "DEFAULT_INITIALIZERS", "main", "run_report"]
 
@@ -148,8 +149,6 @@ def _parser() -> argparse.ArgumentParser:
 def _resolve_initializers(
     parser: argparse.ArgumentParser, names: list[str], params: list[tuple[str, str, Any]]
 ) -> list[tuple[str, Any]]:
-    from . import get
-
     resolved = []
     for name in names:
         try:
@@ -257,14 +256,13 @@ def run_report(
             _single_threaded_blas_children(),
             ProcessPoolExecutor(min(jobs, total), mp_context=context) as pool,
         ):
-            futures = [
-                pool.submit(_run_pair, name, init, act, depth, width, batch, seed)
+            futures = {
+                pool.submit(_run_pair, name, init, act, depth, width, batch, seed): (name, act)
                 for name, init, act in pairs
-            ]
+            }
             for done, future in enumerate(as_completed(futures), start=1):
-                name, _, activation = pairs[futures.index(future)]
-                show(done, name, activation)
-            results = [future.result() for future in futures]
+                show(done, *futures[future])
+            results = [future.result() for future in futures]  # submission order
     if progress is not None:
         progress.write("\r\033[K")
         progress.flush()

@@ -146,24 +146,22 @@ def _groups(name: str, value: Any) -> int:
 
 
 def _constant_value(name: str, value: Any) -> Any:
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"{name} must be a real number or array of them; got {describe(name, value)}."
+    def refused(detail: str = "") -> TypeError:
+        return TypeError(
+            f"{name} must be a real number or array of them; got {describe(name, value)}{detail}."
         )
+
+    if isinstance(value, (bool, np.bool_)):
+        raise refused()
     if isinstance(value, numbers.Real):
         checked = check_real(name, value)
         return int(value) if isinstance(value, (int, np.integer)) else checked
     try:
         array = np.array(value)
     except (ValueError, TypeError):
-        raise TypeError(
-            f"{name} must be a real number or array of them; got {describe(name, value)}."
-        ) from None
+        raise refused() from None
     if array.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{name} must be a real number or array of them; got {describe(name, value)} "
-            f"(dtype={array.dtype.name})."
-        )
+        raise refused(f" (dtype={array.dtype.name})")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must hold only finite numbers; got {name}={value!r}.")
     array.flags.writeable = False
