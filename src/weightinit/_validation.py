@@ -134,12 +134,12 @@ def check_real(
 def check_option(name: str, value: Any, options: Iterable[str]) -> str:
     """Return ``value`` if it is one of ``options`` (exact, case-sensitive)."""
     choices = sorted(options)
+    if isinstance(value, str) and value in choices:
+        return value
     listed = ", ".join(repr(option) for option in choices)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {listed}; got {describe(name, value)}.")
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {listed}; got {name}={value!r}.")
-    return value
+    raise ValueError(f"{name} must be one of {listed}; got {name}={value!r}.")
 
 
 def check_rng(rng: Any) -> np.random.Generator:
