@@ -307,7 +307,7 @@ def test_float32_normal_moments_distribution_and_tails() -> None:
 
 
 def test_float32_normal_tail_up_to_the_documented_limit() -> None:
-    # Conditioned on |z| > 3.5 the tail must follow the normal's, up to 6.66.
+    # Conditioned on |z| > 3.5 the tail must follow the normal's, up to 6.76.
     x = wi.random_normal(1 << 24, mean=0.0, stddev=1.0, dtype=np.float32, rng=41)
     tail = np.abs(x[np.abs(x) > 3.5]).astype(np.float64)
     q = float(_upper(3.5))
@@ -347,6 +347,44 @@ def test_truncated_normal_is_exact(
     elif b - a > 1e-3 or dtype is np.float64:
         # (float32 rounding is coarser than the narrow interval's width)
         assert_cdf((x.astype(np.float64) - mean) / std, _truncated_cdf(lo, hi))
+
+
+@pytest.mark.parametrize("spares", [0, 1])
+@pytest.mark.parametrize(
+    ("mean", "std", "a", "b"),
+    [(0.0, 1.0, -2.0, 2.0), (0.0, 1.0, 2.0, 3.0), (1.0, 1.0, 1.1, 1.1001)],
+)
+def test_truncated_normal_without_enough_spares_is_exact(
+    monkeypatch: pytest.MonkeyPatch, spares: int, mean: float, std: float, a: float, b: float
+) -> None:
+    # Spares for the rejected positions run short with probability < 1e-11 per
+    # chunk; starve them so every chunk takes the rounds that draw more.
+    monkeypatch.setattr(_engine, "_spares", lambda count, rate: spares)
+    x = wi.trunc_normal(1 << 19, mean=mean, std=std, a=a, b=b, dtype=np.float32, rng=17)
+    assert float(x.min()) >= a and float(x.max()) <= b
+    law = wi.trunc_normal.distribution(shape=(4, 4), mean=mean, std=std, a=a, b=b)
+    assert_moments(x, mean=law.mean, variance=law.variance, alpha=ALPHA)
+    if b - a > 1e-3:
+        assert_cdf(
+            (x.astype(np.float64) - mean) / std, _truncated_cdf((a - mean) / std, (b - mean) / std)
+        )
+    monkeypatch.undo()
+    assert not np.array_equal(
+        x, wi.trunc_normal(1 << 19, mean=mean, std=std, a=a, b=b, dtype=np.float32, rng=17)
+    ), "the starved path was not taken"
+
+
+def test_spares_cover_the_rejections() -> None:
+    # Accepted spares minus rejected positions: mean at least SPARE_MARGIN
+    # standard deviations above zero, unless capped for low acceptance.
+    for count in (1, 16, 1 << 10, 1 << 18):
+        for rate in (1.0 - 1e-12, 0.999, 0.95, 0.6, 0.1, 0.01):
+            n = _engine._spares(count, rate)
+            surplus = n * rate - count * (1 - rate)
+            spread = math.sqrt((n + count) * rate * (1 - rate))
+            assert surplus >= _engine.SPARE_MARGIN * spread or n == 8 * count + 64
+            assert n <= 8 * count + 64
+    assert _engine._spares(1000, 1.0) == 0
 
 
 def test_the_usage_page_examples_run() -> None:

@@ -679,6 +679,10 @@ def test_found_cases_that_must_work() -> None:
     assert math.isclose(wi.trunc_normal.variance(2, 2, std=1e17), 4 / 3, rel_tol=1e-9)
     w = wi.truncated_normal((100,), lower=-4.361420416190539e-63, upper=0.0, rng=0)
     assert w.shape == (100,) and np.isfinite(w).all()
+    # A bound beyond float16's range excludes nothing a float16 holds (no overflow warning).
+    w = wi.trunc_normal((1000,), a=-1e6, b=1e6, dtype=np.float16, rng=0)
+    assert np.isfinite(w).all() and abs(float(w.astype(np.float64).std()) - 1.0) < 0.2
+    assert np.isfinite(wi.trunc_normal(out=np.zeros((), dtype=np.float16), b=1e6, rng=0))
     assert wi.dirac((0, 1, 1)).shape == (0, 1, 1)
     assert wi.dirac((3, 0, 2, 2)).shape == (3, 0, 2, 2)
     assert wi.delta_orthogonal((0, 0, 0), in_axis=0).shape == (0, 0, 0)

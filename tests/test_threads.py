@@ -68,8 +68,8 @@ def test_own_seeds_equal_sequential_results(name: str) -> None:
     "init", [wi.glorot_uniform, wi.he_normal, wi.trunc_normal, wi.orthogonal], ids=lambda i: i.name
 )
 def test_own_seeds_equal_sequential_results_for_large_arrays(init: wi.Initializer) -> None:
-    # Larger than one chunk of the engine, so each call draws many times.
-    shape = (300, 300)
+    # Larger than one block of the engine, so each call also runs on the pool.
+    shape = (600, 500)
     seeds = [11, 12, 13, 14, 15, 16, 17, 18]
     sequential = [init(shape, dtype=np.float32, rng=seed) for seed in seeds]
     threaded = run_in_threads([lambda s=s: init(shape, dtype=np.float32, rng=s) for s in seeds])
@@ -78,10 +78,16 @@ def test_own_seeds_equal_sequential_results_for_large_arrays(init: wi.Initialize
 
 
 @pytest.mark.parametrize(
-    "init", [wi.glorot_uniform, wi.kaiming_normal, wi.random_normal], ids=lambda i: i.name
+    "init",
+    [wi.glorot_uniform, wi.kaiming_normal, wi.random_normal, wi.he_normal, wi.trunc_normal],
+    ids=lambda i: i.name,
 )
-def test_shared_generator_gives_some_sequential_order(init: wi.Initializer) -> None:
-    shape = (16, 16)  # one draw per call: each call is atomic
+@pytest.mark.parametrize("shape", [(16, 16), (600, 500)], ids=["one block", "blocks"])
+def test_shared_generator_gives_some_sequential_order(
+    init: wi.Initializer, shape: tuple[int, int]
+) -> None:
+    # A call draws from the generator once (its call seed), whatever its size:
+    # each call is atomic.
     generator = np.random.default_rng(2026)
     threaded = run_in_threads([lambda: init(shape, rng=generator)] * (THREADS * CALLS))
     fresh = np.random.default_rng(2026)
@@ -98,8 +104,8 @@ def test_shared_generator_gives_some_sequential_order(init: wi.Initializer) -> N
 def test_shared_generator_never_duplicates_draws(
     init: wi.Initializer, support: tuple[float, float] | None
 ) -> None:
-    # Several chunks per call, so calls interleave their draws.
-    shape = (300, 300)
+    # Several blocks per call, filled by the pool while other calls run.
+    shape = (600, 500)
     generator = np.random.default_rng(7)
     results = run_in_threads([lambda: init(shape, rng=generator)] * (THREADS * 2))
     if support is None:

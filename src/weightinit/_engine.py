@@ -11,10 +11,11 @@ region at a time (:class:`Window`). Blocks are filled by a pool of threads
 (NumPy's generators and ufuncs release the GIL); :class:`set_workers` sets
 how many.
 
-Inside a block, work goes in chunks of :data:`CHUNK` elements, so that
-scaling, shifting and rejection touch cache-sized pieces and never allocate
-a second full-size array; float32 (and float16) results are sampled in
-float32 and never pass through a float64 temporary.
+Inside a block, work goes in chunks of :data:`CHUNK` elements on per-thread
+scratch arrays kept from call to call (:class:`_Workspace`), so that scaling,
+shifting and rejection never allocate a second full-size array, and a thread
+holds the GIL only briefly between long NumPy calls; float32 (and float16)
+results are sampled in float32 and never pass through a float64 temporary.
 """
 
 from __future__ import annotations
@@ -60,13 +61,15 @@ __all__ = [
 #: Deriving a block's generator costs about 17 µs, some 5% of drawing
 #: 2**18 float32 values, while 2**20 elements still make four blocks to share.
 BLOCK = 1 << 18
-#: Elements handled per step inside a block (256 KiB of float32: fits in L2).
-CHUNK = 1 << 16
+#: Elements handled per step inside a block: a whole block. Each NumPy call then
+#: works on 1 MiB of float32, long enough that two threads rarely wait for each
+#: other's Python between calls; per-thread scratch arrays stay in cache.
+CHUNK = BLOCK
 #: The environment variable that sets the default number of worker threads.
 ENV_WORKERS = "WEIGHTINIT_WORKERS"
 #: Largest magnitude the float32 normal sampler can return: Box–Muller on
 #: 32-bit uniforms gives radii up to ``sqrt(-2 ln 2**-33)``. A standard normal
-#: exceeds it with probability 2.7e-11.
+#: exceeds it with probability 1.3e-11.
 NORMAL32_LIMIT = math.sqrt(-2.0 * math.log(2.0**-33))
 #: Progress is shown on a terminal for fills of at least this many bytes.
 PROGRESS_BYTES = 1 << 30
@@ -348,7 +351,6 @@ def fill_blocks(
             pieces.setdefault(block, []).append(
                 (low - block * BLOCK, high - block * BLOCK, out_start + low - start)
             )
-    local = threading.local()
 
     def run(block: int) -> None:
         size = min(BLOCK, total - block * BLOCK)
@@ -358,10 +360,7 @@ def fill_blocks(
             target = parts[0][2]
             sample(flat[target : target + size], gen)
             return
-        scratch = getattr(local, "scratch", None)
-        if scratch is None:
-            scratch = local.scratch = np.empty(BLOCK, dtype=work)
-        buffer = scratch[:size]
+        buffer = _workspace.take("block", size, work)
         sample(buffer, gen)
         for low, high, target in parts:
             np.copyto(flat[target : target + high - low], buffer[low:high], casting="same_kind")
@@ -371,6 +370,17 @@ def fill_blocks(
     if show is None:
         show = flat.nbytes >= PROGRESS_BYTES and sys.stderr.isatty()
     bar = _Progress(len(blocks), flat.nbytes) if show and blocks else None
+    _run_blocks(run, blocks, bar)
+
+
+def _run_blocks(run: Callable[[int], None], blocks: list[int], bar: _Progress | None) -> None:
+    """Call ``run`` on every block, on the calling thread and ``workers - 1`` pool threads.
+
+    Threads take the next block from a shared queue until none is left, so
+    a slow or busy core simply does fewer blocks. The calling thread works
+    too: it does not sleep while a pool thread wakes up, and a call made
+    while the pool is busy with other calls still finishes on its own.
+    """
     workers = min(get_workers(), len(blocks))
     if workers <= 1:
         for block in blocks:
@@ -378,9 +388,56 @@ def fill_blocks(
             if bar is not None:
                 bar.step()
         return
-    for _ in _pool(workers).map(run, blocks):
-        if bar is not None:
-            bar.step()
+    queue = iter(blocks)
+    lock = threading.Lock()
+    failed = False
+
+    def drain() -> None:
+        nonlocal failed
+        while True:
+            with lock:
+                block = None if failed else next(queue, None)
+            if block is None:
+                return
+            try:
+                run(block)
+            except BaseException:
+                failed = True  # the other threads stop after their current block
+                raise
+            if bar is not None:
+                with lock:
+                    bar.step()
+
+    pool = _pool(workers - 1)
+    helpers = [pool.submit(drain) for _ in range(workers - 1)]
+    try:
+        drain()
+    finally:
+        # A helper that never started has nothing to finish; wait for the others.
+        errors = [helper.exception() for helper in helpers if not helper.cancel()]
+    for error in errors:
+        if error is not None:
+            raise error
+
+
+class _Workspace(threading.local):
+    """Scratch arrays of one thread, kept from call to call: chunks allocate nothing.
+
+    Each caller takes arrays under its own name, so arrays in use at the
+    same time never share memory.
+    """
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, NDArray[Any]] = {}
+
+    def take(self, name: str, size: int, dtype: np.dtype[Any] | type) -> NDArray[Any]:
+        array = self.arrays.get(name)
+        if array is None or array.size < size or array.dtype != dtype:
+            array = self.arrays[name] = np.empty(max(size, 1), dtype=dtype)
+        return array[:size]
+
+
+_workspace = _Workspace()
 
 
 def _chunks(buffer: FloatArray) -> Iterator[FloatArray]:
@@ -398,31 +455,39 @@ def _affine(piece: FloatArray, scale: float, shift: float) -> None:
 # --- uniform and normal -------------------------------------------------------------------
 
 
-def _uniform32(piece: FloatArray, gen: np.random.Generator, width: float) -> None:
-    """``width * U[0, 1)`` into a float32 ``piece``, from raw bits.
+def _uniform32(piece: FloatArray, gen: np.random.Generator, half: float) -> None:
+    """``half * V`` into a float32 ``piece``, V uniform on the grid ``k 2**-23``, ``-1 <= V < 1``.
 
-    The top 24 bits of each 32-bit word times ``2**-24``: NumPy's own float32
-    uniform, at half the cost (two words per 64-bit draw of the bit generator).
+    Each 32-bit word, read as a signed integer and shifted right by 8 bits,
+    is a uniform 24-bit integer ``k`` in ``[-2**23, 2**23)``: the same 24 bits
+    NumPy's float32 uniform uses, centred, so that ``center + half * V`` is
+    ``U(center - half, center + half)`` with no separate shift when centred.
+    Two words per 64-bit output of the bit generator.
     """
-    bits = gen.bit_generator.random_raw((piece.size + 1) // 2).view(np.uint32)[: piece.size]
-    np.right_shift(bits, np.uint32(8), out=bits)
-    np.multiply(bits, np.float32(width * 2.0**-24), out=piece, dtype=np.float32, casting="unsafe")
+    words = gen.bit_generator.random_raw((piece.size + 1) // 2)
+    bits = words.view(np.int32)[: piece.size]
+    np.right_shift(bits, np.int32(8), out=bits)
+    np.multiply(bits, np.float32(half * 2.0**-23), out=piece, dtype=np.float32, casting="unsafe")
 
 
 def fill_uniform(
     out: NDArray[Any], low: float, high: float, request: Request, stream: int = 0
 ) -> None:
-    """Fill ``out`` with U(low, high) samples: ``low + (high - low) * U[0, 1)``."""
+    """Fill ``out`` with U(low, high) samples, ``low <= x < high`` up to rounding."""
+    center = low / 2.0 + high / 2.0  # halves first: no overflow for bounds near the max
+    half = high / 2.0 - low / 2.0
 
     def sample(buffer: FloatArray, gen: np.random.Generator) -> None:
         for piece in _chunks(buffer):
             if piece.dtype == np.float32:
-                _uniform32(piece, gen, high - low)
+                _uniform32(piece, gen, half)
+                if center != 0.0:
+                    piece += piece.dtype.type(center)
             else:
                 gen.random(out=piece)
                 piece *= high - low
-            if low != 0.0:
-                piece += piece.dtype.type(low)
+                if low != 0.0:
+                    piece += piece.dtype.type(low)
 
     fill_blocks(out, request, sample, stream=stream)
 
@@ -433,12 +498,13 @@ def _box_muller(piece: FloatArray, gen: np.random.Generator, scale: float = 1.0)
     Two 32-bit uniforms ``u1 = (i + 1/2) 2**-32`` and ``u2 = j 2**-32`` give
     ``sqrt(-2 ln u1) * (cos 2πu2, sin 2πu2)`` (Box & Muller, 1958, "A note on
     the generation of random normal deviates", Ann. Math. Statist. 29(2)),
-    all in float32 ufuncs. Magnitudes stop at :data:`NORMAL32_LIMIT`.
+    all in float32 ufuncs on per-thread scratch arrays. Magnitudes stop at
+    :data:`NORMAL32_LIMIT`.
     """
     half = (piece.size + 1) // 2
     bits = gen.bit_generator.random_raw(half).view(np.uint32)
-    radius = np.empty(half, dtype=np.float32)
-    angle = np.empty(half, dtype=np.float32)
+    radius = _workspace.take("radius", half, np.float32)
+    angle = _workspace.take("angle", half, np.float32)
     np.multiply(bits[:half], np.float32(2.0**-32), out=radius, dtype=np.float32, casting="unsafe")
     radius += np.float32(2.0**-33)
     np.log(radius, out=radius)
@@ -474,7 +540,7 @@ def fill_normal(
     """Fill ``out`` with N(loc, scale**2) samples in the array's dtype.
 
     float64 uses NumPy's ziggurat; float32 and float16 use float32 Box–Muller,
-    whose magnitudes stop at ``loc ± scale * NORMAL32_LIMIT`` (6.66σ).
+    whose magnitudes stop at ``loc ± scale * NORMAL32_LIMIT`` (6.76σ).
     """
 
     def sample(buffer: FloatArray, gen: np.random.Generator) -> None:
@@ -495,13 +561,15 @@ def fill_normal(
 # intervals far in a tail. The acceptance rate of each is known in closed
 # form from the interval's mass, so the choice costs nothing and is exact.
 
-#: Fills its array with proposals and returns the mask of those rejected.
+#: Fills its array with proposals and returns the mask of those rejected (a
+#: per-thread scratch array, valid until the next proposal).
 Proposal = Callable[[FloatArray, np.random.Generator], NDArray[np.bool_]]
 
 
 def _outside(x: FloatArray, a: float, b: float) -> NDArray[np.bool_]:
-    rejected = np.less(x, a)
-    rejected |= np.greater(x, b)
+    rejected: NDArray[np.bool_] = np.less(x, a, out=_workspace.take("rejected", x.size, np.bool_))
+    if math.isfinite(b):
+        rejected |= np.greater(x, b, out=_workspace.take("above", x.size, np.bool_))
     return rejected
 
 
@@ -519,18 +587,25 @@ def _proposals(a: float, b: float) -> list[tuple[float, Proposal]]:
         np.abs(x, out=x)
         return _outside(x, a, b)
 
+    def accept(x: FloatArray, gen: np.random.Generator, bound: FloatArray) -> NDArray[np.bool_]:
+        """Reject where a fresh U[0, 1) exceeds ``bound``."""
+        uniform = gen.random(out=_workspace.take("accept", x.size, x.dtype), dtype=x.dtype)
+        rejected: NDArray[np.bool_] = np.greater(
+            uniform, bound, out=_workspace.take("rejected", x.size, np.bool_)
+        )
+        return rejected
+
     peak = max(a, 0.0)  # the point of [a, b] nearest the mode
 
     def uniform(x: FloatArray, gen: np.random.Generator) -> NDArray[np.bool_]:
         gen.random(out=x, dtype=x.dtype)
         _affine(x, b - a, a)
         # Accept with probability exp((peak^2 - x^2) / 2) <= 1.
-        bound = np.subtract(x.dtype.type(peak), x)
-        bound *= np.add(x.dtype.type(peak), x)
+        bound = np.subtract(x.dtype.type(peak), x, out=_workspace.take("bound", x.size, x.dtype))
+        bound *= np.add(x.dtype.type(peak), x, out=_workspace.take("sum", x.size, x.dtype))
         bound *= x.dtype.type(0.5)
         np.exp(bound, out=bound)
-        rejected: NDArray[np.bool_] = gen.random(x.size, dtype=x.dtype) > bound
-        return rejected
+        return accept(x, gen, bound)
 
     rate = (a + math.sqrt(a * a + 4.0)) / 2.0  # optimal exponential rate (Robert 1995, eq. 2.2)
 
@@ -538,12 +613,13 @@ def _proposals(a: float, b: float) -> list[tuple[float, Proposal]]:
         gen.standard_exponential(out=x, dtype=x.dtype)
         _affine(x, 1.0 / rate, a)
         # Accept with probability exp(-(x - rate)^2 / 2).
-        bound = np.subtract(x, x.dtype.type(rate))
+        bound = np.subtract(x, x.dtype.type(rate), out=_workspace.take("bound", x.size, x.dtype))
         np.square(bound, out=bound)
         bound *= x.dtype.type(-0.5)
         np.exp(bound, out=bound)
-        rejected: NDArray[np.bool_] = gen.random(x.size, dtype=x.dtype) > bound
-        rejected |= np.greater(x, b)
+        rejected = accept(x, gen, bound)
+        if math.isfinite(b):
+            rejected |= np.greater(x, b, out=_workspace.take("above", x.size, np.bool_))
         return rejected
 
     candidates: list[tuple[float, Proposal]] = [(log_z, normal)]
@@ -557,9 +633,34 @@ def _proposals(a: float, b: float) -> list[tuple[float, Proposal]]:
     return candidates
 
 
+def _spares(count: int, rate: float) -> int:
+    """Proposals to draw beyond ``count`` so that rejections among the first ``count`` are covered.
+
+    With acceptance rate ``r = 1 - q``, ``n`` spares leave a surplus
+    (accepted spares minus rejections among the first ``count``) of mean
+    ``n r - count q`` and variance ``(n + count) r q``; ``n`` is the least
+    that puts the mean :data:`SPARE_MARGIN` standard deviations above 0,
+    so a shortfall (which only costs another round) has probability below
+    1e-11. At most ``8 * count + 64`` when acceptance is low.
+    """
+    q = 1.0 - rate
+    if q <= 0.0:
+        return 0
+    # With y = sqrt((n + count) r q) the condition is y**2 - z q y - count q >= 0.
+    z = SPARE_MARGIN
+    y = (z * q + math.sqrt((z * q) ** 2 + 4.0 * count * q)) / 2.0
+    spares = y * y / (rate * q) - count
+    return min(math.ceil(max(spares, 0.0)) + 4, 8 * count + 64)
+
+
+#: Standard deviations of headroom in :func:`_spares`.
+SPARE_MARGIN = 7.0
+
+
 def _inward(value: float, dtype: np.dtype[Any], direction: float) -> float:
     """``value`` rounded to ``dtype``, stepping towards ``direction`` if rounding left the bound."""
-    rounded = dtype.type(value)
+    limit = float(np.finfo(dtype).max)  # beyond it a bound excludes nothing the dtype holds
+    rounded = dtype.type(min(max(value, -limit), limit))
     if (direction > 0 and float(rounded) < value) or (direction < 0 and float(rounded) > value):
         rounded = np.nextafter(rounded, dtype.type(direction))
     return float(rounded)
@@ -596,7 +697,8 @@ def fill_truncated_normal(
             f"from loc={loc!r}, beyond what {dtype.name} sampling can represent; "
             "use float64 or bounds nearer the mean."
         )
-    _, propose = max(_proposals(a, b), key=lambda pair: pair[0])
+    log_rate, propose = max(_proposals(a, b), key=lambda pair: pair[0])
+    rate = min(1.0, math.exp(log_rate))
     lowest = _inward(low, dtype, math.inf) if math.isfinite(low) else None
     highest = _inward(high, dtype, -math.inf) if math.isfinite(high) else None
     if lowest is not None and highest is not None and lowest > highest:
@@ -608,16 +710,30 @@ def fill_truncated_normal(
 
     def sample(buffer: FloatArray, gen: np.random.Generator) -> None:
         for piece in _chunks(buffer):
-            # Every position keeps the first accepted value of its own i.i.d.
-            # run of proposals: exactly the truncated law, with only the few
-            # rejected positions drawn again.
-            redo = np.flatnonzero(propose(piece, gen))
+            # Proposals for every position and spares after them, in one
+            # draw; rejected positions take, in order, the accepted spares.
+            # Each value is then the first accepted proposal of an i.i.d.
+            # sequence: exactly the truncated law.
+            size = piece.size
+            draws = _workspace.take("draws", size + _spares(size, rate), piece.dtype)
+            rejected = propose(draws, gen)
+            redo = np.flatnonzero(rejected[:size])
+            spare = draws[size:][~rejected[size:]]
             while redo.size:
-                again = np.empty(redo.size, dtype=piece.dtype)
-                rejected = propose(again, gen)
-                piece[redo] = again
-                redo = redo[rejected]
-            _affine(piece, sign, loc)
+                used = min(redo.size, spare.size)
+                draws[redo[:used]] = spare[:used]
+                redo = redo[used:]
+                if redo.size:  # a shortfall: draw spares for what is left
+                    more = _workspace.take(
+                        "more", _spares(redo.size, rate) + redo.size, piece.dtype
+                    )
+                    spare = more[~propose(more, gen)]
+            if sign == 1.0:
+                np.copyto(piece, draws[:size])
+            else:
+                np.multiply(draws[:size], piece.dtype.type(sign), out=piece)
+            if loc != 0.0:
+                piece += piece.dtype.type(loc)
             if lowest is not None or highest is not None:
                 np.clip(piece, lowest, highest, out=piece)
 
