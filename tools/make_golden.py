@@ -30,7 +30,7 @@ DTYPES = ("float16", "float32", "float64")
 SHAPES: dict[str, tuple[int, ...]] = {
     "dense": (64, 48),
     "conv": (3, 3, 8, 16),
-    "large": (300, 300),  # more than one chunk of the engine
+    "large": (600, 500),  # more than one block of the engine, the last one partial
 }
 #: Shapes and parameters for initializers that need them.
 SPECIAL: dict[str, tuple[dict[str, tuple[int, ...]], dict[str, Any]]] = {
