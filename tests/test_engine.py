@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import doctest
 import math
+import threading
+import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -225,6 +227,27 @@ def test_generators_are_not_shared_between_threads() -> None:
 
 
 # --- workers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["caller", "helper"])
+def test_an_error_in_any_thread_reaches_the_caller(where: str) -> None:
+    out = np.empty(8 * _engine.BLOCK, dtype=np.float32)
+    request = _engine.Request(np.random.SeedSequence(0), _engine.Window(out.shape))
+    caller = threading.get_ident()
+
+    def sample(buffer: np.ndarray, gen: np.random.Generator) -> None:
+        in_caller = threading.get_ident() == caller
+        if in_caller == (where == "caller"):
+            raise RuntimeError(where)
+        time.sleep(0.01)  # leave blocks for the other thread
+
+    with wi.set_workers(2), pytest.raises(RuntimeError, match=where):
+        _engine.fill_blocks(out, request, sample)
+    # The helpers are free again: a fill on two threads gives the usual result.
+    with wi.set_workers(2):
+        threaded = wi.he_normal((1000, 1000), rng=3)
+    with wi.set_workers(1):
+        assert np.array_equal(threaded, wi.he_normal((1000, 1000), rng=3))
 
 
 def test_set_workers_is_a_call_and_a_context_manager() -> None:

@@ -26,7 +26,6 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
@@ -132,8 +131,8 @@ def _default_workers() -> int:
 
 
 _workers: int | None = None
-_pools: dict[int, ThreadPoolExecutor] = {}
-_pools_lock = threading.Lock()
+_helpers: list[_Helper] = []
+_helpers_lock = threading.Lock()
 
 
 def get_workers() -> int:
@@ -185,23 +184,70 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
         _workers = self._previous
 
 
-def _forget_pools() -> None:
-    """A forked child has none of its parent's threads: start pools afresh."""
-    global _pools_lock
-    _pools.clear()
-    _pools_lock = threading.Lock()
+class _Helper:
+    """A worker thread that runs one task for one call at a time.
+
+    A call claims an idle helper (``idle``, never waiting for a busy one),
+    hands it a task and wakes it (``wake``), then waits for it (``done``).
+    Plain locks keep the hand-over to a few C calls: a thread pool's
+    futures and queues cost tens of microseconds per call.
+    """
+
+    def __init__(self) -> None:
+        self.idle = threading.Lock()
+        self.wake = threading.Lock()
+        self.done = threading.Lock()
+        self.wake.acquire()
+        self.done.acquire()
+        self.task: Callable[[], None] | None = None
+        self.error: BaseException | None = None
+        threading.Thread(target=self._serve, name="weightinit", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            self.wake.acquire()
+            try:
+                if self.task is not None:
+                    self.task()
+            except BaseException as error:  # handed to the caller by finish()
+                self.error = error
+            self.task = None
+            self.done.release()
+
+    def claim(self, task: Callable[[], None]) -> bool:
+        """Start ``task`` here if the helper is idle; False if another call has it."""
+        if not self.idle.acquire(blocking=False):
+            return False
+        self.task = task
+        self.wake.release()
+        return True
+
+    def finish(self) -> BaseException | None:
+        """Wait for the task, free the helper and return what the task raised."""
+        self.done.acquire()
+        error, self.error = self.error, None
+        self.idle.release()
+        return error
+
+
+def _claim_helpers(count: int, task: Callable[[], None]) -> list[_Helper]:
+    """Up to ``count`` helpers (created on first need) now running ``task``."""
+    with _helpers_lock:
+        while len(_helpers) < count:
+            _helpers.append(_Helper())
+        candidates = _helpers[:count]
+    return [helper for helper in candidates if helper.claim(task)]
+
+
+def _forget_helpers() -> None:
+    """A forked child has none of its parent's threads: start helpers afresh."""
+    global _helpers_lock
+    _helpers.clear()
+    _helpers_lock = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pools)
-
-
-def _pool(workers: int) -> ThreadPoolExecutor:
-    with _pools_lock:
-        pool = _pools.get(workers)
-        if pool is None:
-            pool = _pools[workers] = ThreadPoolExecutor(workers, "weightinit")
-        return pool
+    os.register_at_fork(after_in_child=_forget_helpers)
 
 
 # --- windows: what part of the full array a call computes ---------------------------------
@@ -374,12 +420,12 @@ def fill_blocks(
 
 
 def _run_blocks(run: Callable[[int], None], blocks: list[int], bar: _Progress | None) -> None:
-    """Call ``run`` on every block, on the calling thread and ``workers - 1`` pool threads.
+    """Call ``run`` on every block, on the calling thread and up to ``workers - 1`` helpers.
 
     Threads take the next block from a shared queue until none is left, so
     a slow or busy core simply does fewer blocks. The calling thread works
-    too: it does not sleep while a pool thread wakes up, and a call made
-    while the pool is busy with other calls still finishes on its own.
+    too: it does not sleep while a helper wakes up, and a call made while
+    the helpers are busy with other calls still finishes on its own.
     """
     workers = min(get_workers(), len(blocks))
     if workers <= 1:
@@ -408,13 +454,11 @@ def _run_blocks(run: Callable[[int], None], blocks: list[int], bar: _Progress | 
                 with lock:
                     bar.step()
 
-    pool = _pool(workers - 1)
-    helpers = [pool.submit(drain) for _ in range(workers - 1)]
+    helpers = _claim_helpers(workers - 1, drain)  # those busy with other calls are skipped
     try:
         drain()
     finally:
-        # A helper that never started has nothing to finish; wait for the others.
-        errors = [helper.exception() for helper in helpers if not helper.cancel()]
+        errors = [helper.finish() for helper in helpers]
     for error in errors:
         if error is not None:
             raise error
