@@ -58,6 +58,17 @@ def _clock(run: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+def _side_by_side(
+    first: Callable[[], Any], second: Callable[[], Any], index: int
+) -> tuple[float, float]:
+    """Times of ``first`` and ``second``, run in that order on even rounds, reversed on odd."""
+    if index % 2:
+        b = _clock(second)
+        return _clock(first), b
+    a = _clock(first)
+    return a, _clock(second)
+
+
 def compare(
     ours: Callable[[], Any], theirs: Callable[[], Any], rounds: int
 ) -> tuple[float, float, float]:
@@ -66,12 +77,7 @@ def compare(
     theirs()
     mine, other, ratios = [], [], []
     for index in range(rounds):
-        if index % 2:
-            b = _clock(theirs)
-            a = _clock(ours)
-        else:
-            a = _clock(ours)
-            b = _clock(theirs)
+        a, b = _side_by_side(ours, theirs, index)
         mine.append(a)
         other.append(b)
         ratios.append(a / b)
@@ -340,12 +346,7 @@ def workers(rounds: int) -> tuple[list[tuple[str, float]], float]:
     ratios: dict[str, list[float]] = {name: [] for name in cases}
     for index in range(rounds + 1):  # the first round warms up
         for name, (one, two) in cases.items():
-            if index % 2:
-                b = _clock(two)
-                a = _clock(one)
-            else:
-                a = _clock(one)
-                b = _clock(two)
+            a, b = _side_by_side(one, two, index)
             if index:
                 ratios[name].append(a / b)
     pool.shutdown()
