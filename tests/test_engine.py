@@ -212,6 +212,16 @@ def test_the_seed_scheme_is_as_documented() -> None:
         child = np.random.SeedSequence(21, spawn_key=(0, k))
         expected = np.random.Generator(np.random.SFC64(child)).random(length)
         assert np.array_equal(result[k * _engine.BLOCK : k * _engine.BLOCK + length], expected)
+    # A Generator gives SeedSequence([w0, w1, w2, w3]), w the low 32 bits of four raw outputs.
+    words = np.random.default_rng(8).bit_generator.random_raw(4)
+    root = [int(word) & 0xFFFFFFFF for word in words]
+    result = wi.random_uniform(1000, minval=0.0, maxval=1.0, rng=np.random.default_rng(8))
+    child = np.random.SeedSequence(root, spawn_key=(0, 0))
+    assert np.array_equal(result, np.random.Generator(np.random.SFC64(child)).random(1000))
+    # Large int seeds are split into 32-bit words as SeedSequence splits them.
+    for seed in (0, 2**32 - 1, 2**32, 2**100 + 7):
+        ours = _engine.call_seed(seed)
+        assert np.array_equal(ours.pool, np.random.SeedSequence(seed).pool), seed
 
 
 def test_generators_are_not_shared_between_threads() -> None:
@@ -222,7 +232,7 @@ def test_generators_are_not_shared_between_threads() -> None:
         wi.he_normal((2000, 1000), rng=gen)
     replay = np.random.default_rng(8)
     replay.bit_generator.state = state
-    replay.integers(0, 2**32, size=4, dtype=np.uint64)
+    replay.bit_generator.random_raw(4)
     assert gen.bit_generator.state == replay.bit_generator.state
 
 
