@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import math
+import signal
 import threading
 import time
 import tracemalloc
@@ -258,6 +259,64 @@ def test_an_error_in_any_thread_reaches_the_caller(where: str) -> None:
         threaded = wi.he_normal((1000, 1000), rng=3)
     with wi.set_workers(1):
         assert np.array_equal(threaded, wi.he_normal((1000, 1000), rng=3))
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs signal.pthread_kill")
+def test_an_interrupt_while_waiting_frees_the_helpers() -> None:
+    caller = threading.get_ident()
+    helping = threading.Event()
+
+    def run(block: int) -> None:
+        if threading.get_ident() == caller:
+            helping.wait(5.0)  # leave blocks to the helpers, then wait for them
+        else:
+            helping.set()
+            time.sleep(0.5)
+
+    # Ctrl-C reaches the caller while it waits for the helpers' blocks.
+    timer = threading.Timer(0.2, signal.pthread_kill, (caller, signal.SIGINT))
+    with wi.set_workers(3):
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            _engine._run_blocks(run, list(range(4)), None)
+        timer.join()
+        assert not any(helper.idle.locked() for helper in _engine._helpers)
+        used: set[int] = set()
+
+        def note(block: int) -> None:
+            used.add(threading.get_ident())
+            time.sleep(0.05)
+
+        _engine._run_blocks(note, list(range(12)), None)
+    assert len(used) == 3, used  # the caller and both helpers again
+
+
+def test_a_fill_inside_a_fill_keeps_its_own_scratch() -> None:
+    shape = (3, _engine.BLOCK)  # windows cut blocks, so both fills use scratch buffers
+    region = (slice(1, 3), slice(5, None))
+    seed = np.random.SeedSequence(3)
+    inner = np.empty((2, _engine.BLOCK - 5), dtype=np.float32)
+
+    def sample(buffer: np.ndarray, gen: np.random.Generator) -> None:
+        gen.random(out=buffer, dtype=np.float32)
+        request = _engine.Request(seed, _engine.make_window(shape, region))
+        _engine.fill_uniform(inner, 0.0, 1.0, request)  # the same thread, nested
+
+    expected = np.empty((2, _engine.BLOCK - 5), dtype=np.float32)
+    outer = np.empty_like(expected)
+    request = _engine.Request(seed, _engine.make_window(shape, region))
+    with wi.set_workers(1):
+        _engine.fill_blocks(expected, request, lambda b, g: g.random(out=b, dtype=np.float32))
+        _engine.fill_blocks(outer, request, sample)
+    assert np.array_equal(outer, expected)
+
+
+def test_threads_keep_little_scratch_between_calls() -> None:
+    with wi.set_workers(1):
+        # A narrow interval: the uniform proposal, with its extra scratch arrays.
+        wi.trunc_normal((4, _engine.BLOCK), a=1.1, b=1.1001, dtype=np.float64, rng=0)
+    kept = sum(array.nbytes for array in _engine._workspace.arrays.values())
+    assert kept <= _engine.KEEP_BYTES
 
 
 def test_set_workers_is_a_call_and_a_context_manager() -> None:

@@ -248,13 +248,19 @@ class _Helper:
         return error
 
 
-def _claim_helpers(count: int, task: Callable[[], None]) -> list[_Helper]:
-    """Up to ``count`` helpers (created on first need) now running ``task``."""
+def _claim_helpers(count: int, task: Callable[[], None], claimed: list[_Helper]) -> None:
+    """Start ``task`` on up to ``count`` idle helpers (created on first need), listed in ``claimed``.
+
+    Each is listed as soon as it runs, so the caller can wait for it even if
+    interrupted halfway.
+    """
     with _helpers_lock:
         while len(_helpers) < count:
             _helpers.append(_Helper())
         candidates = _helpers[:count]
-    return [helper for helper in candidates if helper.claim(task)]
+    for helper in candidates:
+        if helper.claim(task):
+            claimed.append(helper)
 
 
 def _forget_helpers() -> None:
@@ -447,56 +453,103 @@ def _run_blocks(run: Callable[[int], None], blocks: list[int], bar: _Progress | 
     """
     workers = min(get_workers(), len(blocks))
     if workers <= 1:
-        for block in blocks:
-            run(block)
-            if bar is not None:
-                bar.step()
+        _workspace.enter()
+        try:
+            for block in blocks:
+                run(block)
+                if bar is not None:
+                    bar.step()
+        finally:
+            _workspace.leave()
         return
     queue = iter(blocks)
     lock = threading.Lock()
-    failed = False
+    stop = threading.Event()
 
     def drain() -> None:
-        nonlocal failed
-        while True:
-            with lock:
-                block = None if failed else next(queue, None)
-            if block is None:
-                return
-            try:
-                run(block)
-            except BaseException:
-                failed = True  # the other threads stop after their current block
-                raise
-            if bar is not None:
+        _workspace.enter()
+        try:
+            while True:
                 with lock:
-                    bar.step()
+                    block = None if stop.is_set() else next(queue, None)
+                if block is None:
+                    return
+                try:
+                    run(block)
+                except BaseException:
+                    stop.set()  # the other threads stop after their current block
+                    raise
+                if bar is not None:
+                    with lock:
+                        bar.step()
+        finally:
+            _workspace.leave()
 
-    helpers = _claim_helpers(workers - 1, drain)  # those busy with other calls are skipped
+    helpers: list[_Helper] = []
     try:
+        _claim_helpers(workers - 1, drain, helpers)  # those busy with other calls are skipped
         drain()
+    except BaseException:
+        stop.set()
+        raise
     finally:
-        errors = [helper.finish() for helper in helpers]
+        errors = _finish(helpers)
     for error in errors:
         if error is not None:
             raise error
 
 
-class _Workspace(threading.local):
-    """Scratch arrays of one thread, kept from call to call: chunks allocate nothing.
+def _finish(helpers: list[_Helper]) -> list[BaseException | None]:
+    """Wait for every helper, even through an interrupt (raised once all are free)."""
+    errors = []
+    interrupt = None
+    for helper in helpers:
+        while True:
+            try:
+                errors.append(helper.finish())
+                break
+            except BaseException as caught:  # e.g. Ctrl-C while waiting: wait on
+                interrupt = interrupt or caught
+    if interrupt is not None:
+        raise interrupt
+    return errors
 
-    Each caller takes arrays under its own name, so arrays in use at the
-    same time never share memory.
+
+#: Bytes of scratch arrays a thread keeps between calls (beyond it, they are freed).
+KEEP_BYTES = 8 << 20
+
+
+class _Workspace(threading.local):
+    """Scratch arrays of one thread, kept from call to call: blocks allocate nothing.
+
+    Arrays are taken by name, dtype and nesting level, so arrays in use at
+    the same time never share memory, even for a fill started from inside
+    another on the same thread. Between calls a thread keeps at most
+    :data:`KEEP_BYTES` of them.
     """
 
     def __init__(self) -> None:
-        self.arrays: dict[str, NDArray[Any]] = {}
+        self.arrays: dict[tuple[int, str, np.dtype[Any]], NDArray[Any]] = {}
+        self.level = 0
 
     def take(self, name: str, size: int, dtype: np.dtype[Any] | type) -> NDArray[Any]:
-        array = self.arrays.get(name)
-        if array is None or array.size < size or array.dtype != dtype:
-            array = self.arrays[name] = np.empty(max(size, 1), dtype=dtype)
+        key = (self.level, name, np.dtype(dtype))
+        array = self.arrays.get(key)
+        if array is None or array.size < size:
+            array = self.arrays[key] = np.empty(max(size, 1), dtype=dtype)
         return array[:size]
+
+    def enter(self) -> None:
+        self.level += 1
+
+    def leave(self) -> None:
+        level = self.level
+        self.level -= 1
+        if level > 1:  # a nested fill's arrays are not kept
+            for key in [key for key in self.arrays if key[0] == level]:
+                del self.arrays[key]
+        elif sum(array.nbytes for array in self.arrays.values()) > KEEP_BYTES:
+            self.arrays.clear()
 
 
 _workspace = _Workspace()
