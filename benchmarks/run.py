@@ -492,9 +492,12 @@ def render(
               own SFC64 generator seeded from (call seed, block), so blocks are filled by
               threads (NumPy's generators and ufuncs release the GIL), in any order, with
               results that do not depend on the number of threads. The calling thread
-              fills blocks too, taking the next one from the same queue as the pool's
+              fills blocks too, taking the next one from the same queue as the helper
               threads. Deriving a block's generator costs some 11 µs, a few per cent of
               drawing its values.
+            - The smallest size of the scaling table, 2^20 elements, is four blocks, two
+              per thread: there a call's fixed costs (argument checks, seeding, waking a
+              helper thread and waiting for it to finish) weigh most.
             - A block is drawn in one piece: every NumPy call works on a whole block
               (1 MiB of float32), so the Python between calls, during which a thread
               holds the GIL, is a small share of the time and two threads rarely wait
