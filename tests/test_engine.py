@@ -225,6 +225,33 @@ def test_the_seed_scheme_is_as_documented() -> None:
         assert np.array_equal(ours.pool, np.random.SeedSequence(seed).pool), seed
 
 
+def _seed_cases() -> list[np.random.SeedSequence]:
+    """Call seeds of every shape SeedSequence takes: short and long entropy, spawn keys, pools."""
+    draw = np.random.default_rng(1)
+    cases = [_engine.call_seed(seed) for seed in (0, 1, 2**32 - 1, 2**32, 2**127 + 5, 2**300)]
+    cases.append(_engine.call_seed(np.random.default_rng(3)))
+    cases += [np.random.SeedSequence(list(range(length))) for length in range(7)]
+    cases += [np.random.SeedSequence(9, spawn_key=key) for key in ((0,), (2**40, 3), (1, 2, 3))]
+    cases += [np.random.SeedSequence(11, pool_size=size) for size in (5, 8)]
+    cases.append(np.random.SeedSequence(draw.integers(0, 2**62, 3), spawn_key=(np.int64(4),)))
+    cases.append(np.random.SeedSequence(np.arange(5, dtype=np.uint32), spawn_key=(7,)))
+    cases.append(np.random.SeedSequence(5).spawn(3)[2].spawn(2)[1])
+    cases.append(np.random.SeedSequence())  # fresh entropy, held as an int
+    return cases
+
+
+@pytest.mark.parametrize("stream", [0, 1, 2, 2**33 + 1])
+def test_stream_seeds_are_numpys_block_generators(stream: int) -> None:
+    # The fill's per-block seeding repeats SeedSequence's mixing in Python ints: it must
+    # give the very generator block_generator builds with NumPy, for any call seed.
+    for seed in _seed_cases():
+        seeds = _engine._StreamSeeds(seed, stream)
+        for block in (0, 1, 2, 255, 4096, 2**22 - 1, 2**32 - 1):
+            ours = seeds.generator(block).bit_generator.random_raw(8)
+            numpy = _engine.block_generator(seed, block, stream).bit_generator.random_raw(8)
+            assert np.array_equal(ours, numpy), (seed, stream, block)
+
+
 def test_generators_are_not_shared_between_threads() -> None:
     # The call draws its seed once, before any worker starts.
     gen = np.random.default_rng(8)

@@ -26,12 +26,13 @@ import os
 import secrets
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 from numpy.typing import NDArray
 
 from ._special import log_mass
@@ -58,8 +59,9 @@ __all__ = [
 ]
 
 #: Elements per block: the unit of seeding, of threading and of ``region=``.
-#: Deriving a block's generator costs about 17 µs, some 5% of drawing
-#: 2**18 float32 values, while 2**20 elements still make four blocks to share.
+#: Deriving a block's generator costs a few per cent of drawing 2**18
+#: float32 values (docs/performance.md measures both), while 2**20 elements
+#: still make four blocks to share.
 BLOCK = 1 << 18
 #: Elements handled per step inside a block: a whole block. Each NumPy call then
 #: works on 1 MiB of float32, long enough that two threads rarely wait for each
@@ -109,11 +111,24 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
 
 def _words(value: int) -> NDArray[np.uint32]:
     """``value``'s 32-bit words, lowest first (``[0]`` for 0), as ``SeedSequence`` splits ints."""
+    return np.array(_int_words(value), dtype=np.uint32)
+
+
+def _int_words(value: int) -> list[int]:
     words = []
     while value:
-        words.append(value & 0xFFFFFFFF)
+        words.append(value & _MASK32)
         value >>= 32
-    return np.array(words or [0], dtype=np.uint32)
+    return words or [0]
+
+
+def _word_count(value: Any) -> int:
+    """How many 32-bit words ``SeedSequence`` reads from an entropy or spawn-key value."""
+    if isinstance(value, np.ndarray) and value.dtype == np.uint32:
+        return value.size
+    if isinstance(value, (int, np.integer)):
+        return max(1, (int(value).bit_length() + 31) // 32)
+    return sum(_word_count(item) for item in value)
 
 
 def block_generator(
@@ -130,6 +145,96 @@ def block_generator(
     return np.random.Generator(np.random.SFC64(child))
 
 
+# SeedSequence's hashing constants (O'Neill's seed_seq_fe, as NumPy implements it).
+_MASK32 = 0xFFFFFFFF
+_INIT_A = 0x43B0D7E5
+_MULT_A = 0x931E8875
+_INIT_B = 0x8B51F9DD
+_MULT_B = 0x58F38DED
+_MIX_L = 0xCA01F9DD
+_MIX_R = 0x4973F715
+
+
+def _hash_constants(first: int, multiplier: int, count: int) -> list[tuple[int, int]]:
+    """``(before, after)`` of ``count`` successive hashes: the constant goes ``c -> c * multiplier``."""
+    pairs = []
+    for _ in range(count):
+        after = first * multiplier & _MASK32
+        pairs.append((first, after))
+        first = after
+    return pairs
+
+
+#: The constants of ``generate_state``'s six hashes: SFC64's three 64-bit seed words.
+_STATE_HASHES = _hash_constants(_INIT_B, _MULT_B, 6)
+
+
+class _StreamSeeds:
+    """The block generators of one stream of a call, as :func:`block_generator` makes them.
+
+    A block's child ``SeedSequence`` differs from the stream's only by the
+    last word of its spawn key, which ``SeedSequence`` mixes into its pool
+    last. So the stream's pool and hash constants are computed once, from
+    the call seed's pool; each block then mixes in its index and hashes out
+    the three words ``SFC64`` seeds itself with, in Python integers, at
+    half the cost of building the child ``SeedSequence``. The generator is
+    bit for bit :func:`block_generator`'s.
+    """
+
+    def __init__(self, seed: np.random.SeedSequence, stream: int) -> None:
+        size = seed.pool_size
+        # Hashes so far: the pool's filling (the entropy, zero-padded to the pool
+        # size), the pool mixed with itself, then one hash per pool word for each
+        # further entropy word and for each spawn-key word.
+        further = max(_word_count(seed.entropy) - size, 0) + _word_count(seed.spawn_key)
+        const = _INIT_A * pow(_MULT_A, size * size + size * further, 1 << 32) & _MASK32
+        pool = seed.pool.tolist()
+        for word in _int_words(stream):
+            pool, const = _mix_in(pool, _hash_constants(const, _MULT_A, size), word)
+        self._pool = pool
+        self._block_hashes = _hash_constants(const, _MULT_A, size)
+
+    def generator(self, block: int) -> np.random.Generator:
+        """Block ``block``'s generator: equal to ``block_generator(seed, block, stream)``."""
+        if not 0 <= block <= _MASK32:
+            raise AssertionError("block indices are one 32-bit word")
+        pool, _ = _mix_in(self._pool, self._block_hashes, block)
+        words = []  # SeedSequence.generate_state(3, np.uint64)
+        held_words = [pool[index % len(pool)] for index in range(len(_STATE_HASHES))]
+        for held, (before, after) in zip(held_words, _STATE_HASHES, strict=True):
+            hashed = (held ^ before) * after & _MASK32
+            words.append(hashed ^ (hashed >> 16))
+        state = np.array(
+            [words[0] | words[1] << 32, words[2] | words[3] << 32, words[4] | words[5] << 32],
+            dtype=np.uint64,
+        )
+        # NumPy takes any ISeedSequence; its type stubs name only SeedSequence.
+        return np.random.Generator(np.random.SFC64(_Words(state)))  # type: ignore[arg-type]
+
+
+def _mix_in(pool: list[int], hashes: list[tuple[int, int]], word: int) -> tuple[list[int], int]:
+    """``SeedSequence``'s mixing of one more entropy word into ``pool``: new pool, next constant."""
+    mixed = []
+    for held, (before, after) in zip(pool, hashes, strict=True):
+        hashed = (word ^ before) * after & _MASK32
+        hashed ^= hashed >> 16
+        value = (_MIX_L * held - _MIX_R * hashed) & _MASK32
+        mixed.append(value ^ (value >> 16))
+    return mixed, hashes[-1][1]
+
+
+class _Words(ISeedSequence):
+    """A seed sequence that hands over words already made (SFC64 seeds itself from them)."""
+
+    def __init__(self, words: NDArray[np.uint64]) -> None:
+        self.words = words
+
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> NDArray[Any]:
+        if n_words != len(self.words) or np.dtype(dtype) != np.uint64:
+            raise AssertionError("block generators take three 64-bit words")
+        return self.words
+
+
 # --- workers ------------------------------------------------------------------------------
 
 
@@ -143,12 +248,17 @@ def _default_workers() -> int:
                 f"{ENV_WORKERS} must be an int >= 1; got {ENV_WORKERS}={text!r}."
             ) from None
         return check_int(ENV_WORKERS, value, minimum=1)
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)  # pragma: no cover - platforms without affinity
+    global _cores
+    if _cores is None:  # counted once: a system call and a set per fill otherwise
+        if hasattr(os, "sched_getaffinity"):
+            _cores = max(1, len(os.sched_getaffinity(0)))
+        else:  # pragma: no cover - platforms without affinity
+            _cores = max(1, os.cpu_count() or 1)
+    return _cores
 
 
 _workers: int | None = None
+_cores: int | None = None
 _helpers: list[_Helper] = []
 _helpers_lock = threading.Lock()
 
@@ -168,7 +278,7 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
     n : int or None
         Threads to use (>= 1). ``None`` restores the default: the
         ``WEIGHTINIT_WORKERS`` environment variable if set, else the cores
-        this process may run on.
+        this process may run on (counted once, at the first fill).
 
     Examples
     --------
@@ -407,25 +517,19 @@ def fill_blocks(
     """
     if not out.flags.c_contiguous:
         raise AssertionError("engine buffers are C-contiguous")
-    seed = request.seed
-    if seed is None:
+    if request.seed is None:
         raise AssertionError("random fills need a call seed")
     flat = out.reshape(-1)
     work = _work_dtype(flat.dtype)
     total = math.prod(request.window.shape)
-    pieces: dict[int, list[tuple[int, int, int]]] = {}
-    for start, length, out_start in request.window.runs():
-        for block in range(start // BLOCK, (start + length - 1) // BLOCK + 1):
-            low = max(start, block * BLOCK)
-            high = min(start + length, (block + 1) * BLOCK)
-            pieces.setdefault(block, []).append(
-                (low - block * BLOCK, high - block * BLOCK, out_start + low - start)
-            )
+    seeds = _StreamSeeds(request.seed, stream)
+    pieces = None if request.window.whole else _pieces(request.window)
+    blocks = range(-(-total // BLOCK)) if pieces is None else sorted(pieces)
 
     def run(block: int) -> None:
         size = min(BLOCK, total - block * BLOCK)
-        gen = block_generator(seed, block, stream)
-        parts = pieces[block]
+        gen = seeds.generator(block)
+        parts = [(0, size, block * BLOCK)] if pieces is None else pieces[block]
         if len(parts) == 1 and parts[0][:2] == (0, size) and flat.dtype == work:
             target = parts[0][2]
             sample(flat[target : target + size], gen)
@@ -435,7 +539,6 @@ def fill_blocks(
         for low, high, target in parts:
             np.copyto(flat[target : target + high - low], buffer[low:high], casting="same_kind")
 
-    blocks = sorted(pieces)
     show = request.progress
     if show is None:
         show = flat.nbytes >= PROGRESS_BYTES and sys.stderr.isatty()
@@ -443,13 +546,27 @@ def fill_blocks(
     _run_blocks(run, blocks, bar)
 
 
-def _run_blocks(run: Callable[[int], None], blocks: list[int], bar: _Progress | None) -> None:
+def _pieces(window: Window) -> dict[int, list[tuple[int, int, int]]]:
+    """For each block the window touches, its ``(low, high, out_start)`` parts, in block offsets."""
+    pieces: dict[int, list[tuple[int, int, int]]] = {}
+    for start, length, out_start in window.runs():
+        for block in range(start // BLOCK, (start + length - 1) // BLOCK + 1):
+            low = max(start, block * BLOCK)
+            high = min(start + length, (block + 1) * BLOCK)
+            pieces.setdefault(block, []).append(
+                (low - block * BLOCK, high - block * BLOCK, out_start + low - start)
+            )
+    return pieces
+
+
+def _run_blocks(run: Callable[[int], None], blocks: Sequence[int], bar: _Progress | None) -> None:
     """Call ``run`` on every block, on the calling thread and up to ``workers - 1`` helpers.
 
     Threads take the next block from a shared queue until none is left, so
-    a slow or busy core simply does fewer blocks. The calling thread works
-    too: it does not sleep while a helper wakes up, and a call made while
-    the helpers are busy with other calls still finishes on its own.
+    a slow or busy core simply does fewer blocks. Helpers are woken first,
+    so that they start while the calling thread begins its own first block:
+    it does not sleep while they wake up, and a call made while the helpers
+    are busy with other calls still finishes on its own.
     """
     workers = min(get_workers(), len(blocks))
     if workers <= 1:
@@ -464,20 +581,21 @@ def _run_blocks(run: Callable[[int], None], blocks: list[int], bar: _Progress | 
         return
     queue = iter(blocks)
     lock = threading.Lock()
-    stop = threading.Event()
+    stopped = False
 
     def drain() -> None:
+        nonlocal stopped
         _workspace.enter()
         try:
             while True:
                 with lock:
-                    block = None if stop.is_set() else next(queue, None)
+                    block = None if stopped else next(queue, None)
                 if block is None:
                     return
                 try:
                     run(block)
                 except BaseException:
-                    stop.set()  # the other threads stop after their current block
+                    stopped = True  # the other threads stop after their current block
                     raise
                 if bar is not None:
                     with lock:
@@ -490,7 +608,7 @@ def _run_blocks(run: Callable[[int], None], blocks: list[int], bar: _Progress | 
         _claim_helpers(workers - 1, drain, helpers)  # those busy with other calls are skipped
         drain()
     except BaseException:
-        stop.set()
+        stopped = True
         raise
     finally:
         errors = _finish(helpers)
