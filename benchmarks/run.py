@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -364,6 +365,88 @@ def workers(rounds: int) -> tuple[list[tuple[str, float]], float]:
     return speedups, statistics.median(ratios["control"])
 
 
+@dataclass
+class Fixed:
+    """What one call and one block cost besides drawing values (medians, seconds)."""
+
+    seed_ours: float  # deriving a block's generator, as the engine does
+    seed_numpy: float  # the same generator built with SeedSequence and SFC64
+    block: float  # one block of glorot_uniform, one thread
+    calls: list[tuple[str, float, float | None]]  # (case, weightinit, PyTorch or None)
+    wake: float  # a lock handed to a thread that slept 0.5 ms, until it runs
+
+
+def _median_time(run: Callable[[], Any], number: int, rounds: int) -> float:
+    run()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(number):
+            run()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times)
+
+
+def _wake_latency(rounds: int) -> float:
+    """Median time from releasing a lock to the thread waiting on it running again.
+
+    The thread has slept 0.5 ms each time, as a helper thread sleeps between fills.
+    """
+    wake, back = threading.Lock(), threading.Lock()
+    wake.acquire()
+    back.acquire()
+    woke: list[float] = []
+
+    def serve() -> None:
+        for _ in range(rounds):
+            wake.acquire()
+            woke.append(time.perf_counter())
+            back.release()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    delays = []
+    for _ in range(rounds):
+        time.sleep(0.0005)
+        start = time.perf_counter()
+        wake.release()
+        back.acquire()
+        delays.append(woke[-1] - start)
+    thread.join()
+    return statistics.median(delays)
+
+
+def fixed_costs(rounds: int) -> Fixed:
+    """Per-block and per-call costs: what makes small fills dearer per element."""
+    seed = _engine.call_seed(5)
+    seeds = _engine._StreamSeeds(seed, 0)
+    block = np.empty(_engine.BLOCK, dtype=np.float32)
+    rng = np.random.default_rng(5)
+    with wi.set_workers(1):
+        block_time = _median_time(lambda: wi.glorot_uniform(out=block, rng=rng), 5, rounds)
+    calls: list[tuple[str, float, float | None]] = []
+    for shape, number in (((4, 4), 2000), ((256, 256), 100)):
+        out = np.empty(shape, dtype=np.float32)
+        t = None if torch is None else torch.empty(shape, dtype=torch.float32)
+        for name, theirs in (
+            ("glorot_uniform", "xavier_uniform_"),
+            ("kaiming_normal", "kaiming_normal_"),
+        ):
+            init = wi.get(name)
+            ours = _median_time(partial(init, out=out, rng=rng), number, rounds)
+            other = None
+            if torch is not None:
+                other = _median_time(partial(getattr(torch.nn.init, theirs), t), number, rounds)
+            calls.append((f"{name}, float32 {shape[0]}x{shape[1]}", ours, other))
+    return Fixed(
+        seed_ours=_median_time(lambda: seeds.generator(7), 2000, rounds),
+        seed_numpy=_median_time(lambda: _engine.block_generator(seed, 7), 2000, rounds),
+        block=block_time,
+        calls=calls,
+        wake=_wake_latency(200 * rounds),
+    )
+
+
 # --- the page ------------------------------------------------------------------------------
 
 
@@ -381,6 +464,7 @@ def render(
     seconds: float,
     busy: float,
     control: float,
+    fixed: Fixed,
 ) -> str:
     cores = len(os.sched_getaffinity(0))
     lines = [
@@ -484,6 +568,30 @@ def render(
     ]
     lines += [
         "",
+        "## Fixed costs",
+        "",
+        "What a call costs besides drawing values, filling a preallocated float32 array",
+        "(median per call; PyTorch's function on a tensor of the same shape):",
+        "",
+        "| call | weightinit µs | PyTorch µs |",
+        "|---|---:|---:|",
+    ]
+    for case, ours, theirs in fixed.calls:
+        other = "—" if theirs is None else f"{theirs * 1e6:.1f}"
+        lines.append(f"| {case} | {ours * 1e6:.1f} | {other} |")
+    lines += [
+        "",
+        f"- Deriving a block's generator: {fixed.seed_ours * 1e6:.1f} µs in the engine, "
+        f"which repeats `SeedSequence`'s mixing in Python integers; {fixed.seed_numpy * 1e6:.1f} µs",
+        "  when built with NumPy's `SeedSequence` and `SFC64` (the same generator). One block",
+        f"  of glorot_uniform takes {fixed.block * 1e6:.0f} µs on one thread.",
+        f"- Waking a thread that slept 0.5 ms (a lock released, until the thread runs): "
+        f"{fixed.wake * 1e6:.1f} µs.",
+        "  A fill of a few blocks pays it twice: to start a helper thread, and to resume",
+        "  the calling thread when the helper finishes last.",
+    ]
+    lines += [
+        "",
         "## How the engine gets there",
         "",
         textwrap.dedent(
@@ -493,11 +601,12 @@ def render(
               threads (NumPy's generators and ufuncs release the GIL), in any order, with
               results that do not depend on the number of threads. The calling thread
               fills blocks too, taking the next one from the same queue as the helper
-              threads. Deriving a block's generator costs some 11 µs, a few per cent of
-              drawing its values.
+              threads. Deriving a block's generator costs a few per cent of drawing its
+              values (see "Fixed costs").
             - The smallest size of the scaling table, 2^20 elements, is four blocks, two
               per thread: there a call's fixed costs (argument checks, seeding, waking a
-              helper thread and waiting for it to finish) weigh most.
+              helper thread and waiting for it to finish) weigh most, and if one core runs
+              slower than the other during the call, two blocks each cannot even out.
             - A block is drawn in one piece: every NumPy call works on a whole block
               (1 MiB of float32), so the Python between calls, during which a thread
               holds the GIL, is a small share of the time and two threads rarely wait
@@ -554,9 +663,11 @@ def main() -> None:
     print("scaling ...", file=sys.stderr)
     scale = scaling(args.rounds)
     speedups, control = workers(args.rounds)
+    print("fixed costs ...", file=sys.stderr)
+    fixed = fixed_costs(args.rounds)
     busy = max(load_at_start, os.getloadavg()[0])
     elapsed = time.perf_counter() - started
-    page = render(pairs, errors, memory, scale, speedups, info, elapsed, busy, control)
+    page = render(pairs, errors, memory, scale, speedups, info, elapsed, busy, control, fixed)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(page, encoding="utf-8")
     print(page)
