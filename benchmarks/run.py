@@ -390,12 +390,16 @@ def _median_time(run: Callable[[], Any], number: int, rounds: int) -> float:
 def _wake_latency(rounds: int) -> float:
     """Median time from releasing a lock to the thread waiting on it running again.
 
-    The thread has slept 0.5 ms each time, as a helper thread sleeps between fills.
+    The releasing thread has just computed for about 0.5 ms and the waiting one
+    slept meanwhile, as when a fill wakes a helper, or a helper that finishes last
+    wakes the calling thread.
     """
     wake, back = threading.Lock(), threading.Lock()
     wake.acquire()
     back.acquire()
     woke: list[float] = []
+    source = np.linspace(0.0, 1.0, 1 << 14, dtype=np.float32)
+    target = np.empty_like(source)
 
     def serve() -> None:
         for _ in range(rounds):
@@ -407,7 +411,9 @@ def _wake_latency(rounds: int) -> float:
     thread.start()
     delays = []
     for _ in range(rounds):
-        time.sleep(0.0005)
+        busy = time.perf_counter()
+        while time.perf_counter() - busy < 0.0005:
+            np.sin(source, out=target)
         start = time.perf_counter()
         wake.release()
         back.acquire()
@@ -585,7 +591,8 @@ def render(
         f"which repeats `SeedSequence`'s mixing in Python integers; {fixed.seed_numpy * 1e6:.1f} µs",
         "  when built with NumPy's `SeedSequence` and `SFC64` (the same generator). One block",
         f"  of glorot_uniform takes {fixed.block * 1e6:.0f} µs on one thread.",
-        f"- Waking a thread that slept 0.5 ms (a lock released, until the thread runs): "
+        f"- Waking a thread that slept while another computed for 0.5 ms (a lock released, "
+        "until the thread runs): "
         f"{fixed.wake * 1e6:.1f} µs.",
         "  A fill of a few blocks pays it twice: to start a helper thread, and to resume",
         "  the calling thread when the helper finishes last.",
