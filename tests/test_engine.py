@@ -235,6 +235,8 @@ def _seed_cases() -> list[np.random.SeedSequence]:
     cases += [np.random.SeedSequence(11, pool_size=size) for size in (5, 8)]
     cases.append(np.random.SeedSequence(draw.integers(0, 2**62, 3), spawn_key=(np.int64(4),)))
     cases.append(np.random.SeedSequence(np.arange(5, dtype=np.uint32), spawn_key=(7,)))
+    cases.append(np.random.SeedSequence(["12", "0x10", "077", "0"]))  # read as ints
+    cases.append(np.random.SeedSequence(3, spawn_key=("5",)))
     cases.append(np.random.SeedSequence(5).spawn(3)[2].spawn(2)[1])
     cases.append(np.random.SeedSequence())  # fresh entropy, held as an int
     return cases
@@ -522,8 +524,14 @@ def test_a_forked_child_starts_its_own_threads() -> None:
         expected = wi.he_uniform((1000, 1000), rng=1)  # the parent's pool now exists
         context = multiprocessing.get_context("fork")
         with context.Pool(1) as pool:
+            fresh = pool.apply_async(_engine_state).get(timeout=20)
             result = pool.apply_async(_sum_in_child).get(timeout=20)
+    assert fresh == (0, None)  # no helper threads, cores to be counted again
     assert result == float(expected.sum())
+
+
+def _engine_state() -> tuple[int, int | None]:
+    return len(_engine._helpers), _engine._cores
 
 
 def _sum_in_child() -> float:

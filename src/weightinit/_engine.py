@@ -126,6 +126,9 @@ def _word_count(value: Any) -> int:
     """How many 32-bit words ``SeedSequence`` reads from an entropy or spawn-key value."""
     if isinstance(value, np.ndarray) and value.dtype == np.uint32:
         return value.size
+    if isinstance(value, str):  # an element of a sequence: SeedSequence reads it as an int
+        base = 16 if value.startswith("0x") else 8 if value.startswith("0") else 10
+        value = int(value, base)
     if isinstance(value, (int, np.integer)):
         return max(1, (int(value).bit_length() + 31) // 32)
     return sum(_word_count(item) for item in value)
@@ -199,11 +202,10 @@ class _StreamSeeds:
         if not 0 <= block <= _MASK32:
             raise AssertionError("block indices are one 32-bit word")
         pool, _ = _mix_in(self._pool, self._block_hashes, block)
-        words = []  # SeedSequence.generate_state(3, np.uint64)
-        held_words = [pool[index % len(pool)] for index in range(len(_STATE_HASHES))]
-        for held, (before, after) in zip(held_words, _STATE_HASHES, strict=True):
-            hashed = (held ^ before) * after & _MASK32
-            words.append(hashed ^ (hashed >> 16))
+        words = [  # SeedSequence.generate_state(3, np.uint64): the pool's words in turn, hashed
+            _hashed(pool[index % len(pool)], before, after)
+            for index, (before, after) in enumerate(_STATE_HASHES)
+        ]
         state = np.array(
             [words[0] | words[1] << 32, words[2] | words[3] << 32, words[4] | words[5] << 32],
             dtype=np.uint64,
@@ -216,11 +218,15 @@ def _mix_in(pool: list[int], hashes: list[tuple[int, int]], word: int) -> tuple[
     """``SeedSequence``'s mixing of one more entropy word into ``pool``: new pool, next constant."""
     mixed = []
     for held, (before, after) in zip(pool, hashes, strict=True):
-        hashed = (word ^ before) * after & _MASK32
-        hashed ^= hashed >> 16
-        value = (_MIX_L * held - _MIX_R * hashed) & _MASK32
+        value = (_MIX_L * held - _MIX_R * _hashed(word, before, after)) & _MASK32
         mixed.append(value ^ (value >> 16))
     return mixed, hashes[-1][1]
+
+
+def _hashed(value: int, before: int, after: int) -> int:
+    """``SeedSequence``'s hash of one word: xor the constant, multiply by its next value, fold."""
+    value = (value ^ before) * after & _MASK32
+    return value ^ (value >> 16)
 
 
 class _Words(ISeedSequence):
@@ -278,7 +284,8 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
     n : int or None
         Threads to use (>= 1). ``None`` restores the default: the
         ``WEIGHTINIT_WORKERS`` environment variable if set, else the cores
-        this process may run on (counted once, at the first fill).
+        this process may run on (counted at the first fill, and again in
+        a forked child).
 
     Examples
     --------
@@ -374,10 +381,11 @@ def _claim_helpers(count: int, task: Callable[[], None], claimed: list[_Helper])
 
 
 def _forget_helpers() -> None:
-    """A forked child has none of its parent's threads: start helpers afresh."""
-    global _helpers_lock
+    """A forked child has none of its parent's threads: start helpers afresh, count cores anew."""
+    global _helpers_lock, _cores
     _helpers.clear()
     _helpers_lock = threading.Lock()
+    _cores = None  # counted again: the child may be given other cores
 
 
 if hasattr(os, "register_at_fork"):
