@@ -28,7 +28,7 @@ from ._validation import (
     describe,
 )
 from .distributions import Distribution
-from .fans import LAYOUTS, compute_fans, resolve_axes
+from .fans import LAYOUTS, fans_and_axes
 
 __all__ = ["REQUIRED", "Aliases", "Geometry", "Initializer", "Param", "SchemeInfo", "scheme"]
 
@@ -169,12 +169,10 @@ def make_geometry(
             raise ValueError(
                 f"shape must match out.shape; got shape={dims!r} and out.shape={out_shape!r}."
             )
-    computed_in, computed_out = compute_fans(
+    computed_in, computed_out, axes = fans_and_axes(
         dims, layout=layout, in_axis=in_axis, out_axis=out_axis
     )
-    ins = outs = None
-    if len(dims) >= 2:
-        ins, outs = resolve_axes(dims, layout=layout, in_axis=in_axis, out_axis=out_axis)
+    ins, outs = (None, None) if axes is None else axes
     return Geometry(
         shape=dims,
         fan_in=computed_in if fan_in is None else fan_in,

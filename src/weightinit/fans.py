@@ -136,7 +136,16 @@ def compute_fans(
     >>> wi.compute_fans(10)
     (10, 10)
     """
-    dims = check_shape(shape)
+    fan_in, fan_out, _ = fans_and_axes(
+        check_shape(shape), layout=layout, in_axis=in_axis, out_axis=out_axis
+    )
+    return fan_in, fan_out
+
+
+def fans_and_axes(
+    dims: tuple[int, ...], *, layout: Any, in_axis: Any, out_axis: Any
+) -> tuple[int, int, tuple[tuple[int, ...], tuple[int, ...]] | None]:
+    """:func:`compute_fans` of a validated shape, with the axes it read (``None`` below rank 2)."""
     check_option("layout", layout, LAYOUTS)
     rank = len(dims)
     if rank < 2:
@@ -149,9 +158,10 @@ def compute_fans(
             raise ValueError(
                 f"in_axis and out_axis need a shape of rank >= 2; got shape={dims!r} with {given}."
             )
-        return (1, 1) if rank == 0 else (dims[0], dims[0])
+        fan = 1 if rank == 0 else dims[0]
+        return fan, fan, None
     ins, outs = resolve_axes(dims, layout=layout, in_axis=in_axis, out_axis=out_axis)
     receptive = math.prod(d for axis, d in enumerate(dims) if axis not in ins and axis not in outs)
     fan_in = receptive * math.prod(dims[axis] for axis in ins)
     fan_out = receptive * math.prod(dims[axis] for axis in outs)
-    return fan_in, fan_out
+    return fan_in, fan_out, (ins, outs)
