@@ -427,6 +427,19 @@ def test_float32_normal_moments_distribution_and_tails() -> None:
     assert magnitude.max() <= _engine.NORMAL32_LIMIT
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("stddev", [1e-30, 1e-16, 1e16, 2.0**64, 1e36])
+def test_float32_normal_at_extreme_scales(stddev: float) -> None:
+    # Scales whose square leaves float32 (under- or overflows) still give normals of
+    # that scale, with no warning: a tiny stddev once gave zeros, a huge one infinities.
+    n = 1 << 16
+    x = wi.random_normal(n, mean=0.0, stddev=stddev, dtype=np.float32, rng=17)
+    z = x.astype(np.float64) / stddev
+    assert np.isfinite(z).all()
+    assert_moments(z, mean=0.0, variance=1.0, alpha=ALPHA)
+    assert np.abs(z).max() <= _engine.NORMAL32_LIMIT * (1 + 1e-6)
+
+
 def test_float32_normal_tail_up_to_the_documented_limit() -> None:
     # Conditioned on |z| > 3.5 the tail must follow the normal's, up to 6.76.
     x = wi.random_normal(1 << 24, mean=0.0, stddev=1.0, dtype=np.float32, rng=41)

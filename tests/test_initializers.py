@@ -413,6 +413,14 @@ def test_dirac_matches_pytorch_definition() -> None:
     np.testing.assert_array_equal(x @ conv_1d[1], x)
 
 
+def test_dirac_of_a_zero_size_kernel_takes_any_groups() -> None:
+    # Every groups divides 0 output channels (as in PyTorch); none may be built as a range.
+    for shape in ((0, 0, 0, 0), (3, 3, 4, 0), (3, 3, 0, 4)):
+        groups = 2**64 if shape[3] == 0 else 2
+        w = wi.dirac(shape, groups=groups)
+        assert w.shape == shape and w.size == 0
+
+
 def test_sparse_zeros_per_input() -> None:
     w = wi.sparse((40, 30), sparsity=0.1, rng=0)
     assert ((w == 0).sum(axis=1) == math.ceil(0.1 * 30)).all()

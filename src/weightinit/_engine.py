@@ -750,8 +750,14 @@ def _box_muller(piece: FloatArray, gen: np.random.Generator, scale: float = 1.0)
     np.multiply(bits[:half], np.float32(2.0**-32), out=radius, dtype=np.float32, casting="unsafe")
     radius += np.float32(2.0**-33)
     np.log(radius, out=radius)
-    radius *= np.float32(-2.0 * scale * scale)
+    # The scale goes under the root as scale**2 where that stays far inside
+    # float32's normal range; beyond, it multiplies the root, so that neither
+    # a tiny scale (whose square underflows) nor a huge one overflows.
+    folded = 2.0**-100 <= 2.0 * scale * scale <= 2.0**100
+    radius *= np.float32(-2.0 * scale * scale if folded else -2.0)
     np.sqrt(radius, out=radius)
+    if not folded:
+        radius *= np.float32(scale)
     np.multiply(
         bits[half:],
         np.float32(2.0 * math.pi * 2.0**-32),

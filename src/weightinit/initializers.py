@@ -1235,12 +1235,13 @@ def dirac(geometry: Geometry, *, groups: int) -> Distribution:
             f"groups must divide the number of output channels; got groups={groups} "
             f"with {shape[out_axis]} output channels in shape={shape!r}."
         )
-    per_group = shape[out_axis] // groups
-    channels = np.arange(min(per_group, shape[in_axis]))
-    outputs = (np.arange(groups)[:, None] * per_group + channels[None, :]).ravel()
-    inputs = np.tile(channels, groups)
-    if math.prod(shape) == 0:  # a zero-size kernel axis has no centre
+    if math.prod(shape) == 0:  # a zero-size kernel axis has no centre (and 0 has any divisor)
         outputs = inputs = np.empty(0, dtype=np.intp)
+    else:  # groups divides a positive channel count, so it is at most that count
+        per_group = shape[out_axis] // groups
+        channels = np.arange(min(per_group, shape[in_axis]))
+        outputs = (np.arange(groups)[:, None] * per_group + channels[None, :]).ravel()
+        inputs = np.tile(channels, groups)
     index: list[np.ndarray] = [np.full(outputs.size, size // 2) for size in shape]
     index[out_axis] = outputs
     index[in_axis] = inputs
