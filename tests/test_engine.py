@@ -440,6 +440,17 @@ def test_float32_normal_at_extreme_scales(stddev: float) -> None:
     assert np.abs(z).max() <= _engine.NORMAL32_LIMIT * (1 + 1e-6)
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("half", [1e-30, 1e-36, 1e-38, 1e-40])
+def test_float32_uniform_of_a_tiny_width(half: float) -> None:
+    # Half-widths near and below float32's smallest normal number: the law keeps its
+    # variance (a scale factor rounded to a subnormal once made it 38% too large, or 0).
+    x = wi.random_uniform(1 << 16, minval=-half, maxval=half, dtype=np.float32, rng=23)
+    u = x.astype(np.float64) / half
+    assert np.abs(u).max() <= 1.0
+    assert_moments(u, mean=0.0, variance=1.0 / 3.0, alpha=ALPHA)
+
+
 def test_float32_normal_tail_up_to_the_documented_limit() -> None:
     # Conditioned on |z| > 3.5 the tail must follow the normal's, up to 6.76.
     x = wi.random_normal(1 << 24, mean=0.0, stddev=1.0, dtype=np.float32, rng=41)

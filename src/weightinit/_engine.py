@@ -709,7 +709,12 @@ def _uniform32(piece: FloatArray, gen: np.random.Generator, half: float) -> None
     bits = words.view(np.int32)[: piece.size]
     np.right_shift(bits, np.int32(8), out=bits)
     np.copyto(piece, bits, casting="unsafe")  # exact: |k| <= 2**23; a plain cast is the fast loop
-    piece *= np.float32(half * 2.0**-23)
+    factor = half * 2.0**-23
+    if factor >= 2.0**-100:
+        piece *= np.float32(factor)
+    else:  # as one float32 the factor would lose bits below float32's normal range, or vanish
+        piece *= np.float32(2.0**-23)
+        piece *= np.float32(half)
 
 
 def fill_uniform(
