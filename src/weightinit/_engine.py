@@ -73,6 +73,10 @@ ENV_WORKERS = "WEIGHTINIT_WORKERS"
 #: 32-bit uniforms gives radii up to ``sqrt(-2 ln 2**-33)``. A standard normal
 #: exceeds it with probability 1.3e-11.
 NORMAL32_LIMIT = math.sqrt(-2.0 * math.log(2.0**-33))
+#: Scale factors in ``[1 / FLOAT32_SAFE, FLOAT32_SAFE]`` are applied as one float32:
+#: times the samplers' values, they stay far inside float32's normal range. Others
+#: are applied in two steps, so that none underflows, loses bits or overflows.
+FLOAT32_SAFE = 2.0**100
 #: Progress is shown on a terminal for fills of at least this many bytes.
 PROGRESS_BYTES = 1 << 30
 
@@ -710,7 +714,7 @@ def _uniform32(piece: FloatArray, gen: np.random.Generator, half: float) -> None
     np.right_shift(bits, np.int32(8), out=bits)
     np.copyto(piece, bits, casting="unsafe")  # exact: |k| <= 2**23; a plain cast is the fast loop
     factor = half * 2.0**-23
-    if factor >= 2.0**-100:
+    if factor >= 1.0 / FLOAT32_SAFE:
         piece *= np.float32(factor)
     else:  # as one float32 the factor would lose bits below float32's normal range, or vanish
         piece *= np.float32(2.0**-23)
@@ -755,10 +759,10 @@ def _box_muller(piece: FloatArray, gen: np.random.Generator, scale: float = 1.0)
     np.multiply(bits[:half], np.float32(2.0**-32), out=radius, dtype=np.float32, casting="unsafe")
     radius += np.float32(2.0**-33)
     np.log(radius, out=radius)
-    # The scale goes under the root as scale**2 where that stays far inside
-    # float32's normal range; beyond, it multiplies the root, so that neither
-    # a tiny scale (whose square underflows) nor a huge one overflows.
-    folded = 2.0**-100 <= 2.0 * scale * scale <= 2.0**100
+    # The scale goes under the root as scale**2 where that is safe (FLOAT32_SAFE);
+    # beyond, it multiplies the root, so that neither a tiny scale (whose square
+    # underflows) nor a huge one overflows.
+    folded = 1.0 / FLOAT32_SAFE <= 2.0 * scale * scale <= FLOAT32_SAFE
     radius *= np.float32(-2.0 * scale * scale if folded else -2.0)
     np.sqrt(radius, out=radius)
     if not folded:
