@@ -272,44 +272,115 @@ def peak_memory() -> tuple[float, float]:
     return results[0], results[1]
 
 
-def scaling(rounds: int) -> tuple[list[tuple[int, float, float]], float, float]:
-    """ns per element of kaiming_normal and glorot_uniform (float32) from 2**20 to 2**28.
+class _BareFill:
+    """The engine's blocks with nothing around them: what the block scheme alone costs.
+
+    The calling thread and ``threads - 1`` helpers, each woken through a lock,
+    take blocks of ``_engine.BLOCK`` elements from a shared counter and draw each as
+    glorot_uniform's float32 path does (the engine's block generator and
+    uniform draw), with no argument checks, call seeding, scratch or region
+    bookkeeping. Its time per element across sizes is the control for the
+    scaling target: how far the block scheme itself, on this machine, is from
+    the same time per element at every size.
+    """
+
+    def __init__(self, threads: int) -> None:
+        self._seeds = _engine._StreamSeeds(_engine.call_seed(6), 0)
+        self._task: Callable[[], None] | None = None
+        self._helpers: list[tuple[threading.Lock, threading.Lock, threading.Thread]] = []
+        for _ in range(threads - 1):
+            wake, done = threading.Lock(), threading.Lock()
+            wake.acquire()
+            done.acquire()
+            thread = threading.Thread(target=self._serve, args=(wake, done))
+            thread.start()
+            self._helpers.append((wake, done, thread))
+
+    def _serve(self, wake: threading.Lock, done: threading.Lock) -> None:
+        while True:
+            wake.acquire()
+            task = self._task
+            if task is None:
+                return
+            task()
+            done.release()
+
+    def fill(self, out: Any) -> None:
+        blocks = iter(range(-(-out.size // _engine.BLOCK)))
+        lock = threading.Lock()
+
+        def drain() -> None:
+            while True:
+                with lock:
+                    block = next(blocks, None)
+                if block is None:
+                    return
+                start = block * _engine.BLOCK
+                piece = out[start : start + _engine.BLOCK]
+                _engine._uniform32(piece, self._seeds.generator(block), 0.05)  # any width
+
+        self._task = drain
+        for wake, _, _ in self._helpers:
+            wake.release()
+        drain()
+        for _, done, _ in self._helpers:
+            done.acquire()
+
+    def close(self) -> None:
+        self._task = None
+        for wake, _, thread in self._helpers:
+            wake.release()
+            thread.join()
+
+
+def scaling(rounds: int) -> tuple[list[tuple[int, float, float, float]], float, float, float]:
+    """ns per element of kaiming_normal, glorot_uniform and the bare fill, 2**20 to 2**28.
 
     Sizes are interleaved round by round (alternating direction), so a change in
     the machine's load touches every size alike; each measurement times enough
     calls to cover at least 2**24 elements, and each figure is the median over
-    rounds.
+    rounds. The bare fill (:class:`_BareFill`, with as many threads as
+    weightinit's workers) is measured in the same rounds, as the control.
+    Returns the table and each column's largest over smallest time per element.
     """
     rng = np.random.default_rng(3)
     powers = list(range(20, 29, 2))
     arrays = {power: np.zeros(2**power, dtype=np.float32) for power in powers}
-    inits = (wi.kaiming_normal, wi.glorot_uniform)
-    times: dict[tuple[int, int], list[float]] = {}
-    for index in range(rounds + 1):
-        order = powers if index % 2 else powers[::-1]
-        for power in order:
-            out = arrays[power]
-            calls = max(1, 2**24 // out.size)
-            for which, init in enumerate(inits):
-
-                def run(init: Any = init, out: Any = out, calls: int = calls) -> None:
-                    for _ in range(calls):
-                        init(out=out, fan_in=1024, fan_out=1024, rng=rng)
-
-                elapsed = _clock(run)
-                if index:  # the first round warms up
-                    times.setdefault((power, which), []).append(elapsed / (calls * out.size))
-    table = [
-        (
-            power,
-            statistics.median(times[(power, 0)]) * 1e9,
-            statistics.median(times[(power, 1)]) * 1e9,
-        )
-        for power in powers
+    bare = _BareFill(wi.get_workers())
+    fills: list[Callable[..., Any]] = [
+        partial(wi.kaiming_normal, fan_in=1024, fan_out=1024, rng=rng),
+        partial(wi.glorot_uniform, fan_in=1024, fan_out=1024, rng=rng),
     ]
-    spread_normal = max(r[1] for r in table) / min(r[1] for r in table)
-    spread_uniform = max(r[2] for r in table) / min(r[2] for r in table)
-    return table, spread_normal, spread_uniform
+    times: dict[tuple[int, int], list[float]] = {}
+    try:
+        for index in range(rounds + 1):
+            order = powers if index % 2 else powers[::-1]
+            for power in order:
+                out = arrays[power]
+                calls = max(1, 2**24 // out.size)
+                for which in range(3):
+
+                    def run(which: int = which, out: Any = out, calls: int = calls) -> None:
+                        for _ in range(calls):
+                            if which == 2:
+                                bare.fill(out)
+                            else:
+                                fills[which](out=out)
+
+                    elapsed = _clock(run)
+                    if index:  # the first round warms up
+                        times.setdefault((power, which), []).append(elapsed / (calls * out.size))
+    finally:
+        bare.close()
+    medians = {key: statistics.median(values) * 1e9 for key, values in times.items()}
+    table = [
+        (power, medians[(power, 0)], medians[(power, 1)], medians[(power, 2)]) for power in powers
+    ]
+    normal, uniform, control = (
+        max(row[column] for row in table) / min(row[column] for row in table)
+        for column in (1, 2, 3)
+    )
+    return table, normal, uniform, control
 
 
 def _with_workers(count: int, init: Any, out: Any, rng: Any) -> None:
@@ -464,7 +535,7 @@ def render(
     pairs: list[Pair],
     errors: tuple[float, float],
     memory: tuple[float, float],
-    scale: tuple[list[tuple[int, float, float]], float, float],
+    scale: tuple[list[tuple[int, float, float, float]], float, float, float],
     speedups: list[tuple[str, float]],
     info: list[str],
     seconds: float,
@@ -545,19 +616,28 @@ def render(
         "",
         "Time per element, float32, filling a preallocated array (sizes interleaved",
         "round by round; calls repeated to cover at least 2^24 elements per measurement;",
-        "medians over rounds):",
+        "medians over rounds). The control, measured in the same rounds, is a bare fill",
+        "of the same blocks: the engine's block generators and float32 uniform draw on",
+        "as many threads as weightinit uses, taking blocks from a shared counter, with",
+        "nothing else (no argument checks, call seed, scratch or region bookkeeping).",
         "",
-        "| elements | kaiming_normal ns/element | glorot_uniform ns/element |",
-        "|---:|---:|---:|",
+        "| elements | kaiming_normal ns/element | glorot_uniform ns/element "
+        "| control: bare block fill ns/element |",
+        "|---:|---:|---:|---:|",
     ]
-    table, spread_normal, spread_uniform = scale
-    for power, normal, uniform in table:
-        lines.append(f"| 2^{power} | {normal:.3f} | {uniform:.3f} |")
+    table, spread_normal, spread_uniform, spread_control = scale
+    for power, normal, uniform, bare in table:
+        lines.append(f"| 2^{power} | {normal:.3f} | {uniform:.3f} | {bare:.3f} |")
     lines += [
         "",
         f"Largest over smallest time per element: kaiming_normal {spread_normal:.2f}, "
         f"glorot_uniform {spread_uniform:.2f} (target <= 1.2: "
-        f"{_verdict(max(spread_normal, spread_uniform) <= 1.2)}).",
+        f"{_verdict(max(spread_normal, spread_uniform) <= 1.2)}); the control "
+        f"{spread_control:.2f}.",
+        "The control's spread is what the block scheme itself gave across sizes on this",
+        "machine during this run. glorot_uniform draws the same blocks the same way, so",
+        "its excess over the control is what a call adds around them: argument checks,",
+        'call seed, thread hand-off (see "Fixed costs").',
         "",
         f"From 1 to 2 worker threads ({SIDE}x{SIDE} float32, median of per-round ratios):",
         "",
