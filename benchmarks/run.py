@@ -637,7 +637,7 @@ def render(
         "The control's spread is what the block scheme itself gave across sizes on this",
         "machine during this run. glorot_uniform draws the same blocks the same way, so",
         "its excess over the control is what a call adds around them: argument checks,",
-        'call seed, thread hand-off (see "Fixed costs").',
+        'the call seed, and the engine\'s queue and scratch bookkeeping (see "Fixed costs").',
         "",
         f"From 1 to 2 worker threads ({SIDE}x{SIDE} float32, median of per-round ratios):",
         "",
