@@ -350,6 +350,7 @@ def scaling(rounds: int) -> tuple[list[tuple[int, float, float, float]], float, 
     fills: list[Callable[..., Any]] = [
         partial(wi.kaiming_normal, fan_in=1024, fan_out=1024, rng=rng),
         partial(wi.glorot_uniform, fan_in=1024, fan_out=1024, rng=rng),
+        bare.fill,
     ]
     times: dict[tuple[int, int], list[float]] = {}
     try:
@@ -358,14 +359,11 @@ def scaling(rounds: int) -> tuple[list[tuple[int, float, float, float]], float, 
             for power in order:
                 out = arrays[power]
                 calls = max(1, 2**24 // out.size)
-                for which in range(3):
+                for which, fill in enumerate(fills):
 
-                    def run(which: int = which, out: Any = out, calls: int = calls) -> None:
+                    def run(fill: Any = fill, out: Any = out, calls: int = calls) -> None:
                         for _ in range(calls):
-                            if which == 2:
-                                bare.fill(out)
-                            else:
-                                fills[which](out=out)
+                            fill(out=out)
 
                     elapsed = _clock(run)
                     if index:  # the first round warms up
