@@ -229,7 +229,7 @@ def test_gain_scales_inversely_with_the_activation(scale: float, name: str) -> N
 def test_gain_refuses_a_divergent_second_moment(growth: float) -> None:
     # E[exp(z**2 / 4)**2] = E[exp(z**2 / 2)] is infinite, and more so for faster growth;
     # the integral over [-16, 16] alone gave finite gains (0.28, 1e-9, 7e-17).
-    with pytest.raises(ValueError, match="forward gain of <lambda> is undefined.*diverges"):
+    with pytest.raises(ValueError, match=r"forward gain of <lambda> is undefined.*diverges"):
         wi.gain(lambda z: np.exp(z * z / growth))
 
 
@@ -249,3 +249,11 @@ def test_normal_expectation_accepts_heavy_but_negligible_tails() -> None:
     )
     with pytest.raises(ValueError, match="converges too slowly"):
         normal_expectation(lambda z: np.exp(0.45 * z * z))
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivatives_are_not_nan_at_huge_finite_inputs(name: str) -> None:
+    # gelu_tanh's slope was 0 * inf = NaN beyond |x| = 1e154.
+    x = np.array([-1.7e308, -1e300, -1e155, -1e20, 1e20, 1e155, 1e300, 1.7e308])
+    with np.errstate(over="ignore"):
+        assert not np.isnan(get_activation(name).derivative(x)).any()

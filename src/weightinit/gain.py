@@ -300,8 +300,7 @@ def gain(activation: Any, *, kind: str = "forward", param: Any = None) -> float:
         moment = normal_expectation(lambda z: np.square(part(z)), resolved.kinks)
     except ValueError as error:
         raise ValueError(
-            f"the {kind} gain of {resolved.name} is undefined: {moment_name} is not finite; "
-            f"{error}"
+            f"the {kind} gain of {resolved.name} is undefined: {moment_name} is not finite; {error}"
         ) from None
     if not moment > 0 or not math.isfinite(moment):
         raise ValueError(
