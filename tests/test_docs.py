@@ -114,3 +114,38 @@ def test_namespace_has_only_the_public_api_and_modules() -> None:
     ]
     assert stray == []
     assert all(hasattr(wi, name) for name in wi.__all__)
+
+
+# --- install lines and examples that write files ----------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_install_from_an_index_has_its_checkout_form(page: Path) -> None:
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    for extra in re.findall(r"pip install [\"']?weightinit\[(\w+)\]", text):
+        assert f"pip install -e '.[{extra}]'" in text, f"{page.name}: weightinit[{extra}]"
+
+
+def test_the_testing_page_installs_pytest_for_its_example() -> None:
+    text = (TOOLS.parent / "docs" / "testing.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "pip install" in line and "[testing]" in line]
+    assert lines and all("pytest" in line.split("#")[0] for line in lines)
+    assert "import pytest" in text
+
+
+def test_memmap_examples_are_small_and_temporary() -> None:
+    import math
+    import re
+
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for call in re.findall(r"np\.memmap\((.*)\)", text):
+            shape = re.search(r"shape=\(([\d_, ]+)\)", call)
+            assert shape is not None, call
+            size = math.prod(
+                int(n) for n in shape.group(1).replace("_", "").split(",") if n.strip()
+            )
+            assert size * 8 <= 100_000_000, f"{page.name}: {call}"
+            assert "tempfile" in text, f"{page.name}: np.memmap outside a temporary directory"
