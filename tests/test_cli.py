@@ -182,3 +182,138 @@ def test_plot_without_matplotlib(
     with pytest.raises(SystemExit):
         main(["report", *SMALL, "--plot", "never.png"])
     assert "argument --plot: needs matplotlib" in capsys.readouterr().err
+
+
+# --- errors as one line, never a traceback (run as the command is run, in a process) --------
+
+TIMEOUT = 120  # seconds; each run below takes about one
+
+
+def _command(*argv: str, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "weightinit", *argv],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def _one_line_usage_error(done: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("usage: weightinit report")
+    (message,) = [line for line in done.stderr.splitlines() if "error:" in line]
+    assert expected in message
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["--init", "fixed"],
+            "argument --init: fixed cannot make the report's (4, 4) weight matrices: fixed() "
+            "needs the parameter 'value', which has no default; give it with --param "
+            "fixed.value=VALUE",
+        ),
+        (["--init", "sparse"], "give it with --param sparse.sparsity=VALUE"),
+        (["--init", "dirac"], "dirac cannot make the report's (4, 4) weight matrices: dirac "),
+        (["--init", "delta_orthogonal"], "delta_orthogonal needs a shape of rank 3, 4 or 5"),
+        (
+            ["--init", "he_normal", "--param", 'he_normal.in_axis="x"'],
+            "argument --param: he_normal cannot make the report's (4, 4) weight matrices: "
+            "in_axis must be an int; got in_axis='x' (type=str)",
+        ),
+        (
+            ["--depth", "1000000", "--width", "256", "--batch", "256"],
+            "arguments --depth, --width, --batch: depth * width * (width + 2 * batch) must be "
+            "at most 134217728 (2**27); got depth=1000000, width=256, batch=256",
+        ),
+    ],
+)
+def test_report_refuses_schemes_it_cannot_run(argv: list[str], expected: str) -> None:
+    small = ["--depth", "2", "--width", "4", "--batch", "4", "--jobs", "1"]
+    _one_line_usage_error(_command("report", *small, *argv), expected)
+
+
+def test_report_runs_sparse_given_its_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    out = _run(capsys, "report", *SMALL, "--init", "sparse", "--param", "sparse.sparsity=0.5")
+    assert out.count("\nsparse ") == len(DEFAULT_ACTIVATIONS)
+
+
+def test_plot_path_is_checked_before_running(tmp_path: object) -> None:
+    pytest.importorskip("matplotlib")
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    small = ["--depth", "2", "--width", "4", "--batch", "4", "--jobs", "1", "--init", "zeros"]
+    cases = [
+        (str(root / "missing" / "r.png"), f"the directory {str(root / 'missing')!r} of"),
+        (str(root), f"argument --plot: {str(root)!r} is a directory; give a file such as"),
+        (str(root / "report"), "has no extension; the format is taken from it, one of"),
+        (str(root / "report.pnj"), "has extension '.pnj'; the format is taken from it"),
+    ]
+    for target, expected in cases:
+        _one_line_usage_error(_command("report", *small, "--plot", target), expected)
+    assert list(root.iterdir()) == []  # nothing written, not even report.png beside it
+    done = _command("report", *small, "--plot", str(root / "report.svg"))
+    assert done.returncode == 0, done.stderr
+    assert (root / "report.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_plot_format_list_is_matplotlib_s() -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    done = _command("report", "--depth", "2", "--width", "4", "--plot", "x.unknown")
+    listed = done.stderr.strip().rsplit("one of ", 1)[1].split(", ")
+    assert listed == sorted(FigureCanvasBase.get_supported_filetypes())
+
+
+def test_plot_without_matplotlib_says_how_to_install() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['matplotlib'] = None\n"
+        "from weightinit.cli import main\n"
+        "sys.exit(main(['report', '--depth', '1000', '--plot', 'r.png']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "pip install 'weightinit[plot]' (from a checkout: pip install -e '.[plot]')" in (
+        done.stderr
+    )
+
+
+@pytest.mark.parametrize("argv", [["list"], ["gain", "tanh"], ["report", *SMALL, "--json"]])
+def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
+    # `weightinit list | head -1`: the reader is gone before the output is written.
+    import os
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = _command(*argv, stdout=write)
+    finally:
+        os.close(write)
+    assert done.returncode == 141
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("argv", [["list"], ["gain", "tanh"], ["report", *SMALL, "--json"]])
+def test_full_disk_is_one_line_and_nonzero(argv: list[str]) -> None:
+    from pathlib import Path
+
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "w") as full:
+        done = _command(*argv, stdout=full.fileno())
+    assert done.returncode == 1
+    assert done.stderr == "weightinit: error: OSError: [Errno 28] No space left on device\n"

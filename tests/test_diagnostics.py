@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import weightinit as wi
-from weightinit.diagnostics import propagate, synthetic_regression, train
+from weightinit.activations import Activation
+from weightinit.diagnostics import MAX_PROPAGATION_VALUES, propagate, synthetic_regression, train
 
 N01 = wi.random_normal.partial(stddev=1.0)
 
@@ -133,6 +134,66 @@ def test_overflow_is_exploding() -> None:
     result = propagate(wi.random_normal.partial(stddev=100.0), "linear", depth=80, width=64, rng=0)
     assert result.verdict == "exploding"
     assert "overflows" in result.explanation
+
+
+@pytest.mark.parametrize(
+    ("stddev", "activation", "layer"),
+    [(1e150, "relu", 2), (1e150, "linear", 2), (1e300, "tanh", 1), (1e300, "sigmoid", 1)],
+)
+def test_overflow_is_exploding_at_the_layer_it_happens(
+    stddev: float, activation: str, layer: int
+) -> None:
+    # Stds [1.7e150, inf, nan, ...] used to read as 'symmetric' (NaN spreads compare as 0).
+    # filterwarnings = error: no NumPy warning may leak either.
+    init = wi.random_normal.partial(stddev=stddev)
+    result = propagate(init, activation, depth=10, width=8, rng=0)
+    assert result.verdict == "exploding"
+    assert f"overflows float64 (inf or NaN) at layer {layer} of 10" in result.explanation
+    assert "forward signal" in result.explanation
+
+
+def test_gradient_overflow_is_exploding() -> None:
+    # A bounded forward signal (tanh) with a huge slope: only the gradient overflows.
+    # Layer 6's gradient has std ~1, layer 5's ~1e100 (finite), whose weight gradient's
+    # std (squares of ~1e100) overflows first.
+    steep = Activation("steep", np.tanh, lambda x: np.full_like(x, 1e100), saturating=False)
+    result = propagate("he_normal", steep, depth=6, width=8, rng=0)
+    assert np.all(np.isfinite(result.std))
+    assert np.isfinite(result.grad_std[4]) and not np.isfinite(result.grad_std[3])
+    assert result.verdict == "exploding"
+    assert result.explanation == (
+        "the gradient overflows float64 (inf or NaN) at layer 5 of 6, going down"
+    )
+
+
+def test_nan_from_the_activation_is_an_error() -> None:
+    holes = Activation("holes", lambda x: np.where(x > 1.0, np.nan, x), lambda x: np.ones_like(x))
+    with pytest.raises(
+        ValueError, match=r"activation 'holes' returned NaN \(its value\) at layer 1"
+    ):
+        propagate("he_normal", holes, depth=4, width=8, rng=0)
+    flat = Activation("flat", np.tanh, lambda x: np.where(x > 1.0, np.nan, 1.0))
+    with pytest.raises(ValueError, match=r"'flat' returned NaN \(its derivative\)"):
+        propagate("he_normal", flat, depth=4, width=8, rng=0)
+
+
+def test_huge_stacks_are_refused_before_drawing() -> None:
+    gen = np.random.default_rng(0)
+    state = gen.bit_generator.state
+    message = (
+        r"depth \* width \* \(width \+ 2 \* batch\) must be at most 134217728 \(2\*\*27\) "
+        r"float64 values, 1 GiB; got depth=1000000, width=256, batch=256 with 196608000000 values"
+    )
+    with pytest.raises(ValueError, match=message):
+        propagate("he_normal", "relu", depth=10**6, width=256, rng=gen)
+    assert gen.bit_generator.state == state
+    with pytest.raises(ValueError, match="batch=4096"):
+        propagate("he_normal", "relu", depth=2, width=16384, batch=4096)
+    # One layer more than the largest stack allowed.
+    depth = MAX_PROPAGATION_VALUES // (8 * (8 + 2 * 2))
+    assert depth * 8 * (8 + 2 * 2) <= MAX_PROPAGATION_VALUES
+    with pytest.raises(ValueError, match=f"depth={depth + 1},"):
+        propagate("he_normal", "relu", depth=depth + 1, width=8, batch=2)
 
 
 def test_propagate_errors() -> None:

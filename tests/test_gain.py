@@ -223,3 +223,37 @@ def test_gain_scales_inversely_with_the_activation(scale: float, name: str) -> N
         assert wi.gain(scaled, kind=kind) == pytest.approx(
             wi.gain(name, kind=kind) / scale, rel=1e-13
         )
+
+
+@pytest.mark.parametrize("growth", [4.0, 3.0, 2.5, 1.0])
+def test_gain_refuses_a_divergent_second_moment(growth: float) -> None:
+    # E[exp(z**2 / 4)**2] = E[exp(z**2 / 2)] is infinite, and more so for faster growth;
+    # the integral over [-16, 16] alone gave finite gains (0.28, 1e-9, 7e-17).
+    with pytest.raises(ValueError, match=r"forward gain of <lambda> is undefined.*diverges"):
+        wi.gain(lambda z: np.exp(z * z / growth))
+
+
+def test_gain_refuses_a_slowly_divergent_second_moment() -> None:
+    # phi(z)**2 * pdf(z) ~ |z|**-0.8: divergent, though it decays.
+    with pytest.raises(ValueError, match="diverges"):
+        wi.gain(lambda z: np.exp(z * z / 4) / (1 + np.abs(z)) ** 0.4)
+
+
+def test_normal_expectation_accepts_heavy_but_negligible_tails() -> None:
+    # E[exp(a Z**2)] = 1 / sqrt(1 - 2a): finite, the tail beyond 16 still below 1e-12.
+    assert normal_expectation(lambda z: np.exp(0.4 * z * z)) == pytest.approx(
+        1 / math.sqrt(0.2), rel=1e-11
+    )
+    assert normal_expectation(lambda z: np.exp(2 * np.abs(z))) == pytest.approx(
+        2 * math.exp(2) * (1 - 0.5 * math.erfc(2 / math.sqrt(2))), rel=1e-13
+    )
+    with pytest.raises(ValueError, match="converges too slowly"):
+        normal_expectation(lambda z: np.exp(0.45 * z * z))
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivatives_are_not_nan_at_huge_finite_inputs(name: str) -> None:
+    # gelu_tanh's slope was 0 * inf = NaN beyond |x| = 1e154.
+    x = np.array([-1.7e308, -1e300, -1e155, -1e20, 1e20, 1e155, 1e300, 1.7e308])
+    with np.errstate(over="ignore"):
+        assert not np.isnan(get_activation(name).derivative(x)).any()

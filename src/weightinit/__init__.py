@@ -12,8 +12,6 @@ with exact theoretical moments and reproducible sampling.
 True
 """
 
-from __future__ import annotations
-
 from . import initializers, registry
 from ._base import Aliases, Geometry, Initializer, Param, SchemeInfo
 from ._engine import get_workers, set_workers

@@ -258,9 +258,14 @@ def _gelu_tanh() -> Activation:
         return result
 
     def derivative(x: FloatArray) -> FloatArray:
-        t = np.tanh(inner(x))
-        slope = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_CUBIC * x * x)
-        result: FloatArray = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * slope
+        with np.errstate(over="ignore", invalid="ignore"):
+            t = np.tanh(inner(x))
+            slope = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_CUBIC * x * x)
+            # Where tanh has rounded to ±1 the second term is 0, also where x * slope
+            # overflows (|x| > 1e154), which would otherwise make it 0 * inf = NaN.
+            sech2 = 1.0 - t * t
+            second = np.where(sech2 > 0.0, 0.5 * x * sech2 * slope, 0.0)
+        result: FloatArray = 0.5 * (1.0 + t) + second
         return result
 
     return Activation(

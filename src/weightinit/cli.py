@@ -14,18 +14,20 @@ import json
 import math
 import multiprocessing
 import os
+import re
 import sys
 import time
 import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
 import numpy as np
 
 from . import diagnostics
 from .activations import activation_names, get_activation
-from .diagnostics import Propagation, propagate
+from .diagnostics import MAX_PROPAGATION_VALUES, Propagation, propagate
 from .gain import NONLINEARITIES, calculate_gain, gain
 from .registry import get
 
@@ -128,7 +130,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--json", action="store_true", help="print one JSON object")
     report.add_argument(
-        "--plot", metavar="FILE.png", help="write per-layer std curves (needs matplotlib)"
+        "--plot",
+        metavar="FILE.png",
+        help="write per-layer std curves to FILE, in the format its extension names "
+        "(png, pdf, svg, ...; needs matplotlib)",
     )
     gain_command = commands.add_parser("gain", help="print an activation's exact gains")
     gain_command.add_argument("name", help=f"one of {', '.join(activation_names())}")
@@ -170,6 +175,71 @@ def _resolve_initializers(
         except (TypeError, ValueError) as error:
             parser.error(f"argument --param: {error}")
     return [(name, by_name[name]) for name, _ in resolved]
+
+
+def _check_square(
+    parser: argparse.ArgumentParser,
+    initializers: list[tuple[str, Any]],
+    width: int,
+    bound: set[str],
+) -> None:
+    """Draw one (width, width) matrix of each initializer, so one that cannot is a usage error.
+
+    The draw uses a generator of its own: the report's results do not change.
+    """
+    for name, init in initializers:
+        try:
+            init((width, width), rng=np.random.default_rng(0))
+        except (TypeError, ValueError) as error:
+            flag = "--param" if name in bound else "--init"
+            hint = ""
+            missing = re.search(r"needs the parameter '(\w+)'", str(error))
+            if missing:
+                hint = f"; give it with --param {name}.{missing.group(1)}=VALUE"
+            parser.error(
+                f"argument {flag}: {name} cannot make the report's ({width}, {width}) weight "
+                f"matrices: {str(error).rstrip('.')}{hint}"
+            )
+
+
+def _check_size(parser: argparse.ArgumentParser, depth: int, width: int, batch: int) -> None:
+    values = depth * width * (width + 2 * batch)
+    if values > MAX_PROPAGATION_VALUES:
+        parser.error(
+            f"arguments --depth, --width, --batch: depth * width * (width + 2 * batch) must be "
+            f"at most {MAX_PROPAGATION_VALUES} (2**27); got depth={depth}, width={width}, "
+            f"batch={batch} with {values} values"
+        )
+
+
+def _check_plot(parser: argparse.ArgumentParser, text: str) -> None:
+    """Refuse a --plot path that cannot be written, before anything is run."""
+    try:
+        import matplotlib  # noqa: F401  (first: a cached submodule would hide its absence)
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError:
+        parser.error(
+            "argument --plot: needs matplotlib; install it with pip install 'weightinit[plot]' "
+            "(from a checkout: pip install -e '.[plot]'), or pip install matplotlib"
+        )
+    path = Path(text)
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if path.is_dir() or text.endswith(("/", os.sep)):
+        parser.error(
+            f"argument --plot: {text!r} is a directory; give a file such as {text.rstrip('/' + os.sep)}/report.png"
+        )
+    parent = path.parent
+    if not parent.is_dir():
+        parser.error(f"argument --plot: the directory {str(parent)!r} of {text!r} does not exist")
+    if not os.access(parent, os.W_OK):
+        parser.error(f"argument --plot: the directory {str(parent)!r} of {text!r} is not writable")
+    extension = path.suffix[1:].lower()
+    if extension not in formats:
+        got = f"extension {path.suffix!r}" if extension else "no extension"
+        parser.error(
+            f"argument --plot: {text!r} has {got}; the format is taken from it, one of "
+            f"{', '.join(formats)}"
+        )
 
 
 def _check_activations(parser: argparse.ArgumentParser, names: list[str]) -> None:
@@ -401,14 +471,11 @@ def write_plot(path: str, names: Sequence[str], results: Sequence[Propagation]) 
 
 def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.plot is not None:
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            parser.error(
-                "argument --plot: needs matplotlib; install it with pip install 'weightinit[plot]'"
-            )
+        _check_plot(parser, args.plot)
+    _check_size(parser, args.depth, args.width, args.batch)
     _check_activations(parser, args.activation)
     initializers = _resolve_initializers(parser, args.init, args.param)
+    _check_square(parser, initializers, args.width, {name for name, _, _ in args.param})
     names = [name for name, _ in initializers for _ in args.activation]
     progress = sys.stderr if sys.stderr.isatty() else None
     started = time.perf_counter()
@@ -423,7 +490,10 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         progress=progress,
     )
     if args.plot is not None:
-        write_plot(args.plot, names, results)
+        try:
+            write_plot(args.plot, names, results)
+        except OSError as error:
+            _fail(f"cannot write the plot {args.plot!r}: {error}")
     print(_report_json(args, names, results) if args.json else _report_text(args, names, results))
     if progress is not None:
         progress.write(f"{len(results)} runs in {time.perf_counter() - started:.1f} s\n")
@@ -468,15 +538,58 @@ def _list() -> int:
     return 0
 
 
+#: Exit status after the reader of the output went away (a shell's 128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
+
+
+class _RunError(Exception):
+    """A run-time error reported as one line on stderr, with exit status 1."""
+
+
+def _fail(message: str) -> NoReturn:
+    raise _RunError(message)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no file descriptor (e.g. captured)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``weightinit`` command; returns the exit status."""
+    """Run the ``weightinit`` command; returns the exit status.
+
+    0 on success, 2 for a usage error (one line from argparse), 1 for a
+    failure at run time such as a write error (one line on stderr), and
+    :data:`EXIT_BROKEN_PIPE` without a message when the reader of the output
+    goes away (``weightinit list | head -1``).
+    """
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "report":
-        return _report(args.command_parser, args)
-    if args.command == "gain":
-        return _gain(args.command_parser, args)
-    return _list()
+    try:
+        if args.command == "report":
+            status = _report(args.command_parser, args)
+        elif args.command == "gain":
+            status = _gain(args.command_parser, args)
+        else:
+            status = _list()
+        sys.stdout.flush()  # write errors surface here, not at interpreter exit
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except (_RunError, OSError) as error:
+        if isinstance(error, OSError):  # most likely writing the output, e.g. a full disk
+            error = _RunError(f"{type(error).__name__}: {error}")
+        _silence_stdout()
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"{parser.prog}: error: {error}\n")
+            sys.stderr.flush()
+        return 1
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

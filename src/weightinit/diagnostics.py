@@ -11,15 +11,20 @@ The verdicts and their thresholds (justified in ``docs/diagnostics.md``):
 ============  =====================================================================
 verdict       when (checked in this order)
 ============  =====================================================================
+exploding     the forward signal or the gradient overflows float64 (an inf or
+              NaN) at some layer: the explanation names the first such layer
 symmetric     in the last layer every unit has the same activation on every
               example, to a relative :data:`SYMMETRY_TOLERANCE`
 saturated     on average over the layers, more than :data:`SATURATED_FRACTION` of the
               units sit where the slope is below :data:`SATURATION_SLOPE` of its peak
 exploding     the forward std (last / first layer) or the gradient std (first /
-              last layer) grows more than :data:`RATIO_LIMIT` times, or overflows
+              last layer) grows more than :data:`RATIO_LIMIT` times
 vanishing     either shrinks below 1 / :data:`RATIO_LIMIT`
 healthy       none of the above
 ============  =====================================================================
+
+An activation (or its derivative) that returns NaN for a finite
+pre-activation is a ``ValueError``, not a verdict.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from .initializers import random_normal
 from .registry import get
 
 __all__ = [
+    "MAX_PROPAGATION_VALUES",
     "RATIO_LIMIT",
     "SATURATED_FRACTION",
     "SATURATION_SLOPE",
@@ -53,8 +59,16 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-#: The verdicts :func:`propagate` can give, in the order they are checked.
+#: The verdicts :func:`propagate` can give, in the order they are checked
+#: (after an overflow, which is 'exploding').
 VERDICTS = ("symmetric", "saturated", "exploding", "vanishing", "healthy")
+
+#: The most float64 values :func:`propagate` keeps at once,
+#: ``depth * width * (width + 2 * batch)`` (the weights, and each layer's
+#: input and pre-activation): 2**27, 1 GiB. Larger stacks are refused before
+#: anything is drawn, so a typo such as ``depth=10**6`` fails fast instead of
+#: exhausting memory.
+MAX_PROPAGATION_VALUES = 2**27
 
 #: Units count as identical when the spread across units of the last layer's
 #: activations is at most this fraction of their root mean square.
@@ -164,9 +178,41 @@ def _peak_slope(activation: Activation) -> float:
 
 
 def _ratio(top: float, bottom: float) -> float:
+    top, bottom = float(top), float(bottom)  # Python floats: inf / inf is NaN, no warning
     if bottom == 0.0:
         return math.nan if top == 0.0 else math.inf
     return top / bottom
+
+
+def _check_size(depth: int, width: int, batch: int) -> None:
+    values = depth * width * (width + 2 * batch)
+    if values > MAX_PROPAGATION_VALUES:
+        raise ValueError(
+            f"depth * width * (width + 2 * batch) must be at most {MAX_PROPAGATION_VALUES} "
+            f"(2**27) float64 values, 1 GiB; got depth={depth}, width={width}, batch={batch} "
+            f"with {values} values."
+        )
+
+
+def _refuse_nan(act: Activation, what: str, h: FloatArray, result: FloatArray, layer: int) -> None:
+    """A NaN from the activation (or its derivative) at finite inputs is an error."""
+    if np.isnan(result).any():
+        bad = np.isnan(result) & np.isfinite(h)
+        if bad.any():
+            value = float(h[bad].flat[0])
+            raise ValueError(
+                f"activation {act.name!r} returned NaN ({what}) at layer {layer} for the finite "
+                f"pre-activation {value!r}; propagate needs an activation defined on every "
+                "real number."
+            )
+
+
+def _first_overflow(*per_layer: FloatArray, downward: bool = False) -> int | None:
+    """The first layer (1-based) where any statistic is not finite, going up or down."""
+    bad = np.flatnonzero(~np.all(np.isfinite(np.vstack(per_layer)), axis=0))
+    if bad.size == 0:
+        return None
+    return int(bad[-1] if downward else bad[0]) + 1
 
 
 def propagate(
@@ -198,7 +244,8 @@ def propagate(
     depth, width : int
         Number of layers (>= 1) and units per layer (>= 2).
     batch : int, default 256
-        Number of examples (>= 2).
+        Number of examples (>= 2). ``depth * width * (width + 2 * batch)``
+        must be at most :data:`MAX_PROPAGATION_VALUES` (2**27).
     rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, numpy.random.Generator}, optional
         If `rng` is passed by keyword, types other than `numpy.random.Generator`
         are passed to `numpy.random.default_rng` to instantiate a ``Generator``.
@@ -215,7 +262,10 @@ def propagate(
     Raises
     ------
     TypeError, ValueError
-        For arguments of the wrong type or out of range, unknown names.
+        For arguments of the wrong type or out of range, unknown names, a
+        stack larger than :data:`MAX_PROPAGATION_VALUES` (all before anything
+        is drawn); ``ValueError`` for an activation that returns NaN for a
+        finite input.
 
     References
     ----------
@@ -236,6 +286,7 @@ def propagate(
     depth = check_int("depth", depth, minimum=1)
     width = check_int("width", width, minimum=2)
     batch = check_int("batch", batch, minimum=2)
+    _check_size(depth, width, batch)
     name, init = _initializer(initializer)
     act = get_activation(activation)
     gen = check_rng(rng)
@@ -253,10 +304,11 @@ def propagate(
         for key in ("pre_mean", "pre_std", "mean", "std", "saturated", "dead", "unit_spread")
     }
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for w, b in zip(weights, biases, strict=True):
+        for layer, (w, b) in enumerate(zip(weights, biases, strict=True), start=1):
             inputs.append(x)
             h = x @ w + b
             x = act.function(h)
+            _refuse_nan(act, "its value", h, x, layer)
             pre.append(h)
             stats["pre_mean"].append(float(h.mean()))
             stats["pre_std"].append(float(h.std()))
@@ -274,14 +326,20 @@ def propagate(
         gradient = top_gradient
         for layer in range(depth - 1, -1, -1):
             grad_std[layer] = gradient.std()
-            delta = gradient * act.derivative(pre[layer])
+            slope = act.derivative(pre[layer])
+            _refuse_nan(act, "its derivative", pre[layer], slope, layer + 1)
+            delta = gradient * slope
             weight_grad_std[layer] = (inputs[layer].T @ delta / batch).std()
             gradient = delta @ weights[layer].T
 
     arrays = {key: np.asarray(values) for key, values in stats.items()}
     forward_ratio = _ratio(arrays["std"][-1], arrays["std"][0])
     backward_ratio = _ratio(float(grad_std[0]), float(grad_std[-1]))
-    verdict, explanation = _verdict(arrays, forward_ratio, backward_ratio, depth)
+    overflow = (
+        _first_overflow(arrays["pre_mean"], arrays["pre_std"], arrays["mean"], arrays["std"]),
+        _first_overflow(grad_std, weight_grad_std, downward=True),
+    )
+    verdict, explanation = _verdict(arrays, forward_ratio, backward_ratio, depth, overflow)
     return Propagation(
         initializer=name,
         activation=act.name,
@@ -299,8 +357,22 @@ def propagate(
 
 
 def _verdict(
-    stats: dict[str, FloatArray], forward: float, backward: float, depth: int
+    stats: dict[str, FloatArray],
+    forward: float,
+    backward: float,
+    depth: int,
+    overflow: tuple[int | None, int | None] = (None, None),
 ) -> tuple[str, str]:
+    forward_layer, backward_layer = overflow
+    if forward_layer is not None:
+        return "exploding", (
+            f"the forward signal overflows float64 (inf or NaN) at layer {forward_layer} of {depth}"
+        )
+    if backward_layer is not None:
+        return "exploding", (
+            f"the gradient overflows float64 (inf or NaN) at layer {backward_layer} "
+            f"of {depth}, going down"
+        )
     if stats["unit_spread"][-1] <= SYMMETRY_TOLERANCE:
         return "symmetric", (
             "every unit of a layer computes the same value: the layer is no better than one neuron"

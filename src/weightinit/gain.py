@@ -32,12 +32,21 @@ GAIN_KINDS = ("forward", "backward")
 
 # Quadrature of E[f(Z)], Z ~ N(0, 1): composite 32-point Gauss-Legendre on
 # panels of width _PANEL over [-_REACH, _REACH], split at every kink. The
-# density is below 1e-55 beyond 16, so the tails are dropped for any f growing
-# slower than exp(z**2 / 4); on a panel of width 1 the integrand of every
+# density is below 1e-55 beyond 16, so the tails are dropped once seen to be
+# negligible (the check below); on a panel of width 1 the integrand of every
 # smooth activation is analytic in a wide ellipse, and 32 nodes reach double
 # precision.
 _REACH = 16.0
 _PANEL = 1.0
+# Convergence check: the integrand's mass over _REACH < |z| < _TAIL_REACH must
+# be at most _TAIL_TOLERANCE times its mass over [-_REACH, _REACH]. An f
+# growing like a polynomial or exp(c |z|) (every activation's phi**2 and
+# phi'**2) keeps that ratio below 1e-40; f = exp(a z**2) passes up to a = 0.4
+# (value then exact to 1e-12) and is refused from 0.41, where the dropped tail
+# would be a visible error; a divergent integrand (a >= 1/2) keeps a mass of
+# order 1 out there, or overflows. The density at 32 is 1e-223, a normal float64.
+_TAIL_REACH = 32.0
+_TAIL_TOLERANCE = 1e-12
 
 #: Names whose gain is 1 because they are linear maps.
 LINEAR_NONLINEARITIES = (
@@ -144,6 +153,20 @@ def normal_expectation(
     at least :math:`3 \times 10^{-4}` from a panel edge, which
     :func:`~weightinit.activations.central_difference` relies on.
 
+    The tails are dropped only once they are seen to be negligible: the same
+    rule over :math:`16 < |z| < 32` must give an integrand whose absolute mass
+    there is at most :math:`10^{-12}` of its absolute mass over
+    :math:`[-16, 16]`. Otherwise the expectation diverges (e.g.
+    :math:`f(z) = e^{z^2/2}`) or converges too slowly to be computed to that
+    precision (e.g. :math:`f(z) = e^{0.45 z^2}`), and a ``ValueError`` says
+    so. The value returned is the integral over :math:`[-16, 16]` alone.
+
+    Raises
+    ------
+    ValueError
+        If ``f`` is not finite at every node in :math:`[-32, 32]`, or the
+        integrand's mass beyond :math:`|z| = 16` is not negligible.
+
     Examples
     --------
     >>> import numpy as np
@@ -175,7 +198,39 @@ def normal_expectation(
             "the function is not finite at every quadrature node in [-16, 16]; "
             "its normal expectation cannot be computed."
         )
-    return float(np.sum(half * weights * density * values))
+    terms = half * weights * density * values
+    _check_tails(function, float(np.sum(np.abs(terms))), nodes, weights)
+    return float(np.sum(terms))
+
+
+def _check_tails(
+    function: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    mass: float,
+    nodes: NDArray[np.float64],
+    weights: NDArray[np.float64],
+) -> None:
+    """Refuse an integrand whose mass beyond ``_REACH`` is not negligible (see above)."""
+    right = np.arange(_REACH, _TAIL_REACH + _PANEL / 2, _PANEL)
+    low = np.concatenate([-right[:0:-1], right[:-1]])[:, None]
+    half = _PANEL / 2.0
+    z = low + half + half * nodes
+    density = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.asarray(function(z.ravel()), dtype=np.float64).reshape(z.shape)
+        tail = float(np.sum(np.abs(half * weights * density * values)))
+    if not math.isfinite(tail):
+        raise ValueError(
+            f"the function is not finite at every quadrature node in {_REACH:g} < |z| < "
+            f"{_TAIL_REACH:g}; its normal expectation diverges or cannot be computed."
+        )
+    if tail > _TAIL_TOLERANCE * mass:
+        ratio = math.inf if mass == 0.0 else tail / mass
+        raise ValueError(
+            "the normal expectation diverges or converges too slowly to be computed: the "
+            f"integrand f(z) * pdf(z) over {_REACH:g} < |z| < {_TAIL_REACH:g} has {ratio:.3g} "
+            f"times its absolute mass over [-{_REACH:g}, {_REACH:g}] (at most "
+            f"{_TAIL_TOLERANCE:g} allowed); f grows too fast in the tails."
+        )
 
 
 def gain(activation: Any, *, kind: str = "forward", param: Any = None) -> float:
@@ -240,10 +295,15 @@ def gain(activation: Any, *, kind: str = "forward", param: Any = None) -> float:
     check_option("kind", kind, GAIN_KINDS)
     resolved = get_activation(activation, param)
     part = resolved.function if kind == "forward" else resolved.derivative
-    moment = normal_expectation(lambda z: np.square(part(z)), resolved.kinks)
+    moment_name = f"E[{'phi' if kind == 'forward' else 'phi_prime'}(z)^2]"
+    try:
+        moment = normal_expectation(lambda z: np.square(part(z)), resolved.kinks)
+    except ValueError as error:
+        raise ValueError(
+            f"the {kind} gain of {resolved.name} is undefined: {moment_name} is not finite; {error}"
+        ) from None
     if not moment > 0 or not math.isfinite(moment):
         raise ValueError(
-            f"the {kind} gain of {resolved.name} is undefined: "
-            f"E[{'phi' if kind == 'forward' else 'phi_prime'}(z)^2] = {moment!r}."
+            f"the {kind} gain of {resolved.name} is undefined: {moment_name} = {moment!r}."
         )
     return 1.0 / math.sqrt(moment)
