@@ -7,9 +7,10 @@ import functools
 import importlib
 import json
 import math
-import pickle
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -43,15 +44,19 @@ def json_round_trip(data: Any) -> Any:
     return json.loads(json.dumps(data))
 
 
+def user_names() -> set[str]:
+    return {name for name in wi.available() if not registry._registry.builtin(name)}
+
+
 def assert_same_samples(a: wi.Initializer, b: wi.Initializer, shape: tuple[int, ...]) -> None:
     np.testing.assert_array_equal(a(shape, rng=123), b(shape, rng=123))
 
 
 @pytest.fixture
 def clean_registry() -> Iterator[None]:
-    before = set(registry._registry._USER)
+    before = user_names()
     yield
-    for name in set(registry._registry._USER) - before:
+    for name in user_names() - before:
         registry.unregister(name)
 
 
@@ -852,13 +857,15 @@ def test_register_an_initializer_under_a_new_name() -> None:
 
 @pytest.mark.usefixtures("clean_registry")
 def test_register_clashes() -> None:
-    wi.register("mine")(halves)
+    wi.register("mine", aliases=("mine_too",))(halves)
     with pytest.raises(ValueError, match=r"'mine' is already registered .* overwrite=True"):
         wi.register("mine")(np.zeros)
     wi.register("mine", overwrite=True)(np.ones)
     assert wi.get("mine") is np.ones
+    with pytest.raises(ValueError, match="unknown initializer name 'mine_too'"):
+        wi.get("mine_too")  # the replaced registration went with all its names
     for taken in ("he_normal", "GlorotUniform", "normal", "kaiming_normal_"):
-        with pytest.raises(ValueError, match=r"is a built-in name .* overwrite=True to shadow it"):
+        with pytest.raises(ValueError, match=r"is a built-in name .* can never be replaced"):
             wi.register(taken)(halves)
     with pytest.raises(ValueError, match="is a built-in name"):
         wi.register("fresh", aliases=("one",))(halves)
@@ -866,15 +873,21 @@ def test_register_clashes() -> None:
 
 
 @pytest.mark.usefixtures("clean_registry")
-def test_overwrite_shadows_a_builtin_until_unregistered() -> None:
-    wi.register("he_normal", aliases=("normal",), overwrite=True)(halves)
-    assert wi.get("he_normal") is halves and wi.get("normal") is halves
-    assert wi.get({"class_name": "he_normal"}) is halves
-    assert wi.get("HeNormal") is wi.he_normal  # the built-in's other names are untouched
-    assert wi.serialize(wi.he_normal)["class_name"] == "HeNormal"
-    assert pickle.loads(pickle.dumps(wi.he_normal)) == wi.he_normal
-    registry.unregister("he_normal")
-    assert wi.get("he_normal") is wi.he_normal
+@pytest.mark.parametrize("taken", ["he_normal", "HeNormal", "normal", "one", "kaiming_normal_"])
+def test_overwrite_never_replaces_a_builtin_name(taken: str) -> None:
+    before = registry.names()
+    assert taken in before
+    for name, aliases in ((taken, ()), ("fresh", (taken,))):
+        with pytest.raises(
+            ValueError,
+            match=rf"'{taken}' is a built-in name \(of .*\), which can never be replaced",
+        ):
+            wi.register(name, aliases=aliases, overwrite=True)(halves)
+    assert registry.names() == before and "fresh" not in wi.available()
+    init = wi.he_normal.partial(dtype="float32")
+    assert wi.deserialize(wi.serialize(init)) == init
+    assert wi.get("he_normal") is wi.he_normal and wi.get("HeNormal") is wi.he_normal
+    assert wi.get({"class_name": "he_normal"}) == wi.he_normal
     assert wi.get("normal") is wi.random_normal
 
 
@@ -904,6 +917,120 @@ def test_register_checks_what_it_registers() -> None:
         wi.register("x", overwrite=1)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not a name registered by the user"):
         registry.unregister("he_normal")
+
+
+# --- threads ------------------------------------------------------------------------------
+
+
+def run_threads(targets: list[Callable[[], None]], seconds: float) -> list[BaseException]:
+    """Run each target on its own thread, with a short GIL switch interval; their errors."""
+    errors: list[BaseException] = []
+
+    def guarded(target: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                target()
+            except BaseException as error:
+                errors.append(error)
+
+        return run
+
+    threads = [threading.Thread(target=guarded(target), daemon=True) for target in targets]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so that races show
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(thread.is_alive() for thread in threads), "threads did not finish in time"
+    return errors
+
+
+def steady(shape: Any, dtype: Any = None, rng: Any = None, level: float = 0.5) -> Any:
+    return np.full(shape, level, dtype=dtype)
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_concurrent_register_unregister_get_and_serialize() -> None:
+    wi.register("steady")(steady)
+    deadline = time.monotonic() + 10.0
+    done = threading.Event()
+    churned = [f"mine_{k}_{i}" for k in range(2) for i in range(5)]
+
+    def writer(k: int) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                for i in range(3000):
+                    if time.monotonic() > deadline:
+                        break
+                    name = f"mine_{k}_{i % 5}"
+                    wi.register(name, aliases=(f"{name}_a", f"{name}_b"))(halves)
+                    registry.unregister(name)
+            finally:
+                done.set()
+
+        return run
+
+    def reader() -> None:
+        while not done.is_set() and time.monotonic() < deadline:
+            assert wi.get("he_normal") is wi.he_normal
+            assert wi.serialize(wi.get("steady", level=0.25))["class_name"] == "steady"
+            assert wi.serialize(wi.he_normal.partial(rng=1))["class_name"] == "HeNormal"
+            for name in ("mine_0_1", "mine_1_3_a", "mine_0_4_bb"):
+                try:
+                    found = wi.get(name)  # an unknown name's error suggests close ones
+                except ValueError:
+                    continue  # not registered at that moment
+                assert found is halves
+                try:
+                    data = wi.serialize(found)
+                except ValueError as error:  # unregistered since
+                    assert "init must be registered" in str(error)
+                else:
+                    assert data is not None and data["class_name"] in churned
+
+    errors = run_threads([writer(0), writer(1), reader, reader], seconds=60.0)
+    assert not errors, errors[:3]
+    for name in churned:  # nothing stale is left: every name is gone and can be taken again
+        with pytest.raises(ValueError, match="unknown initializer name"):
+            wi.get(name)
+        with pytest.raises(ValueError, match="unknown initializer name"):
+            wi.get(f"{name}_a")
+        wi.register(name, aliases=(f"{name}_a",))(halves)
+        registry.unregister(name)
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_concurrent_readers_never_see_a_half_registered_name() -> None:
+    names = [f"grown_{i}" for i in range(300)]
+    aliases = {name: tuple(f"{name}_{j}" for j in range(30)) for name in names}
+    deadline = time.monotonic() + 10.0
+    done = threading.Event()
+
+    def writer() -> None:
+        try:
+            for name in names:  # only additions: what a reader once sees stays resolvable
+                wi.register(name, aliases=aliases[name])(halves)
+        finally:
+            done.set()
+
+    def reader() -> None:
+        while not done.is_set() and time.monotonic() < deadline:
+            listed = set(wi.available())
+            for name in names:
+                if name in listed:  # listed: get resolves it and its last alias
+                    assert wi.get(aliases[name][-1]) is halves and wi.get(name) is halves
+            accepted = registry.names()
+            for name in names:
+                if aliases[name][0] in accepted:  # resolvable: listed, with every alias
+                    assert name in wi.available() and aliases[name][-1] in registry.names()
+
+    errors = run_threads([writer, reader, reader], seconds=60.0)
+    assert not errors, errors[:3]
+    assert set(names) <= set(wi.available())
 
 
 # --- untrusted configs --------------------------------------------------------------------

@@ -226,9 +226,10 @@ def register(
     aliases : tuple of str, optional
         Other names (identifiers) for it.
     overwrite : bool, default False
-        Replace what a user registered earlier under one of these names.
-        Built-in names can never be replaced: configs naming them must keep
-        their meaning.
+        Replace what a user registered earlier under one of these names (that
+        registration goes with all its names). Built-in names (canonical
+        names, Keras class names, aliases) can never be replaced, whatever
+        ``overwrite`` says: configs naming them keep their meaning.
 
     Returns
     -------
@@ -240,7 +241,9 @@ def register(
     Raises
     ------
     ValueError
-        If a name is not an identifier, or is taken (and not ``overwrite``).
+        If a name is not an identifier, is a built-in name, or is taken by
+        an earlier registration (and not ``overwrite``). Nothing is
+        registered then.
     TypeError
         If a name is not a str or the decorated object is not callable.
 
@@ -361,8 +364,7 @@ def _json_safe(key: str, value: Any) -> Any:
 
 
 def _serialize_initializer(init: Initializer) -> dict[str, Any]:
-    record = _registry.record(init.name)
-    registered = None if record is None else _registry.target(init.name)
+    registered = _registry.target(init.name)
     if not isinstance(registered, Initializer) or registered._law is not init._law:
         raise ValueError(
             f"{init!r} is not registered under its name {init.name!r}, so no config can "
