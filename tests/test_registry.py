@@ -7,6 +7,7 @@ import functools
 import importlib
 import json
 import math
+import pickle
 import sys
 import threading
 import time
@@ -889,6 +890,27 @@ def test_overwrite_never_replaces_a_builtin_name(taken: str) -> None:
     assert wi.get("he_normal") is wi.he_normal and wi.get("HeNormal") is wi.he_normal
     assert wi.get({"class_name": "he_normal"}) == wi.he_normal
     assert wi.get("normal") is wi.random_normal
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_unpickling_a_name_no_longer_registered_says_to_register_it() -> None:
+    wide = wi.register("wide_he")(wi.variance_scaling.partial(scale=2.0))
+    data = pickle.dumps(wide.partial(rng=3))
+    assert pickle.loads(data) == wide.partial(rng=3)
+    registry.unregister("wide_he")
+    with pytest.raises(
+        ValueError,
+        match=r"cannot unpickle the initializer named 'wide_he'.* no Initializer is registered "
+        r"under it \(got nothing\); register it again with weightinit.register\('wide_he'\) "
+        "before unpickling",
+    ):
+        pickle.loads(data)
+    wi.register("wide_he")(halves)  # the name now means a plain function
+    with pytest.raises(ValueError, match=r"no Initializer is registered under it \(got target="):
+        pickle.loads(data)
+    registry.unregister("wide_he")
+    wi.register("wide_he")(wide)
+    assert pickle.loads(data) == wide.partial(rng=3)  # registered again: it unpickles
 
 
 @pytest.mark.parametrize(
