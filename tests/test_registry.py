@@ -358,6 +358,58 @@ def test_bad_configs(config: dict[str, Any], error: type[Exception], pattern: st
         wi.get(config)
 
 
+def keras_array(value: Any, dtype: Any) -> dict[str, Any]:
+    """A Keras Constant config whose value is an array as Keras serializes it."""
+    array = {"class_name": "__numpy__", "config": {"value": value, "dtype": dtype}}
+    return {"module": KERAS, "class_name": "Constant", "config": {"value": array}}
+
+
+DTYPE_POLICY = {
+    "module": "keras",
+    "class_name": "DTypePolicy",
+    "config": {"name": "float32"},
+    "registered_name": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype", "error", "pattern"),
+    [
+        ([2**70], "int64", ValueError, r"value .* out of range for dtype 'int64'; got value=\["),
+        ([-1], "uint8", ValueError, "out of range for dtype 'uint8'"),
+        ([1e300], "float32", ValueError, "out of range for dtype 'float32'"),
+        ([2**70], None, ValueError, "a value no NumPy int or float dtype holds"),
+        ([1.5], "int32", ValueError, "of dtype 'int32', which holds no floats; got item=1.5"),
+        ("abc", None, TypeError, "values must be ints or floats; got item='abc'"),
+        ([1.0, "abc"], "float32", TypeError, r"got item='abc' \(type=str\) in value=\[1.0"),
+        ([True], None, TypeError, "values must be ints or floats; got item=True"),
+        ([[1.0], [1.0, 2.0]], None, ValueError, r"not rectangular.*got value=\[\[1.0\]"),
+        ([1.0], "nonsense", ValueError, "must name a NumPy int or float dtype.*dtype='nonsense'"),
+        ([1.0], "V8", ValueError, "value's dtype must name a NumPy int or float dtype"),
+        ([1.0], "complex64", ValueError, "dtype='complex64'"),
+        ([1.0], "bool", ValueError, "dtype='bool'"),
+        ([1.0], DTYPE_POLICY, TypeError, "value's dtype must be a str; got dtype="),
+    ],
+)
+def test_keras_arrays_in_configs_are_checked(
+    value: Any, dtype: Any, error: type[Exception], pattern: str
+) -> None:
+    with pytest.raises(error, match=pattern):
+        wi.get(keras_array(value, dtype))
+
+
+def test_keras_arrays_in_configs_keep_their_values() -> None:
+    init = wi.get(keras_array([[1, 2], [3, 2**40]], "int64"))
+    np.testing.assert_array_equal(init((2, 2)), [[1, 2], [3, 2**40]])
+    assert wi.get(keras_array(1.5, None)) == wi.constant.partial(value=1.5)
+
+
+def test_a_keras_dtype_policy_is_refused_naming_dtype() -> None:
+    config = {"class_name": "Constant", "config": {"value": 1.0, "dtype": DTYPE_POLICY}}
+    with pytest.raises(TypeError, match=r"dtype must be a dtype name .* got dtype=\{"):
+        wi.get(config)
+
+
 def test_a_seed_in_this_librarys_config_binds_rng() -> None:
     init = wi.get({"class_name": "kaiming_normal", "config": {"seed": 3, "mode": "fan_out"}})
     assert init == wi.kaiming_normal.partial(mode="fan_out", rng=3)

@@ -546,16 +546,80 @@ def _check_seed(seed: Any) -> int:
 
 
 def _keras_value(key: str, value: Any) -> Any:
-    """Keras writes arrays in configs as ``{"class_name": "__numpy__", ...}``."""
-    if isinstance(value, Mapping) and value.get("class_name") in _KERAS_ARRAYS:
-        inner = value.get("config")
-        if not isinstance(inner, Mapping) or "value" not in inner:
-            raise ValueError(f"{key} holds a malformed serialized array; got {key}={value!r}.")
-        dtype = inner.get("dtype")
-        if dtype is not None and not isinstance(dtype, str):
-            raise TypeError(f"{key}'s dtype must be a str; got {describe('dtype', dtype)}.")
-        return np.asarray(inner["value"], dtype=None if dtype is None else np.dtype(dtype))
-    return value
+    """Keras writes arrays in configs as ``{"class_name": "__numpy__", ...}``.
+
+    The array must be a number or a rectangular nested list of them, of a
+    NumPy int or float dtype that holds every value exactly as given (floats
+    round to a float dtype, as in Keras).
+    """
+    if not isinstance(value, Mapping) or value.get("class_name") not in _KERAS_ARRAYS:
+        return value
+    inner = value.get("config")
+    if not isinstance(inner, Mapping) or "value" not in inner:
+        raise ValueError(f"{key} holds a malformed serialized array; got {key}={value!r}.")
+    dtype = inner.get("dtype")
+    if dtype is not None and not isinstance(dtype, str):
+        raise TypeError(f"{key}'s dtype must be a str; got {describe('dtype', dtype)}.")
+    kind = None if dtype is None else _numeric_kind(dtype)
+    if dtype is not None and kind is None:
+        raise ValueError(
+            f"{key}'s dtype must name a NumPy int or float dtype ('float32', 'int64', ...); "
+            f"got dtype={dtype!r}."
+        )
+    numbers = inner["value"]
+    leaves = _leaves(numbers)
+    for leaf in leaves:
+        where = "" if leaf is numbers else f" in {describe(key, numbers)}"
+        if isinstance(leaf, bool) or not isinstance(leaf, (int, float)):
+            raise TypeError(
+                f"{key} holds a serialized array whose values must be ints or floats; got "
+                f"{describe('item', leaf)}{where}."
+            )
+        if kind in ("i", "u") and isinstance(leaf, float):
+            raise ValueError(
+                f"{key} holds a serialized array of dtype {dtype!r}, which holds no floats; "
+                f"got item={leaf!r}{where}."
+            )
+    try:
+        with np.errstate(over="raise"):  # 1e300 as float32 is out of range, not inf
+            array = np.asarray(numbers, dtype=None if dtype is None else np.dtype(dtype))
+    except (OverflowError, FloatingPointError):
+        raise ValueError(
+            f"{key} holds a serialized array with a value out of range for dtype {dtype!r}; "
+            f"got {describe(key, numbers)}."
+        ) from None
+    except ValueError:
+        raise ValueError(
+            f"{key} holds a serialized array that is not rectangular (a number, or nested "
+            f"lists of equal lengths); got {describe(key, numbers)}."
+        ) from None
+    if array.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{key} holds a serialized array with a value no NumPy int or float dtype holds; "
+            f"got {describe(key, numbers)}."
+        )
+    return array
+
+
+def _numeric_kind(dtype: str) -> str | None:
+    """The kind (``'i'``, ``'u'``, ``'f'``) of a NumPy int or float dtype name, or None."""
+    try:
+        kind = np.dtype(dtype).kind
+    except (TypeError, ValueError):
+        return None
+    return kind if kind in "iuf" else None
+
+
+def _leaves(value: Any) -> list[Any]:
+    """The non-list items of a nested list (``[value]`` for a non-list)."""
+    if not isinstance(value, list):
+        return [value]
+    leaves: list[Any] = []
+    stack = [value]
+    while stack:
+        for item in stack.pop():
+            (stack if isinstance(item, list) else leaves).append(item)
+    return leaves
 
 
 def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
@@ -573,6 +637,11 @@ def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
         if value is None and key in ("seed", "input_axes", "output_axes", "dtype"):
             continue
         if key == "dtype":
+            if not isinstance(value, str):
+                raise TypeError(
+                    "dtype must be a dtype name (a str) or None in a Keras config (a "
+                    f"serialized Keras dtype policy is not supported); got {describe('dtype', value)}."
+                )
             values["dtype"] = value
         elif key == "seed":
             values["rng"] = _check_seed(value)
