@@ -42,7 +42,7 @@ def builtins_() -> list[str]:
 
 
 def json_round_trip(data: Any) -> Any:
-    return json.loads(json.dumps(data))
+    return json.loads(json.dumps(data, allow_nan=False))  # strict JSON: no NaN, no Infinity
 
 
 def user_names() -> set[str]:
@@ -813,7 +813,47 @@ def test_round_trip_of_partials_keeps_every_parameter(init: wi.Initializer) -> N
     data = wi.serialize(init)
     assert data is not None
     if data["module"] == "weightinit":
-        assert data["config"] == init.get_config()
+        assert data["config"] == {
+            key: non_finite_form(value) if value in (math.inf, -math.inf) else value
+            for key, value in init.get_config().items()
+        }
+
+
+def non_finite_form(value: float) -> dict[str, Any]:
+    """How serialize writes a float strict JSON cannot hold (see its docstring)."""
+    spelling = "nan" if math.isnan(value) else "inf" if value > 0 else "-inf"
+    return {"class_name": "__numpy__", "config": {"value": spelling, "dtype": "float64"}}
+
+
+def test_non_finite_floats_serialize_as_strict_json_and_come_back() -> None:
+    for init in (
+        wi.trunc_normal.partial(a=-np.inf, b=np.inf),
+        wi.truncated_normal.partial(lower=-np.inf, upper=1.0),
+    ):
+        data = wi.serialize(init)
+        assert data is not None
+        json.dumps(data, allow_nan=False)
+        back = wi.deserialize(json_round_trip(data))
+        assert back == init and back.get_config() == init.get_config()
+        assert_same_samples(back, init, (3, 4))
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_user_parameters_round_trip_through_strict_json_or_are_refused() -> None:
+    wi.register("halves")(halves)
+    for level in (math.nan, -math.inf, [1.0, math.inf, [math.nan]], {"a": [math.nan, 2]}):
+        data = wi.serialize(wi.get("halves", level=level))
+        assert data is not None
+        back = wi.deserialize(json_round_trip(data))
+        assert isinstance(back, functools.partial) and back.func is halves
+        # NaN != NaN: compare the reprs, where NaN is spelled the same each time
+        assert repr(back.keywords["level"]) == repr(level)
+    with pytest.raises(TypeError, match=r"a dict's keys must be str.*got level=\{1: 2\}"):
+        wi.serialize(wi.get("halves", level={1: 2}))
+    with pytest.raises(TypeError, match="the form serialize writes for a non-finite float"):
+        wi.serialize(wi.get("halves", level=non_finite_form(math.inf)))
+    with pytest.raises(TypeError, match=r"config values must be JSON-safe; got level=<object"):
+        wi.serialize(wi.get("halves", level=object()))
 
 
 @given(

@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -76,6 +76,10 @@ _UNSUPPORTED = {
 }
 # Keras serializes arrays inside configs as these objects (plain data).
 _KERAS_ARRAYS = ("__numpy__", "__tensor__")
+# Floats strict JSON cannot hold, as serialize spells them: Keras' form of a
+# NumPy float64 scalar, {"class_name": "__numpy__", "config": {"value": <spelling>,
+# "dtype": "float64"}}, which Keras reads back too.
+_NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -310,6 +314,13 @@ def serialize(init: Any) -> dict[str, Any] | None:
     kept (identity's ``gain`` included), and the initializer read back draws
     bit-identical samples for the same ``rng``.
 
+    The dict is strict JSON data (``json.dumps(d, allow_nan=False)`` takes
+    it). A float strict JSON cannot hold (an infinite bound, a NaN bound to a
+    registered callable) is written as Keras writes a NumPy scalar, with the
+    value as a string: ``{"class_name": "__numpy__", "config": {"value":
+    "-inf", "dtype": "float64"}}`` (``"inf"``, ``"-inf"`` or ``"nan"``);
+    :func:`deserialize` reads it back as that float.
+
     Parameters
     ----------
     init : Initializer, registered callable, functools.partial of one, or None
@@ -319,7 +330,9 @@ def serialize(init: Any) -> dict[str, Any] | None:
     ValueError
         If ``init`` is not registered, or has ``rng`` bound to a generator.
     TypeError
-        If a bound value is not JSON-safe.
+        If a bound value is not JSON data (None, bool, int, float, str, and
+        lists and dicts of them; a dict's keys must be str, as JSON's are),
+        so that no round trip could give it back as it is.
 
     Examples
     --------
@@ -342,7 +355,11 @@ def serialize(init: Any) -> dict[str, Any] | None:
             f"init must be registered so that a config can name it; got {describe('init', init)}; "
             "register it with weightinit.register(name) first."
         )
-    return _weightinit_dict(name, {key: _json_safe(key, value) for key, value in config.items()})
+    return _weightinit_dict(name, _encoded(config))
+
+
+def _encoded(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _json_safe(key, value) for key, value in config.items()}
 
 
 def _weightinit_dict(name: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -355,12 +372,55 @@ def _weightinit_dict(name: str, config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _json_safe(key: str, value: Any) -> Any:
+    """``value`` as strict JSON data that :func:`_decoded` gives back as it is."""
     plain = _plain(value)
-    try:
-        json.dumps(plain)
-    except (TypeError, ValueError):
-        raise TypeError(f"config values must be JSON-safe; got {describe(key, value)}.") from None
-    return plain
+    if plain is None or isinstance(plain, (bool, int, str)):
+        return plain
+    if isinstance(plain, float):
+        if math.isfinite(plain):
+            return plain
+        spelling = "nan" if math.isnan(plain) else "inf" if plain > 0 else "-inf"
+        return {"class_name": "__numpy__", "config": {"value": spelling, "dtype": "float64"}}
+    if isinstance(plain, list):
+        return [_json_safe(key, item) for item in plain]
+    if isinstance(plain, dict):
+        if not all(isinstance(name, str) for name in plain):
+            raise TypeError(
+                "config values must be JSON-safe: a dict's keys must be str, as JSON's are "
+                f"(others would come back as str); got {describe(key, value)}."
+            )
+        if _non_finite(plain) is not None:
+            raise TypeError(
+                "config values must be JSON-safe: this dict is the form serialize writes for "
+                f"a non-finite float, so it would come back as that float; got {describe(key, value)}."
+            )
+        return {name: _json_safe(key, item) for name, item in plain.items()}
+    raise TypeError(f"config values must be JSON-safe; got {describe(key, value)}.")
+
+
+def _non_finite(value: Any) -> float | None:
+    """The float ``value`` spells in serialize's form of a non-finite float, or None."""
+    if not isinstance(value, Mapping) or set(value) != {"class_name", "config"}:
+        return None
+    inner = value["config"]
+    if value["class_name"] != "__numpy__" or not isinstance(inner, Mapping):
+        return None
+    spelling = inner.get("value")
+    if set(inner) != {"value", "dtype"} or inner["dtype"] != "float64":
+        return None
+    return _NON_FINITE.get(spelling) if isinstance(spelling, str) else None
+
+
+def _decoded(value: Any) -> Any:
+    """The inverse of :func:`_json_safe` (on JSON data)."""
+    special = _non_finite(value)
+    if special is not None:
+        return special
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    if isinstance(value, Mapping):
+        return {name: _decoded(item) for name, item in value.items()}
+    return value
 
 
 def _serialize_initializer(init: Initializer) -> dict[str, Any]:
@@ -373,11 +433,11 @@ def _serialize_initializer(init: Initializer) -> dict[str, Any]:
     config = init.get_config()
     keras = _keras_config(init, config)
     if keras is None:
-        return _weightinit_dict(init.name, config)
+        return _weightinit_dict(init.name, _encoded(config))
     return {
         "module": KERAS_MODULE,
         "class_name": init.info.keras_class,
-        "config": keras,
+        "config": _encoded(keras),
         "registered_name": None,
     }
 
@@ -431,7 +491,10 @@ def deserialize(config: Any) -> Any:
         call options (this library's meaning), or the Keras class's arguments
         (Keras' meaning; see the module documentation). A ``seed`` binds
         ``rng``: the initializer then returns the same array call after call
-        unless a call passes ``rng`` (Keras semantics).
+        unless a call passes ``rng`` (Keras semantics). A value in the form
+        :func:`serialize` writes for a non-finite float is read as that
+        float. A Keras ``__numpy__`` array must hold ints or floats of a
+        NumPy int or float dtype that holds them exactly.
 
     Returns
     -------
@@ -486,6 +549,7 @@ def deserialize(config: Any) -> Any:
         )
     if class_name in _UNSUPPORTED:
         raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={class_name!r}.")
+    inner = {key: _decoded(value) for key, value in inner.items()}
     record = _registry.record(class_name)
     keras_class = _registry.record(_keras_prefixed(class_name))
     if _is_keras_module(config.get("module")):
