@@ -24,6 +24,9 @@ configs of the TensorFlow 1 era), and Keras values
 it is read with this library's meaning, where a variance-scaling
 ``distribution='normal'`` is untruncated.
 
+Every operation here is atomic, also across threads: a reader never sees a
+name half registered, and built-in names can never be replaced.
+
 Configs are untrusted data: only registered names resolve. Nothing is
 imported, evaluated or looked up by attribute path, whatever ``module``,
 ``class_name`` or ``registered_name`` say.
