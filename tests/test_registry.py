@@ -9,7 +9,9 @@ import json
 import math
 import pickle
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -40,7 +42,11 @@ def builtins_() -> list[str]:
 
 
 def json_round_trip(data: Any) -> Any:
-    return json.loads(json.dumps(data))
+    return json.loads(json.dumps(data, allow_nan=False))  # strict JSON: no NaN, no Infinity
+
+
+def user_names() -> set[str]:
+    return {name for name in wi.available() if not registry._registry.builtin(name)}
 
 
 def assert_same_samples(a: wi.Initializer, b: wi.Initializer, shape: tuple[int, ...]) -> None:
@@ -49,9 +55,9 @@ def assert_same_samples(a: wi.Initializer, b: wi.Initializer, shape: tuple[int, 
 
 @pytest.fixture
 def clean_registry() -> Iterator[None]:
-    before = set(registry._registry._USER)
+    before = user_names()
     yield
-    for name in set(registry._registry._USER) - before:
+    for name in user_names() - before:
         registry.unregister(name)
 
 
@@ -349,6 +355,58 @@ def test_stft_is_reported_as_not_supported(name: str) -> None:
 )
 def test_bad_configs(config: dict[str, Any], error: type[Exception], pattern: str) -> None:
     with pytest.raises(error, match=pattern):
+        wi.get(config)
+
+
+def keras_array(value: Any, dtype: Any) -> dict[str, Any]:
+    """A Keras Constant config whose value is an array as Keras serializes it."""
+    array = {"class_name": "__numpy__", "config": {"value": value, "dtype": dtype}}
+    return {"module": KERAS, "class_name": "Constant", "config": {"value": array}}
+
+
+DTYPE_POLICY = {
+    "module": "keras",
+    "class_name": "DTypePolicy",
+    "config": {"name": "float32"},
+    "registered_name": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype", "error", "pattern"),
+    [
+        ([2**70], "int64", ValueError, r"value .* out of range for dtype 'int64'; got value=\["),
+        ([-1], "uint8", ValueError, "out of range for dtype 'uint8'"),
+        ([1e300], "float32", ValueError, "out of range for dtype 'float32'"),
+        ([2**70], None, ValueError, "a value no NumPy int or float dtype holds"),
+        ([1.5], "int32", ValueError, "of dtype 'int32', which holds no floats; got item=1.5"),
+        ("abc", None, TypeError, "values must be ints or floats; got item='abc'"),
+        ([1.0, "abc"], "float32", TypeError, r"got item='abc' \(type=str\) in value=\[1.0"),
+        ([True], None, TypeError, "values must be ints or floats; got item=True"),
+        ([[1.0], [1.0, 2.0]], None, ValueError, r"not rectangular.*got value=\[\[1.0\]"),
+        ([1.0], "nonsense", ValueError, "must name a NumPy int or float dtype.*dtype='nonsense'"),
+        ([1.0], "V8", ValueError, "value's dtype must name a NumPy int or float dtype"),
+        ([1.0], "complex64", ValueError, "dtype='complex64'"),
+        ([1.0], "bool", ValueError, "dtype='bool'"),
+        ([1.0], DTYPE_POLICY, TypeError, "value's dtype must be a str; got dtype="),
+    ],
+)
+def test_keras_arrays_in_configs_are_checked(
+    value: Any, dtype: Any, error: type[Exception], pattern: str
+) -> None:
+    with pytest.raises(error, match=pattern):
+        wi.get(keras_array(value, dtype))
+
+
+def test_keras_arrays_in_configs_keep_their_values() -> None:
+    init = wi.get(keras_array([[1, 2], [3, 2**40]], "int64"))
+    np.testing.assert_array_equal(init((2, 2)), [[1, 2], [3, 2**40]])
+    assert wi.get(keras_array(1.5, None)) == wi.constant.partial(value=1.5)
+
+
+def test_a_keras_dtype_policy_is_refused_naming_dtype() -> None:
+    config = {"class_name": "Constant", "config": {"value": 1.0, "dtype": DTYPE_POLICY}}
+    with pytest.raises(TypeError, match=r"dtype must be a dtype name .* got dtype=\{"):
         wi.get(config)
 
 
@@ -755,7 +813,47 @@ def test_round_trip_of_partials_keeps_every_parameter(init: wi.Initializer) -> N
     data = wi.serialize(init)
     assert data is not None
     if data["module"] == "weightinit":
-        assert data["config"] == init.get_config()
+        assert data["config"] == {
+            key: non_finite_form(value) if value in (math.inf, -math.inf) else value
+            for key, value in init.get_config().items()
+        }
+
+
+def non_finite_form(value: float) -> dict[str, Any]:
+    """How serialize writes a float strict JSON cannot hold (see its docstring)."""
+    spelling = "nan" if math.isnan(value) else "inf" if value > 0 else "-inf"
+    return {"class_name": "__numpy__", "config": {"value": spelling, "dtype": "float64"}}
+
+
+def test_non_finite_floats_serialize_as_strict_json_and_come_back() -> None:
+    for init in (
+        wi.trunc_normal.partial(a=-np.inf, b=np.inf),
+        wi.truncated_normal.partial(lower=-np.inf, upper=1.0),
+    ):
+        data = wi.serialize(init)
+        assert data is not None
+        json.dumps(data, allow_nan=False)
+        back = wi.deserialize(json_round_trip(data))
+        assert back == init and back.get_config() == init.get_config()
+        assert_same_samples(back, init, (3, 4))
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_user_parameters_round_trip_through_strict_json_or_are_refused() -> None:
+    wi.register("halves")(halves)
+    for level in (math.nan, -math.inf, [1.0, math.inf, [math.nan]], {"a": [math.nan, 2]}):
+        data = wi.serialize(wi.get("halves", level=level))
+        assert data is not None
+        back = wi.deserialize(json_round_trip(data))
+        assert isinstance(back, functools.partial) and back.func is halves
+        # NaN != NaN: compare the reprs, where NaN is spelled the same each time
+        assert repr(back.keywords["level"]) == repr(level)
+    with pytest.raises(TypeError, match=r"a dict's keys must be str.*got level=\{1: 2\}"):
+        wi.serialize(wi.get("halves", level={1: 2}))
+    with pytest.raises(TypeError, match="the form serialize writes for a non-finite float"):
+        wi.serialize(wi.get("halves", level=non_finite_form(math.inf)))
+    with pytest.raises(TypeError, match=r"config values must be JSON-safe; got level=<object"):
+        wi.serialize(wi.get("halves", level=object()))
 
 
 @given(
@@ -852,13 +950,15 @@ def test_register_an_initializer_under_a_new_name() -> None:
 
 @pytest.mark.usefixtures("clean_registry")
 def test_register_clashes() -> None:
-    wi.register("mine")(halves)
+    wi.register("mine", aliases=("mine_too",))(halves)
     with pytest.raises(ValueError, match=r"'mine' is already registered .* overwrite=True"):
         wi.register("mine")(np.zeros)
     wi.register("mine", overwrite=True)(np.ones)
     assert wi.get("mine") is np.ones
+    with pytest.raises(ValueError, match="unknown initializer name 'mine_too'"):
+        wi.get("mine_too")  # the replaced registration went with all its names
     for taken in ("he_normal", "GlorotUniform", "normal", "kaiming_normal_"):
-        with pytest.raises(ValueError, match=r"is a built-in name .* overwrite=True to shadow it"):
+        with pytest.raises(ValueError, match=r"is a built-in name .* can never be replaced"):
             wi.register(taken)(halves)
     with pytest.raises(ValueError, match="is a built-in name"):
         wi.register("fresh", aliases=("one",))(halves)
@@ -866,16 +966,43 @@ def test_register_clashes() -> None:
 
 
 @pytest.mark.usefixtures("clean_registry")
-def test_overwrite_shadows_a_builtin_until_unregistered() -> None:
-    wi.register("he_normal", aliases=("normal",), overwrite=True)(halves)
-    assert wi.get("he_normal") is halves and wi.get("normal") is halves
-    assert wi.get({"class_name": "he_normal"}) is halves
-    assert wi.get("HeNormal") is wi.he_normal  # the built-in's other names are untouched
-    assert wi.serialize(wi.he_normal)["class_name"] == "HeNormal"
-    assert pickle.loads(pickle.dumps(wi.he_normal)) == wi.he_normal
-    registry.unregister("he_normal")
-    assert wi.get("he_normal") is wi.he_normal
+@pytest.mark.parametrize("taken", ["he_normal", "HeNormal", "normal", "one", "kaiming_normal_"])
+def test_overwrite_never_replaces_a_builtin_name(taken: str) -> None:
+    before = registry.names()
+    assert taken in before
+    for name, aliases in ((taken, ()), ("fresh", (taken,))):
+        with pytest.raises(
+            ValueError,
+            match=rf"'{taken}' is a built-in name \(of .*\), which can never be replaced",
+        ):
+            wi.register(name, aliases=aliases, overwrite=True)(halves)
+    assert registry.names() == before and "fresh" not in wi.available()
+    init = wi.he_normal.partial(dtype="float32")
+    assert wi.deserialize(wi.serialize(init)) == init
+    assert wi.get("he_normal") is wi.he_normal and wi.get("HeNormal") is wi.he_normal
+    assert wi.get({"class_name": "he_normal"}) == wi.he_normal
     assert wi.get("normal") is wi.random_normal
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_unpickling_a_name_no_longer_registered_says_to_register_it() -> None:
+    wide = wi.register("wide_he")(wi.variance_scaling.partial(scale=2.0))
+    data = pickle.dumps(wide.partial(rng=3))
+    assert pickle.loads(data) == wide.partial(rng=3)
+    registry.unregister("wide_he")
+    with pytest.raises(
+        ValueError,
+        match=r"cannot unpickle the initializer named 'wide_he'.* no Initializer is registered "
+        r"under it \(got nothing\); register it again with weightinit.register\('wide_he'\) "
+        "before unpickling",
+    ):
+        pickle.loads(data)
+    wi.register("wide_he")(halves)  # the name now means a plain function
+    with pytest.raises(ValueError, match=r"no Initializer is registered under it \(got target="):
+        pickle.loads(data)
+    registry.unregister("wide_he")
+    wi.register("wide_he")(wide)
+    assert pickle.loads(data) == wide.partial(rng=3)  # registered again: it unpickles
 
 
 @pytest.mark.parametrize(
@@ -904,6 +1031,120 @@ def test_register_checks_what_it_registers() -> None:
         wi.register("x", overwrite=1)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not a name registered by the user"):
         registry.unregister("he_normal")
+
+
+# --- threads ------------------------------------------------------------------------------
+
+
+def run_threads(targets: list[Callable[[], None]], seconds: float) -> list[BaseException]:
+    """Run each target on its own thread, with a short GIL switch interval; their errors."""
+    errors: list[BaseException] = []
+
+    def guarded(target: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                target()
+            except BaseException as error:
+                errors.append(error)
+
+        return run
+
+    threads = [threading.Thread(target=guarded(target), daemon=True) for target in targets]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so that races show
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(thread.is_alive() for thread in threads), "threads did not finish in time"
+    return errors
+
+
+def steady(shape: Any, dtype: Any = None, rng: Any = None, level: float = 0.5) -> Any:
+    return np.full(shape, level, dtype=dtype)
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_concurrent_register_unregister_get_and_serialize() -> None:
+    wi.register("steady")(steady)
+    deadline = time.monotonic() + 10.0
+    done = threading.Event()
+    churned = [f"mine_{k}_{i}" for k in range(2) for i in range(5)]
+
+    def writer(k: int) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                for i in range(3000):
+                    if time.monotonic() > deadline:
+                        break
+                    name = f"mine_{k}_{i % 5}"
+                    wi.register(name, aliases=(f"{name}_a", f"{name}_b"))(halves)
+                    registry.unregister(name)
+            finally:
+                done.set()
+
+        return run
+
+    def reader() -> None:
+        while not done.is_set() and time.monotonic() < deadline:
+            assert wi.get("he_normal") is wi.he_normal
+            assert wi.serialize(wi.get("steady", level=0.25))["class_name"] == "steady"
+            assert wi.serialize(wi.he_normal.partial(rng=1))["class_name"] == "HeNormal"
+            for name in ("mine_0_1", "mine_1_3_a", "mine_0_4_bb"):
+                try:
+                    found = wi.get(name)  # an unknown name's error suggests close ones
+                except ValueError:
+                    continue  # not registered at that moment
+                assert found is halves
+                try:
+                    data = wi.serialize(found)
+                except ValueError as error:  # unregistered since
+                    assert "init must be registered" in str(error)
+                else:
+                    assert data is not None and data["class_name"] in churned
+
+    errors = run_threads([writer(0), writer(1), reader, reader], seconds=60.0)
+    assert not errors, errors[:3]
+    for name in churned:  # nothing stale is left: every name is gone and can be taken again
+        with pytest.raises(ValueError, match="unknown initializer name"):
+            wi.get(name)
+        with pytest.raises(ValueError, match="unknown initializer name"):
+            wi.get(f"{name}_a")
+        wi.register(name, aliases=(f"{name}_a",))(halves)
+        registry.unregister(name)
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_concurrent_readers_never_see_a_half_registered_name() -> None:
+    names = [f"grown_{i}" for i in range(300)]
+    aliases = {name: tuple(f"{name}_{j}" for j in range(30)) for name in names}
+    deadline = time.monotonic() + 10.0
+    done = threading.Event()
+
+    def writer() -> None:
+        try:
+            for name in names:  # only additions: what a reader once sees stays resolvable
+                wi.register(name, aliases=aliases[name])(halves)
+        finally:
+            done.set()
+
+    def reader() -> None:
+        while not done.is_set() and time.monotonic() < deadline:
+            listed = set(wi.available())
+            for name in names:
+                if name in listed:  # listed: get resolves it and its last alias
+                    assert wi.get(aliases[name][-1]) is halves and wi.get(name) is halves
+            accepted = registry.names()
+            for name in names:
+                if aliases[name][0] in accepted:  # resolvable: listed, with every alias
+                    assert name in wi.available() and aliases[name][-1] in registry.names()
+
+    errors = run_threads([writer, reader, reader], seconds=60.0)
+    assert not errors, errors[:3]
+    assert set(names) <= set(wi.available())
 
 
 # --- untrusted configs --------------------------------------------------------------------

@@ -69,7 +69,18 @@ name.
 - **Arrays.** A NumPy array given to `get` is the initial value itself
   (`fixed`): a call must ask for exactly its shape, as in Keras.
 - **Your own.** `@weightinit.register("name", aliases=(...))` adds a function or
-  an `Initializer`; names are Python identifiers and may not clash with these.
+  an `Initializer`; names are Python identifiers. A name listed here is built
+  in and can never be replaced (a clash is a `ValueError` saying it is built
+  in, whatever `overwrite` says), so configs naming it keep their meaning;
+  `overwrite=True` only replaces your own earlier registration, with all its
+  names. Registering and unregistering are atomic, also across threads.
+- **Strict JSON.** `weightinit.serialize` gives data that
+  `json.dumps(d, allow_nan=False)` takes. A float JSON cannot hold (an
+  infinite truncation bound) is written as Keras writes a NumPy scalar, with
+  the value as a string: `{"class_name": "__numpy__", "config": {"value":
+  "-inf", "dtype": "float64"}}` (`"inf"`, `"-inf"`, `"nan"`), and read back as
+  that float. A bound value JSON would change (a dict with non-str keys) is
+  refused with a `TypeError` naming the parameter.
 """
 
 

@@ -670,7 +670,15 @@ def _plain(value: Any) -> Any:
 
 
 def _restore(name: str, bound: dict[str, Any], options: dict[str, Any]) -> Initializer:
-    registered: Initializer = _registry.target(name)
+    """Unpickle: the initializer registered under ``name`` now, with the pickled settings."""
+    registered = _registry.target(name)
+    if not isinstance(registered, Initializer):
+        now = "nothing" if registered is None else describe("target", registered)
+        raise ValueError(
+            f"cannot unpickle the initializer named {name!r}: a pickle holds only the name, "
+            f"and no Initializer is registered under it (got {now}); register it again with "
+            f"weightinit.register({name!r}) before unpickling."
+        )
     return registered.partial(**bound, **options)
 
 

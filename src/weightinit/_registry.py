@@ -4,12 +4,18 @@ Every name a lookup accepts is a :class:`Name` record: canonical names, Keras
 class names, and the aliases each definition declares (its
 :class:`~weightinit.Aliases`), plain and prefixed by their library
 (``'jax.normal'``). The public interface is :mod:`weightinit.registry`.
+
+Every operation is atomic: writers serialize on a lock and publish a new,
+never-changed version of the table; readers use the version current when they
+start, without locking.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,11 +62,23 @@ class Name:
     kind: str
 
 
-_TARGETS: dict[str, Any] = {}  # built-in canonical name -> its initializer
-_USER: dict[str, Any] = {}  # the user's canonical name -> their initializer or callable
-_BUILTIN: set[str] = set()  # canonical names the library defines
-_NAMES: dict[str, Name] = {}  # every accepted name -> its record
-_DECLARED: list[Name] = []  # every declaration of a built-in, shadowed ones included
+@dataclass(frozen=True)
+class _State:
+    """One published version of the table; never changed once published.
+
+    Readers take the current version once and use only it, so they need no
+    lock and never see a registration half made; writers build the next
+    version under ``_LOCK`` and publish it with one assignment.
+    """
+
+    targets: Mapping[str, Any]  # built-in canonical name -> its initializer
+    user: Mapping[str, Any]  # the user's canonical name -> their initializer or callable
+    names: Mapping[str, Name]  # every accepted name -> its record
+    declared: tuple[Name, ...]  # every declaration of a built-in, shadowed ones included
+
+
+_LOCK = threading.Lock()
+_STATE = _State(targets={}, user={}, names={}, declared=())
 
 
 def keras_snake_case(name: str) -> str:
@@ -73,12 +91,12 @@ def _rank(entry: Name) -> int:
     return _RANK["canonical"] if entry.kind == "canonical" else _RANK.get(entry.origin, 0)
 
 
-def _insert(entry: Name) -> None:
+def _insert(names: dict[str, Name], entry: Name) -> None:
     """Record a plain name, resolving clashes between libraries by rank."""
-    existing = _NAMES.get(entry.name)
+    existing = names.get(entry.name)
     if existing is None or existing.canonical == entry.canonical:
         if existing is None or _rank(entry) < _rank(existing):
-            _NAMES[entry.name] = entry
+            names[entry.name] = entry
         return
     if _rank(entry) == _rank(existing):
         raise ValueError(
@@ -86,109 +104,130 @@ def _insert(entry: Name) -> None:
             f"{entry.canonical!r} by {entry.origin}."
         )
     if _rank(entry) < _rank(existing):
-        _NAMES[entry.name] = entry
+        names[entry.name] = entry
 
 
-def _declare(name: str, canonical: str, origin: str, kind: str) -> None:
+def _declare(
+    names: dict[str, Name], declared: list[Name], name: str, canonical: str, origin: str, kind: str
+) -> None:
     entry = Name(name, canonical, origin, kind)
-    _DECLARED.append(entry)
-    _insert(entry)
+    declared.append(entry)
+    _insert(names, entry)
     if kind != "canonical" and origin in NAMESPACES:
         spaced = f"{NAMESPACES[origin]}.{name}"
-        _NAMES[spaced] = Name(spaced, canonical, origin, "namespaced")
+        names[spaced] = Name(spaced, canonical, origin, "namespaced")
 
 
 def add(init: Initializer) -> None:
     """Record a newly defined built-in initializer under every name it declares."""
+    global _STATE
     name, info = init.name, init.info
-    if name in _TARGETS:
-        raise ValueError(f"an initializer named {name!r} is already registered.")
-    _TARGETS[name] = init
-    _BUILTIN.add(name)
-    _declare(name, name, info.origin, "canonical")
-    if info.keras_class is not None:
-        _declare(info.keras_class, name, "Keras", "Keras class")
-        _declare(keras_snake_case(info.keras_class), name, "Keras", "alias")
-    for origin, aliases in (
-        ("Keras", info.aliases.keras),
-        ("PyTorch", info.aliases.torch),
-        ("JAX", info.aliases.jax),
-        ("Haiku", info.aliases.haiku),
-    ):
-        for alias in aliases:
-            _declare(alias, name, origin, "alias")
+    with _LOCK:
+        state = _STATE
+        if name in state.targets or name in state.user:
+            raise ValueError(f"an initializer named {name!r} is already registered.")
+        names, declared = dict(state.names), list(state.declared)
+        _declare(names, declared, name, name, info.origin, "canonical")
+        if info.keras_class is not None:
+            _declare(names, declared, info.keras_class, name, "Keras", "Keras class")
+            _declare(names, declared, keras_snake_case(info.keras_class), name, "Keras", "alias")
+        for origin, aliases in (
+            ("Keras", info.aliases.keras),
+            ("PyTorch", info.aliases.torch),
+            ("JAX", info.aliases.jax),
+            ("Haiku", info.aliases.haiku),
+        ):
+            for alias in aliases:
+                _declare(names, declared, alias, name, origin, "alias")
+        _STATE = _State({**state.targets, name: init}, state.user, names, tuple(declared))
 
 
 def add_user(name: str, target: Any, aliases: tuple[str, ...], overwrite: bool) -> None:
-    """Record a user's initializer; a clash is an error unless ``overwrite``.
+    """Record a user's initializer, atomically.
 
-    With ``overwrite`` a user's name may shadow a built-in one: lookups of that
-    name (configs included) then give the user's object, the built-in's other
-    names still give the built-in, and :func:`remove_user` brings it back.
+    A built-in name (canonical, Keras class or alias) is never replaced,
+    whatever ``overwrite`` says: configs naming it keep their meaning. A name
+    the user registered earlier is an error unless ``overwrite``, which then
+    removes that earlier registration with all its names.
     """
-    for each in (name, *aliases):
-        existing = _NAMES.get(each)
-        if existing is None or overwrite:
-            continue
-        if existing.origin != "user":
-            raise ValueError(
-                f"{each!r} is a built-in name (of {existing.canonical!r}); pass "
-                "overwrite=True to shadow it, or choose another name."
-            )
-        raise ValueError(
-            f"{each!r} is already registered (for {existing.canonical!r}); pass "
-            "overwrite=True to replace it."
-        )
-    for each in (name, *aliases):
-        existing = _NAMES.get(each)
-        if existing is not None and existing.origin == "user":
-            remove_user(existing.canonical)
-    _USER[name] = target
-    _NAMES[name] = Name(name, name, "user", "canonical")
-    for alias in aliases:
-        _NAMES[alias] = Name(alias, name, "user", "alias")
+    global _STATE
+    with _LOCK:
+        state = _STATE
+        for each in (name, *aliases):
+            existing = state.names.get(each)
+            if existing is None:
+                continue
+            if existing.origin != "user":
+                raise ValueError(
+                    f"{each!r} is a built-in name (of {existing.canonical!r}), which can never "
+                    "be replaced; choose another name."
+                )
+            if not overwrite:
+                raise ValueError(
+                    f"{each!r} is already registered (for {existing.canonical!r}); pass "
+                    "overwrite=True to replace it."
+                )
+        names, user = dict(state.names), dict(state.user)
+        for each in (name, *aliases):
+            existing = names.get(each)
+            if existing is not None:  # the user's: built-in names were refused above
+                _forget(names, user, existing.canonical)
+        user[name] = target
+        names[name] = Name(name, name, "user", "canonical")
+        for alias in aliases:
+            names[alias] = Name(alias, name, "user", "alias")
+        _STATE = _State(state.targets, user, names, state.declared)
+
+
+def _forget(names: dict[str, Name], user: dict[str, Any], name: str) -> None:
+    del user[name]
+    for key in [key for key, entry in names.items() if entry.canonical == name]:
+        del names[key]
 
 
 def remove_user(name: str) -> None:
-    """Forget a user's initializer and its aliases, bringing back any built-in they shadowed."""
-    if name not in _USER:
-        raise ValueError(f"{name!r} is not a name registered by the user; got name={name!r}.")
-    del _USER[name]
-    freed = [
-        key for key, entry in _NAMES.items() if entry.origin == "user" and entry.canonical == name
-    ]
-    for key in freed:
-        del _NAMES[key]
-    for entry in _DECLARED:
-        if entry.name in freed:
-            _insert(entry)
+    """Forget a user's initializer and its aliases, atomically."""
+    global _STATE
+    with _LOCK:
+        state = _STATE
+        if name not in state.user:
+            raise ValueError(f"{name!r} is not a name registered by the user; got name={name!r}.")
+        names, user = dict(state.names), dict(state.user)
+        _forget(names, user, name)
+        _STATE = _State(state.targets, user, names, state.declared)
 
 
 def target(name: str) -> Any:
-    """The object registered under a canonical name: the built-in one if there is one."""
-    return _TARGETS[name] if name in _TARGETS else _USER[name]
+    """The object registered under a canonical name, or ``None``."""
+    state = _STATE
+    return state.targets[name] if name in state.targets else state.user.get(name)
 
 
 def record(name: str) -> Name | None:
     """The record of an accepted name, or ``None``."""
-    return _NAMES.get(name)
+    return _STATE.names.get(name)
 
 
 def lookup(name: str) -> Any:
     """The initializer a name resolves to (exact, case-sensitive match)."""
-    entry = _NAMES.get(name)
+    state = _STATE
+    entry = state.names.get(name)
     if entry is None:
         raise ValueError(
-            f"unknown initializer name {name!r}{suggest(name)}; "
+            f"unknown initializer name {name!r}{_suggest(state, name)}; "
             "weightinit.available() lists the canonical names and docs/names.md every name."
         )
-    return _USER[entry.canonical] if entry.origin == "user" else _TARGETS[entry.canonical]
+    return state.user[entry.canonical] if entry.origin == "user" else state.targets[entry.canonical]
 
 
 def suggest(name: str, among: list[str] | None = None) -> str:
     """A ``"; did you mean ..."`` clause naming the closest accepted names."""
+    return _suggest(_STATE, name, among)
+
+
+def _suggest(state: _State, name: str, among: list[str] | None = None) -> str:
     if among is None:  # prefixed names only for a prefixed query: no near-duplicates
-        among = [key for key in _NAMES if ("." in key) == ("." in name)]
+        among = [key for key in state.names if ("." in key) == ("." in name)]
     close = difflib.get_close_matches(name, among, n=3, cutoff=0.6)
     if not close:
         return ""
@@ -197,7 +236,8 @@ def suggest(name: str, among: list[str] | None = None) -> str:
 
 def canonical_of(target: Any) -> str | None:
     """The canonical name a callable is registered under (by identity), or ``None``."""
-    for name, registered in (*_USER.items(), *_TARGETS.items()):
+    state = _STATE
+    for name, registered in (*state.user.items(), *state.targets.items()):
         if registered is target:
             return name
     return None
@@ -205,19 +245,20 @@ def canonical_of(target: Any) -> str | None:
 
 def builtin(name: str) -> bool:
     """Whether a canonical name is one the library defines."""
-    return name in _BUILTIN
+    return name in _STATE.targets
 
 
 def declared() -> list[Name]:
     """Every name the library's definitions declare, in definition order."""
-    return list(_DECLARED)
+    return list(_STATE.declared)
 
 
 def available() -> list[str]:
     """Sorted canonical names of every registered initializer, the user's included."""
-    return sorted(set(_TARGETS) | set(_USER))
+    state = _STATE
+    return sorted(set(state.targets) | set(state.user))
 
 
 def table() -> dict[str, Name]:
     """Every accepted name and its record, sorted by name."""
-    return dict(sorted(_NAMES.items()))
+    return dict(sorted(_STATE.names.items()))

@@ -24,6 +24,9 @@ configs of the TensorFlow 1 era), and Keras values
 it is read with this library's meaning, where a variance-scaling
 ``distribution='normal'`` is untruncated.
 
+Every operation here is atomic, also across threads: a reader never sees a
+name half registered, and built-in names can never be replaced.
+
 Configs are untrusted data: only registered names resolve. Nothing is
 imported, evaluated or looked up by attribute path, whatever ``module``,
 ``class_name`` or ``registered_name`` say.
@@ -34,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -76,6 +79,10 @@ _UNSUPPORTED = {
 }
 # Keras serializes arrays inside configs as these objects (plain data).
 _KERAS_ARRAYS = ("__numpy__", "__tensor__")
+# Floats strict JSON cannot hold, as serialize spells them: Keras' form of a
+# NumPy float64 scalar, {"class_name": "__numpy__", "config": {"value": <spelling>,
+# "dtype": "float64"}}, which Keras reads back too.
+_NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -226,9 +233,10 @@ def register(
     aliases : tuple of str, optional
         Other names (identifiers) for it.
     overwrite : bool, default False
-        Replace what a user registered earlier under one of these names.
-        Built-in names can never be replaced: configs naming them must keep
-        their meaning.
+        Replace what a user registered earlier under one of these names (that
+        registration goes with all its names). Built-in names (canonical
+        names, Keras class names, aliases) can never be replaced, whatever
+        ``overwrite`` says: configs naming them keep their meaning.
 
     Returns
     -------
@@ -240,7 +248,9 @@ def register(
     Raises
     ------
     ValueError
-        If a name is not an identifier, or is taken (and not ``overwrite``).
+        If a name is not an identifier, is a built-in name, or is taken by
+        an earlier registration (and not ``overwrite``). Nothing is
+        registered then.
     TypeError
         If a name is not a str or the decorated object is not callable.
 
@@ -307,6 +317,13 @@ def serialize(init: Any) -> dict[str, Any] | None:
     kept (identity's ``gain`` included), and the initializer read back draws
     bit-identical samples for the same ``rng``.
 
+    The dict is strict JSON data (``json.dumps(d, allow_nan=False)`` takes
+    it). A float strict JSON cannot hold (an infinite bound, a NaN bound to a
+    registered callable) is written as Keras writes a NumPy scalar, with the
+    value as a string: ``{"class_name": "__numpy__", "config": {"value":
+    "-inf", "dtype": "float64"}}`` (``"inf"``, ``"-inf"`` or ``"nan"``);
+    :func:`deserialize` reads it back as that float.
+
     Parameters
     ----------
     init : Initializer, registered callable, functools.partial of one, or None
@@ -316,7 +333,9 @@ def serialize(init: Any) -> dict[str, Any] | None:
     ValueError
         If ``init`` is not registered, or has ``rng`` bound to a generator.
     TypeError
-        If a bound value is not JSON-safe.
+        If a bound value is not JSON data (None, bool, int, float, str, and
+        lists and dicts of them; a dict's keys must be str, as JSON's are),
+        so that no round trip could give it back as it is.
 
     Examples
     --------
@@ -339,7 +358,11 @@ def serialize(init: Any) -> dict[str, Any] | None:
             f"init must be registered so that a config can name it; got {describe('init', init)}; "
             "register it with weightinit.register(name) first."
         )
-    return _weightinit_dict(name, {key: _json_safe(key, value) for key, value in config.items()})
+    return _weightinit_dict(name, _encoded(config))
+
+
+def _encoded(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _json_safe(key, value) for key, value in config.items()}
 
 
 def _weightinit_dict(name: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -352,17 +375,59 @@ def _weightinit_dict(name: str, config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _json_safe(key: str, value: Any) -> Any:
+    """``value`` as strict JSON data that :func:`_decoded` gives back as it is."""
     plain = _plain(value)
-    try:
-        json.dumps(plain)
-    except (TypeError, ValueError):
-        raise TypeError(f"config values must be JSON-safe; got {describe(key, value)}.") from None
-    return plain
+    if plain is None or isinstance(plain, (bool, int, str)):
+        return plain
+    if isinstance(plain, float):
+        if math.isfinite(plain):
+            return plain
+        spelling = "nan" if math.isnan(plain) else "inf" if plain > 0 else "-inf"
+        return {"class_name": "__numpy__", "config": {"value": spelling, "dtype": "float64"}}
+    if isinstance(plain, list):
+        return [_json_safe(key, item) for item in plain]
+    if isinstance(plain, dict):
+        if not all(isinstance(name, str) for name in plain):
+            raise TypeError(
+                "config values must be JSON-safe: a dict's keys must be str, as JSON's are "
+                f"(others would come back as str); got {describe(key, value)}."
+            )
+        if _non_finite(plain) is not None:
+            raise TypeError(
+                "config values must be JSON-safe: this dict is the form serialize writes for "
+                f"a non-finite float, so it would come back as that float; got {describe(key, value)}."
+            )
+        return {name: _json_safe(key, item) for name, item in plain.items()}
+    raise TypeError(f"config values must be JSON-safe; got {describe(key, value)}.")
+
+
+def _non_finite(value: Any) -> float | None:
+    """The float ``value`` spells in serialize's form of a non-finite float, or None."""
+    if not isinstance(value, Mapping) or set(value) != {"class_name", "config"}:
+        return None
+    inner = value["config"]
+    if value["class_name"] != "__numpy__" or not isinstance(inner, Mapping):
+        return None
+    spelling = inner.get("value")
+    if set(inner) != {"value", "dtype"} or inner["dtype"] != "float64":
+        return None
+    return _NON_FINITE.get(spelling) if isinstance(spelling, str) else None
+
+
+def _decoded(value: Any) -> Any:
+    """The inverse of :func:`_json_safe` (on JSON data)."""
+    special = _non_finite(value)
+    if special is not None:
+        return special
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    if isinstance(value, Mapping):
+        return {name: _decoded(item) for name, item in value.items()}
+    return value
 
 
 def _serialize_initializer(init: Initializer) -> dict[str, Any]:
-    record = _registry.record(init.name)
-    registered = None if record is None else _registry.target(init.name)
+    registered = _registry.target(init.name)
     if not isinstance(registered, Initializer) or registered._law is not init._law:
         raise ValueError(
             f"{init!r} is not registered under its name {init.name!r}, so no config can "
@@ -371,11 +436,11 @@ def _serialize_initializer(init: Initializer) -> dict[str, Any]:
     config = init.get_config()
     keras = _keras_config(init, config)
     if keras is None:
-        return _weightinit_dict(init.name, config)
+        return _weightinit_dict(init.name, _encoded(config))
     return {
         "module": KERAS_MODULE,
         "class_name": init.info.keras_class,
-        "config": keras,
+        "config": _encoded(keras),
         "registered_name": None,
     }
 
@@ -429,7 +494,10 @@ def deserialize(config: Any) -> Any:
         call options (this library's meaning), or the Keras class's arguments
         (Keras' meaning; see the module documentation). A ``seed`` binds
         ``rng``: the initializer then returns the same array call after call
-        unless a call passes ``rng`` (Keras semantics).
+        unless a call passes ``rng`` (Keras semantics). A value in the form
+        :func:`serialize` writes for a non-finite float is read as that
+        float. A Keras ``__numpy__`` array must hold ints or floats of a
+        NumPy int or float dtype that holds them exactly.
 
     Returns
     -------
@@ -484,6 +552,7 @@ def deserialize(config: Any) -> Any:
         )
     if class_name in _UNSUPPORTED:
         raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={class_name!r}.")
+    inner = {key: _decoded(value) for key, value in inner.items()}
     record = _registry.record(class_name)
     keras_class = _registry.record(_keras_prefixed(class_name))
     if _is_keras_module(config.get("module")):
@@ -544,16 +613,80 @@ def _check_seed(seed: Any) -> int:
 
 
 def _keras_value(key: str, value: Any) -> Any:
-    """Keras writes arrays in configs as ``{"class_name": "__numpy__", ...}``."""
-    if isinstance(value, Mapping) and value.get("class_name") in _KERAS_ARRAYS:
-        inner = value.get("config")
-        if not isinstance(inner, Mapping) or "value" not in inner:
-            raise ValueError(f"{key} holds a malformed serialized array; got {key}={value!r}.")
-        dtype = inner.get("dtype")
-        if dtype is not None and not isinstance(dtype, str):
-            raise TypeError(f"{key}'s dtype must be a str; got {describe('dtype', dtype)}.")
-        return np.asarray(inner["value"], dtype=None if dtype is None else np.dtype(dtype))
-    return value
+    """Keras writes arrays in configs as ``{"class_name": "__numpy__", ...}``.
+
+    The array must be a number or a rectangular nested list of them, of a
+    NumPy int or float dtype that holds every value exactly as given (floats
+    round to a float dtype, as in Keras).
+    """
+    if not isinstance(value, Mapping) or value.get("class_name") not in _KERAS_ARRAYS:
+        return value
+    inner = value.get("config")
+    if not isinstance(inner, Mapping) or "value" not in inner:
+        raise ValueError(f"{key} holds a malformed serialized array; got {key}={value!r}.")
+    dtype = inner.get("dtype")
+    if dtype is not None and not isinstance(dtype, str):
+        raise TypeError(f"{key}'s dtype must be a str; got {describe('dtype', dtype)}.")
+    kind = None if dtype is None else _numeric_kind(dtype)
+    if dtype is not None and kind is None:
+        raise ValueError(
+            f"{key}'s dtype must name a NumPy int or float dtype ('float32', 'int64', ...); "
+            f"got dtype={dtype!r}."
+        )
+    numbers = inner["value"]
+    leaves = _leaves(numbers)
+    for leaf in leaves:
+        where = "" if leaf is numbers else f" in {describe(key, numbers)}"
+        if isinstance(leaf, bool) or not isinstance(leaf, (int, float)):
+            raise TypeError(
+                f"{key} holds a serialized array whose values must be ints or floats; got "
+                f"{describe('item', leaf)}{where}."
+            )
+        if kind in ("i", "u") and isinstance(leaf, float):
+            raise ValueError(
+                f"{key} holds a serialized array of dtype {dtype!r}, which holds no floats; "
+                f"got item={leaf!r}{where}."
+            )
+    try:
+        with np.errstate(over="raise"):  # 1e300 as float32 is out of range, not inf
+            array = np.asarray(numbers, dtype=None if dtype is None else np.dtype(dtype))
+    except (OverflowError, FloatingPointError):
+        raise ValueError(
+            f"{key} holds a serialized array with a value out of range for dtype {dtype!r}; "
+            f"got {describe(key, numbers)}."
+        ) from None
+    except ValueError:
+        raise ValueError(
+            f"{key} holds a serialized array that is not rectangular (a number, or nested "
+            f"lists of equal lengths); got {describe(key, numbers)}."
+        ) from None
+    if array.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{key} holds a serialized array with a value no NumPy int or float dtype holds; "
+            f"got {describe(key, numbers)}."
+        )
+    return array
+
+
+def _numeric_kind(dtype: str) -> str | None:
+    """The kind (``'i'``, ``'u'``, ``'f'``) of a NumPy int or float dtype name, or None."""
+    try:
+        kind = np.dtype(dtype).kind
+    except (TypeError, ValueError):
+        return None
+    return kind if kind in "iuf" else None
+
+
+def _leaves(value: Any) -> list[Any]:
+    """The non-list items of a nested list (``[value]`` for a non-list)."""
+    if not isinstance(value, list):
+        return [value]
+    leaves: list[Any] = []
+    stack = [value]
+    while stack:
+        for item in stack.pop():
+            (stack if isinstance(item, list) else leaves).append(item)
+    return leaves
 
 
 def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
@@ -571,6 +704,11 @@ def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
         if value is None and key in ("seed", "input_axes", "output_axes", "dtype"):
             continue
         if key == "dtype":
+            if not isinstance(value, str):
+                raise TypeError(
+                    "dtype must be a dtype name (a str) or None in a Keras config (a "
+                    f"serialized Keras dtype policy is not supported); got {describe('dtype', value)}."
+                )
             values["dtype"] = value
         elif key == "seed":
             values["rng"] = _check_seed(value)
