@@ -580,10 +580,12 @@ class Initializer:
         return config
 
     def get_config(self) -> dict[str, Any]:
-        """Every parameter's value (bound or default) and every bound call option, as JSON-safe data.
+        """Every parameter's value (bound or default) and every bound call option, as plain data.
 
         Arrays become nested lists, dtypes their names, axes lists; a bound
         int ``rng`` is written as it is. :meth:`from_config` reads it back.
+        Floats are written as they are, ``inf`` and ``nan`` included: for
+        strict JSON, use :func:`weightinit.serialize`.
 
         Raises
         ------

@@ -1,6 +1,7 @@
 """Hypothesis strategies for property tests of initializers.
 
-Needs the ``testing`` extra (``pip install weightinit[testing]``): this module
+Needs the ``testing`` extra (``pip install 'weightinit[testing]'``, or from a
+checkout ``pip install -e '.[testing]'``): this module
 imports hypothesis, which ``import weightinit`` and ``import weightinit.testing``
 never do.
 
