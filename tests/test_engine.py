@@ -309,7 +309,7 @@ def test_an_interrupt_while_waiting_frees_the_helpers() -> None:
         with pytest.raises(KeyboardInterrupt):
             _engine._run_blocks(run, list(range(4)), None)
         timer.join()
-        assert not any(helper.idle.locked() for helper in _engine._helpers)
+        assert not any(helper.busy for helper in _engine._helpers)
         used: set[int] = set()
 
         def note(block: int) -> None:

@@ -20,6 +20,7 @@ results are sampled in float32 and never pass through a float64 temporary.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import os
@@ -324,70 +325,165 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
 
 
 class _Helper:
-    """A worker thread that runs one task for one call at a time.
+    """A worker thread that helps fills with their blocks.
 
-    A call claims an idle helper (``idle``, never waiting for a busy one),
-    hands it a task and wakes it (``wake``), then waits for it (``done``).
-    Plain locks keep the hand-over to a few C calls: a thread pool's
-    futures and queues cost tens of microseconds per call.
+    A fill posts one entry per helper it wants on :data:`_pending` and wakes
+    that many helpers (``wake``, a lock released to wake, never waited on by
+    the caller); an awake helper joins the fills of the entries it pops, in
+    turn, until none is left. A call never waits for a helper busy with
+    another call: it draws the blocks itself.
     """
 
     def __init__(self) -> None:
-        self.idle = threading.Lock()
         self.wake = threading.Lock()
-        self.done = threading.Lock()
         self.wake.acquire()
-        self.done.acquire()
-        self.task: Callable[[], None] | None = None
-        self.error: BaseException | None = None
+        self.busy = False  # helping a fill now
         threading.Thread(target=self._serve, name="weightinit", daemon=True).start()
 
     def _serve(self) -> None:
         while True:
             self.wake.acquire()
-            try:
-                if self.task is not None:
-                    self.task()
-            except BaseException as error:  # handed to the caller by finish()
-                self.error = error
-            self.task = None
-            self.done.release()
-
-    def claim(self, task: Callable[[], None]) -> bool:
-        """Start ``task`` here if the helper is idle; False if another call has it."""
-        if not self.idle.acquire(blocking=False):
-            return False
-        self.task = task
-        self.wake.release()
-        return True
-
-    def finish(self) -> BaseException | None:
-        """Wait for the task, free the helper and return what the task raised."""
-        self.done.acquire()
-        error, self.error = self.error, None
-        self.idle.release()
-        return error
+            while True:
+                try:
+                    fill = _pending.popleft()
+                except IndexError:
+                    break
+                self.busy = True
+                fill.help(self)
+                del fill  # holds no caller's array while asleep
 
 
-def _claim_helpers(count: int, task: Callable[[], None], claimed: list[_Helper]) -> None:
-    """Start ``task`` on up to ``count`` idle helpers (created on first need), listed in ``claimed``.
+def _wake(lock: threading.Lock) -> None:
+    """Release ``lock`` if it is held: a wake-up that may come twice."""
+    try:  # noqa: SIM105 - one C call fewer than contextlib.suppress, on every wake
+        lock.release()
+    except RuntimeError:  # released already: the thread is awake or will not sleep
+        pass
 
-    Each is listed as soon as it runs, so the caller can wait for it even if
-    interrupted halfway.
+
+#: Seconds between checks while a call waits for its helpers' last blocks: a
+#: guard only, since the last helper to leave wakes the caller.
+SETTLE_POLL = 0.1
+
+
+class _Fill:
+    """One fill's blocks, shared by the calling thread and the helpers that join it.
+
+    Blocks are handed out by one counter (``next`` on it is one C call, so
+    no lock is held). ``active`` counts helpers that have joined and not
+    left; only helpers change it, under ``lock``, so the calling thread,
+    the one Ctrl-C interrupts, never holds a lock a helper needs. A helper
+    counts itself in before it reads ``stopped``, and :meth:`settle` sets
+    ``stopped`` before it reads ``active``: once the caller has seen no
+    active helper after stopping, no helper touches the array again.
     """
+
+    def __init__(
+        self, run: Callable[[int], None], blocks: Sequence[int], bar: _Progress | None
+    ) -> None:
+        self.run = run
+        self.blocks = blocks
+        self.bar = bar
+        self.taken = itertools.count()
+        self.stopped = False
+        self.active = 0
+        self.lock = threading.Lock()
+        self.shown = threading.Lock()  # the progress bar's
+        self.left = threading.Lock()  # released when the last active helper leaves
+        self.left.acquire()
+        self.errors: list[BaseException] = []
+
+    def drain(self) -> None:
+        """Draw the next block until none is left or the fill is stopped."""
+        level = _workspace.level
+        try:
+            _workspace.enter()
+            while not self.stopped:
+                index = next(self.taken)
+                if index >= len(self.blocks):
+                    return
+                try:
+                    self.run(self.blocks[index])
+                except BaseException:
+                    self.stopped = True  # the other threads stop after their current block
+                    raise
+                if self.bar is not None:
+                    with self.shown:
+                        self.bar.step()
+        finally:
+            _workspace.leave(level)
+
+    def help(self, helper: _Helper) -> None:
+        """``helper``'s share of the fill (on its thread, which no signal interrupts)."""
+        with self.lock:
+            self.active += 1
+        try:
+            if not self.stopped:
+                self.drain()
+        except BaseException as error:  # raised on the calling thread by _run_blocks
+            self.errors.append(error)
+        finally:
+            helper.busy = False  # before the caller can see it leave
+            with self.lock:
+                self.active -= 1
+                last = self.active == 0
+            if last:
+                _wake(self.left)
+
+    def settle(self) -> BaseException | None:
+        """Stop the fill and wait until no helper draws a block of it.
+
+        The wait lasts the blocks in flight. An interrupt during it does not
+        end it: the first is returned, to be raised once the helpers are
+        done with the array.
+        """
+        caught: BaseException | None = None
+        self.stopped = True
+        while True:
+            try:
+                while self.active:
+                    self.left.acquire(timeout=SETTLE_POLL)
+                break
+            except BaseException as error:  # Ctrl-C again: wait on
+                caught = caught or error
+        for _ in range(len(_pending)):  # entries no helper took: drop the array they hold
+            try:
+                _pending.remove(self)
+            except ValueError:
+                break
+        return caught
+
+
+#: Entries of fills waiting for a helper: one per helper a fill asked for.
+_pending: collections.deque[_Fill] = collections.deque()
+
+
+class _Unsettled(threading.local):
+    """The fill a thread was interrupted in before it saw its helpers done, if any."""
+
+    fill: _Fill | None = None
+
+
+_unsettled = _Unsettled()
+
+
+def _call_helpers(fill: _Fill, count: int) -> None:
+    """Ask up to ``count`` helpers (created on first need) to join ``fill``."""
     with _helpers_lock:
         while len(_helpers) < count:
             _helpers.append(_Helper())
         candidates = _helpers[:count]
+    _pending.extend([fill] * count)
     for helper in candidates:
-        if helper.claim(task):
-            claimed.append(helper)
+        _wake(helper.wake)
 
 
 def _forget_helpers() -> None:
     """A forked child has none of its parent's threads: start helpers afresh, count cores anew."""
     global _helpers_lock, _cores
     _helpers.clear()
+    _pending.clear()
+    _unsettled.fill = None  # its helpers were the parent's
     _helpers_lock = threading.Lock()
     _cores = None  # counted again: the child may be given other cores
 
@@ -574,75 +670,49 @@ def _pieces(window: Window) -> dict[int, list[tuple[int, int, int]]]:
 def _run_blocks(run: Callable[[int], None], blocks: Sequence[int], bar: _Progress | None) -> None:
     """Call ``run`` on every block, on the calling thread and up to ``workers - 1`` helpers.
 
-    Threads take the next block from a shared queue until none is left, so
-    a slow or busy core simply does fewer blocks. Helpers are woken first,
-    so that they start while the calling thread begins its own first block:
-    it does not sleep while they wake up, and a call made while the helpers
-    are busy with other calls still finishes on its own.
+    Threads take the next block from a shared counter until none is left,
+    so a slow or busy core simply does fewer blocks. Helpers are woken
+    first, so that they start while the calling thread begins its own first
+    block: it does not sleep while they wake up, and a call made while the
+    helpers are busy with other calls still finishes on its own.
+
+    However the call ends (an error in any thread, Ctrl-C at any point), it
+    stops the other threads after their current block and returns only
+    once none of them draws into the array any more. Should a second
+    interrupt land in the few steps before that wait begins, the thread's
+    next fill finishes the wait first.
     """
+    previous = _unsettled.fill
+    if previous is not None:
+        interrupt = previous.settle()
+        _unsettled.fill = None
+        if interrupt is not None:
+            raise interrupt
     workers = min(get_workers(), len(blocks))
     if workers <= 1:
-        _workspace.enter()
+        level = _workspace.level
         try:
+            _workspace.enter()
             for block in blocks:
                 run(block)
                 if bar is not None:
                     bar.step()
         finally:
-            _workspace.leave()
+            _workspace.leave(level)
         return
-    queue = iter(blocks)
-    lock = threading.Lock()
-    stopped = False
-
-    def drain() -> None:
-        nonlocal stopped
-        _workspace.enter()
-        try:
-            while True:
-                with lock:
-                    block = None if stopped else next(queue, None)
-                if block is None:
-                    return
-                try:
-                    run(block)
-                except BaseException:
-                    stopped = True  # the other threads stop after their current block
-                    raise
-                if bar is not None:
-                    with lock:
-                        bar.step()
-        finally:
-            _workspace.leave()
-
-    helpers: list[_Helper] = []
+    fill = _Fill(run, blocks, bar)
+    _unsettled.fill = fill
     try:
-        _claim_helpers(workers - 1, drain, helpers)  # those busy with other calls are skipped
-        drain()
-    except BaseException:
-        stopped = True
-        raise
+        _call_helpers(fill, workers - 1)
+        fill.drain()
     finally:
-        errors = _finish(helpers)
-    for error in errors:
-        if error is not None:
-            raise error
-
-
-def _finish(helpers: list[_Helper]) -> list[BaseException | None]:
-    """Wait for every helper, even through an interrupt (raised once all are free)."""
-    errors = []
-    interrupt = None
-    for helper in helpers:
-        while True:
-            try:
-                errors.append(helper.finish())
-                break
-            except BaseException as caught:  # e.g. Ctrl-C while waiting: wait on
-                interrupt = interrupt or caught
-    if interrupt is not None:
-        raise interrupt
-    return errors
+        fill.stopped = True
+        interrupt = fill.settle()
+        _unsettled.fill = None
+        if interrupt is not None:
+            raise interrupt  # Ctrl-C wins over an error being raised
+    if fill.errors:
+        raise fill.errors[0]
 
 
 #: Bytes of scratch arrays a thread keeps between calls (beyond it, they are freed).
@@ -672,9 +742,10 @@ class _Workspace(threading.local):
     def enter(self) -> None:
         self.level += 1
 
-    def leave(self) -> None:
-        level = self.level
-        self.level -= 1
+    def leave(self, outer: int) -> None:
+        """Back to nesting level ``outer``, the level before :meth:`enter`."""
+        level = outer + 1
+        self.level = outer
         if level > 1:  # a nested fill's arrays are not kept
             for key in [key for key in self.arrays if key[0] == level]:
                 del self.arrays[key]
