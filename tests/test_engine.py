@@ -561,3 +561,35 @@ def _engine_state() -> tuple[int, int | None]:
 def _sum_in_child() -> float:
     with wi.set_workers(2):
         return float(wi.he_uniform((1000, 1000), rng=1).sum())
+
+
+@pytest.mark.parametrize("value", [_engine.MAX_WORKERS + 1, 10**6])
+def test_worker_counts_above_the_maximum_are_refused(value: int) -> None:
+    assert _engine.MAX_WORKERS == 256
+    with pytest.raises(ValueError, match=f"n must be an int <= 256; got n={value}"):
+        wi.set_workers(value)
+    with wi.set_workers(_engine.MAX_WORKERS):
+        assert wi.get_workers() == 256
+
+
+@pytest.mark.parametrize("text", ["257", "99999999999999999999", "-3", "2.5"])
+def test_an_out_of_range_environment_is_refused_before_drawing(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv(_engine.ENV_WORKERS, text)
+    with pytest.raises(ValueError, match=f"WEIGHTINIT_WORKERS.*{text}"):
+        wi.get_workers()
+    generator = np.random.default_rng(0)
+    state = generator.bit_generator.state
+    out = np.zeros(4 * _engine.BLOCK, dtype=np.float32)
+    with pytest.raises(ValueError, match="WEIGHTINIT_WORKERS must be an int"):
+        wi.he_normal(out=out, rng=generator)
+    assert generator.bit_generator.state == state and not out.any()
+    with wi.set_workers(2):  # an explicit count does not read it
+        assert wi.get_workers() == 2
+
+
+def test_the_default_stops_at_the_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(_engine.ENV_WORKERS, raising=False)
+    monkeypatch.setattr(_engine, "_cores", 4096)
+    assert wi.get_workers() == _engine.MAX_WORKERS

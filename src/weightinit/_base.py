@@ -491,6 +491,7 @@ class Initializer:
                     f"dtype={resolved.name} (magnitudes up to {float(np.finfo(resolved).max):g}); "
                     "use smaller parameters or a wider dtype."
                 )
+            _engine.get_workers()  # a bad WEIGHTINIT_WORKERS is refused before the seed is taken
             seed = _engine.call_seed(rng)
         else:
             check_rng(rng)

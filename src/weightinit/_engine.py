@@ -43,6 +43,7 @@ __all__ = [
     "BLOCK",
     "CHUNK",
     "ENV_WORKERS",
+    "MAX_WORKERS",
     "NORMAL32_LIMIT",
     "Request",
     "Window",
@@ -70,6 +71,10 @@ BLOCK = 1 << 18
 CHUNK = BLOCK
 #: The environment variable that sets the default number of worker threads.
 ENV_WORKERS = "WEIGHTINIT_WORKERS"
+#: The most threads a fill uses. Helper threads live as long as the process,
+#: each keeping its scratch arrays (at most :data:`KEEP_BYTES`), so a larger
+#: count is refused; the default, the cores available, stops here too.
+MAX_WORKERS = 256
 #: Largest magnitude the float32 normal sampler can return: Box–Muller on
 #: 32-bit uniforms gives radii up to ``sqrt(-2 ln 2**-33)``. A standard normal
 #: exceeds it with probability 1.3e-11.
@@ -256,16 +261,16 @@ def _default_workers() -> int:
             value = int(text)
         except ValueError:
             raise ValueError(
-                f"{ENV_WORKERS} must be an int >= 1; got {ENV_WORKERS}={text!r}."
+                f"{ENV_WORKERS} must be an int from 1 to {MAX_WORKERS}; got {ENV_WORKERS}={text!r}."
             ) from None
-        return check_int(ENV_WORKERS, value, minimum=1)
+        return check_int(ENV_WORKERS, value, minimum=1, maximum=MAX_WORKERS)
     global _cores
     if _cores is None:  # counted once: a system call and a set per fill otherwise
         if hasattr(os, "sched_getaffinity"):
             _cores = max(1, len(os.sched_getaffinity(0)))
         else:  # pragma: no cover - platforms without affinity
             _cores = max(1, os.cpu_count() or 1)
-    return _cores
+    return min(_cores, MAX_WORKERS)
 
 
 _workers: int | None = None
@@ -275,7 +280,14 @@ _helpers_lock = threading.Lock()
 
 
 def get_workers() -> int:
-    """The number of worker threads fills use now."""
+    """The number of worker threads fills use now.
+
+    Raises
+    ------
+    ValueError
+        If the default is asked for and ``WEIGHTINIT_WORKERS`` is set to
+        anything but an int from 1 to :data:`MAX_WORKERS`.
+    """
     return _default_workers() if _workers is None else _workers
 
 
@@ -287,10 +299,18 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
     Parameters
     ----------
     n : int or None
-        Threads to use (>= 1). ``None`` restores the default: the
-        ``WEIGHTINIT_WORKERS`` environment variable if set, else the cores
-        this process may run on (counted at the first fill, and again in
-        a forked child).
+        Threads to use, from 1 to :data:`MAX_WORKERS` (256). ``None``
+        restores the default: the ``WEIGHTINIT_WORKERS`` environment
+        variable if set (an int from 1 to 256, read at every fill), else
+        the cores this process may run on, at most 256 (counted at the
+        first fill, and again in a forked child).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an int or None.
+    ValueError
+        If ``n`` is below 1 or above 256.
 
     Examples
     --------
@@ -307,7 +327,7 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
 
     def __init__(self, n: int | None) -> None:
         global _workers
-        checked = None if n is None else check_int("n", n, minimum=1)
+        checked = None if n is None else check_int("n", n, minimum=1, maximum=MAX_WORKERS)
         self._previous = _workers
         _workers = checked
 
