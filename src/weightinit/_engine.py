@@ -636,19 +636,20 @@ def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[np.floating]:
 def fill_blocks(
     out: NDArray[Any], request: Request, sample: BlockSampler, *, stream: int = 0
 ) -> None:
-    """Fill ``out`` (the window's array) block by block with ``sample``.
+    """Fill ``out`` (the window's array, any strides) block by block with ``sample``.
 
     ``sample(buffer, gen)`` fills a 1-D array of one block's length from
-    that block's generator. Blocks wholly inside the window are drawn in
-    place; those it cuts are drawn into a scratch buffer and the needed part
-    copied, so the result is ``full[window]`` exactly.
+    that block's generator. Blocks wholly inside the window of a
+    C-contiguous ``out`` are drawn in place; others are drawn into a
+    thread's scratch buffer and the needed part copied, so the result is
+    ``full[window]`` exactly, and a non-contiguous ``out`` (Fortran order,
+    a transposed or sliced view, a memmap's) needs no copy of its own size.
     """
-    if not out.flags.c_contiguous:
-        raise AssertionError("engine buffers are C-contiguous")
     if request.seed is None:
         raise AssertionError("random fills need a call seed")
-    flat = out.reshape(-1)
-    work = _work_dtype(flat.dtype)
+    contiguous = out.flags.c_contiguous
+    flat = out.reshape(-1) if contiguous else out
+    work = _work_dtype(out.dtype)
     total = math.prod(request.window.shape)
     seeds = _StreamSeeds(request.seed, stream)
     pieces = None if request.window.whole else _pieces(request.window)
@@ -658,20 +659,53 @@ def fill_blocks(
         size = min(BLOCK, total - block * BLOCK)
         gen = seeds.generator(block)
         parts = [(0, size, block * BLOCK)] if pieces is None else pieces[block]
-        if len(parts) == 1 and parts[0][:2] == (0, size) and flat.dtype == work:
+        if contiguous and len(parts) == 1 and parts[0][:2] == (0, size) and out.dtype == work:
             target = parts[0][2]
             sample(flat[target : target + size], gen)
             return
         buffer = _workspace.take("block", size, work)
         sample(buffer, gen)
         for low, high, target in parts:
-            np.copyto(flat[target : target + high - low], buffer[low:high], casting="same_kind")
+            if contiguous:
+                np.copyto(flat[target : target + high - low], buffer[low:high], casting="same_kind")
+            else:
+                _put(out, target, buffer[low:high])
 
     show = request.progress
     if show is None:
-        show = flat.nbytes >= PROGRESS_BYTES and sys.stderr.isatty()
-    bar = _Progress(len(blocks), flat.nbytes) if show and blocks else None
+        show = out.nbytes >= PROGRESS_BYTES and sys.stderr.isatty()
+    bar = _Progress(len(blocks), out.nbytes) if show and blocks else None
     _run_blocks(run, blocks, bar)
+
+
+def _put(out: NDArray[Any], start: int, values: FloatArray) -> None:
+    """Write ``values`` at the C-order positions ``start, start + 1, ...`` of ``out``, any strides.
+
+    The positions are cut into at most two partial rows of the first axis
+    (written by recursion) and whole rows between them (one copy), so a
+    block takes a few copies whatever the layout, and no temporary.
+    """
+    if values.size == 0:
+        return
+    if out.ndim <= 1:
+        np.copyto(out.reshape(-1)[start : start + values.size], values, casting="same_kind")
+        return
+    rest = out.shape[1:]
+    inner = math.prod(rest)
+    row, offset = divmod(start, inner)
+    done = 0
+    if offset:  # the end of a first row
+        done = min(values.size, inner - offset)
+        _put(out[row], offset, values[:done])
+        row += 1
+    whole = (values.size - done) // inner
+    if whole:
+        rows = values[done : done + whole * inner].reshape((whole, *rest))
+        np.copyto(out[row : row + whole], rows, casting="same_kind")
+        done += whole * inner
+        row += whole
+    if done < values.size:  # the start of a last row
+        _put(out[row], 0, values[done:])
 
 
 def _pieces(window: Window) -> dict[int, list[tuple[int, int, int]]]:

@@ -104,7 +104,7 @@ class Distribution(ABC):
         return out
 
     def fill(self, out: NDArray[Any], request: Request) -> None:
-        """Fill ``out``, the C-contiguous array of ``request.window``.
+        """Fill ``out``, an array of ``request.window``'s shape (any strides).
 
         Random laws need a float16, float32 or float64 ``out``. Laws whose
         elements are not independent (orthogonal, sparse, identity, ...)
