@@ -400,6 +400,35 @@ def test_float32_fills_make_no_float64_temporaries(name: str) -> None:
     assert peak < out.nbytes // 4, peak
 
 
+@pytest.mark.parametrize("layout", ["keras", "torch"])
+def test_sparse_float32_makes_no_array_sized_temporaries(layout: str) -> None:
+    out = np.empty((2048, 2048), dtype=np.float32)  # 16 MiB; its float64 keys would be 32 MiB
+    with wi.set_workers(2):
+        wi.sparse(out=out, sparsity=0.3, layout=layout, rng=0)  # start the worker pool
+        tracemalloc.start()
+        try:
+            wi.sparse(out=out, sparsity=0.3, layout=layout, rng=0)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < out.nbytes // 2, peak  # a few groups' keys at a time
+
+
+@pytest.mark.parametrize("batch", [1, 100, 10_000])
+@pytest.mark.parametrize("shape", [(300, 37), (37, 300), (5, 2000)])
+@pytest.mark.parametrize("layout", ["keras", "torch"])
+def test_sparse_by_groups_is_the_same_draw(
+    monkeypatch: pytest.MonkeyPatch, batch: int, shape: tuple[int, int], layout: str
+) -> None:
+    expected = wi.sparse(shape, sparsity=0.4, layout=layout, rng=3)
+    monkeypatch.setattr(_engine, "SUBSET_BATCH", batch)  # one group, a few, or all per step
+    np.testing.assert_array_equal(wi.sparse(shape, sparsity=0.4, layout=layout, rng=3), expected)
+    request = _engine.Request(np.random.SeedSequence(3), _engine.Window(shape))
+    whole = _engine.choose_subsets(shape[0], shape[1], 7, request, stream=1)
+    part = _engine.choose_subsets(shape[0], shape[1], 7, request, stream=1, rows=(2, 4))
+    np.testing.assert_array_equal(part, whole[2:4])
+
+
 def test_progress_is_shown_on_request(capsys: pytest.CaptureFixture[str]) -> None:
     a = wi.he_normal((1000, 1000), dtype=np.float32, rng=1, progress=True)
     assert "100%" in capsys.readouterr().err

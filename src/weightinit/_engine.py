@@ -45,6 +45,7 @@ __all__ = [
     "ENV_WORKERS",
     "MAX_WORKERS",
     "NORMAL32_LIMIT",
+    "SUBSET_BATCH",
     "Request",
     "Window",
     "block_generator",
@@ -1125,21 +1126,39 @@ def fill_truncated_normal(
 # --- structured draws ---------------------------------------------------------------------
 
 
+#: Keys per step of a caller of :func:`choose_subsets` (2 MiB of float64 keys,
+#: as many bytes of indices): a step takes whole groups, at least one.
+SUBSET_BATCH = BLOCK
+
+
 def choose_subsets(
-    groups: int, size: int, count: int, request: Request, stream: int
+    groups: int,
+    size: int,
+    count: int,
+    request: Request,
+    stream: int,
+    rows: tuple[int, int] | None = None,
 ) -> NDArray[np.intp]:
     """For each of ``groups`` groups, ``count`` distinct positions out of ``size``.
 
     Returns an int array of shape ``(groups, count)``; each row is a uniformly
     random subset (the ``count`` smallest of ``size`` uniform keys), drawn
-    from stream ``stream`` of the call.
+    from stream ``stream`` of the call. With ``rows=(start, stop)``, only
+    those groups' rows, from their keys alone: exactly
+    ``choose_subsets(groups, size, count, request, stream)[start:stop]``, so
+    that a caller taking a few rows at a time (:data:`SUBSET_BATCH` keys)
+    never holds the keys of all groups.
     """
-    if count == 0 or groups == 0:
-        return np.empty((groups, count), dtype=np.intp)
+    start, stop = (0, groups) if rows is None else rows
+    taken = stop - start
+    if count == 0 or taken == 0:
+        return np.empty((taken, count), dtype=np.intp)
     if count == size:
-        return np.tile(np.arange(size, dtype=np.intp), (groups, 1))
-    keys = np.empty((groups, size), dtype=np.float64)
-    fill_uniform(keys, 0.0, 1.0, request.whole(keys.shape), stream)
+        return np.tile(np.arange(size, dtype=np.intp), (taken, 1))
+    keys = np.empty((taken, size), dtype=np.float64)
+    window = make_window((groups, size), slice(start, stop))
+    # Auxiliary draws: the array's own fill shows the progress.
+    fill_uniform(keys, 0.0, 1.0, Request(request.seed, window, False), stream)
     subsets: NDArray[np.intp] = np.argpartition(keys, count - 1, axis=1)[:, :count]
     return subsets
 
