@@ -276,9 +276,10 @@ class Initializer:
         decide (a ``shape`` or ``dtype`` that disagrees is an error). With
         ``region``, its shape is the region's. It gets exactly the values of
         a fresh call, whatever its strides and whatever ndarray subclass it
-        is (filled through a plain ndarray view of its memory). It is filled
-        block by block, without a copy of its size, so an ``np.memmap`` may
-        be larger than memory.
+        is (filled through a plain ndarray view of its memory). Element-wise
+        schemes fill it block by block, without a copy of its size, so an
+        ``np.memmap`` may be larger than memory; structured ones (such as
+        ``orthogonal``) take the working arrays their construction needs.
     region : slice or tuple of slices, optional
         Slices (step 1) over the leading axes of ``shape``: return exactly
         ``init(shape, ...)[region]`` for the same seed, computing only the
