@@ -309,7 +309,7 @@ def test_an_interrupt_while_waiting_frees_the_helpers() -> None:
         with pytest.raises(KeyboardInterrupt):
             _engine._run_blocks(run, list(range(4)), None)
         timer.join()
-        assert not any(helper.idle.locked() for helper in _engine._helpers)
+        assert not any(helper.busy for helper in _engine._helpers)
         used: set[int] = set()
 
         def note(block: int) -> None:
@@ -398,6 +398,35 @@ def test_float32_fills_make_no_float64_temporaries(name: str) -> None:
             tracemalloc.stop()
     # Per-worker chunk buffers only: far below one float32 copy of the array.
     assert peak < out.nbytes // 4, peak
+
+
+@pytest.mark.parametrize("layout", ["keras", "torch"])
+def test_sparse_float32_makes_no_array_sized_temporaries(layout: str) -> None:
+    out = np.empty((2048, 2048), dtype=np.float32)  # 16 MiB; its float64 keys would be 32 MiB
+    with wi.set_workers(2):
+        wi.sparse(out=out, sparsity=0.3, layout=layout, rng=0)  # start the worker pool
+        tracemalloc.start()
+        try:
+            wi.sparse(out=out, sparsity=0.3, layout=layout, rng=0)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < out.nbytes // 2, peak  # a few groups' keys at a time
+
+
+@pytest.mark.parametrize("batch", [1, 100, 10_000])
+@pytest.mark.parametrize("shape", [(300, 37), (37, 300), (5, 2000)])
+@pytest.mark.parametrize("layout", ["keras", "torch"])
+def test_sparse_by_groups_is_the_same_draw(
+    monkeypatch: pytest.MonkeyPatch, batch: int, shape: tuple[int, int], layout: str
+) -> None:
+    expected = wi.sparse(shape, sparsity=0.4, layout=layout, rng=3)
+    monkeypatch.setattr(_engine, "SUBSET_BATCH", batch)  # one group, a few, or all per step
+    np.testing.assert_array_equal(wi.sparse(shape, sparsity=0.4, layout=layout, rng=3), expected)
+    request = _engine.Request(np.random.SeedSequence(3), _engine.Window(shape))
+    whole = _engine.choose_subsets(shape[0], shape[1], 7, request, stream=1)
+    part = _engine.choose_subsets(shape[0], shape[1], 7, request, stream=1, rows=(2, 4))
+    np.testing.assert_array_equal(part, whole[2:4])
 
 
 def test_progress_is_shown_on_request(capsys: pytest.CaptureFixture[str]) -> None:
@@ -561,3 +590,35 @@ def _engine_state() -> tuple[int, int | None]:
 def _sum_in_child() -> float:
     with wi.set_workers(2):
         return float(wi.he_uniform((1000, 1000), rng=1).sum())
+
+
+@pytest.mark.parametrize("value", [_engine.MAX_WORKERS + 1, 10**6])
+def test_worker_counts_above_the_maximum_are_refused(value: int) -> None:
+    assert _engine.MAX_WORKERS == 256
+    with pytest.raises(ValueError, match=f"n must be an int <= 256; got n={value}"):
+        wi.set_workers(value)
+    with wi.set_workers(_engine.MAX_WORKERS):
+        assert wi.get_workers() == 256
+
+
+@pytest.mark.parametrize("text", ["257", "99999999999999999999", "-3", "2.5"])
+def test_an_out_of_range_environment_is_refused_before_drawing(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv(_engine.ENV_WORKERS, text)
+    with pytest.raises(ValueError, match=f"WEIGHTINIT_WORKERS.*{text}"):
+        wi.get_workers()
+    generator = np.random.default_rng(0)
+    state = generator.bit_generator.state
+    out = np.zeros(4 * _engine.BLOCK, dtype=np.float32)
+    with pytest.raises(ValueError, match="WEIGHTINIT_WORKERS must be an int"):
+        wi.he_normal(out=out, rng=generator)
+    assert generator.bit_generator.state == state and not out.any()
+    with wi.set_workers(2):  # an explicit count does not read it
+        assert wi.get_workers() == 2
+
+
+def test_the_default_stops_at_the_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(_engine.ENV_WORKERS, raising=False)
+    monkeypatch.setattr(_engine, "_cores", 4096)
+    assert wi.get_workers() == _engine.MAX_WORKERS

@@ -95,3 +95,77 @@ def test_limit_is_exact() -> None:
         wi.zeros((2**40 + 1,))
     with pytest.raises(ValueError, match="fan_in and fan_out give"):
         wi.he_normal(fan_in=2**21, fan_out=2**20)
+
+
+#: Views of a few MiB, larger than a block, none of them C-contiguous.
+LARGE_VIEWS: dict[str, Callable[[tuple[int, int], Any], np.ndarray]] = {
+    "fortran order": lambda shape, dtype: np.zeros(shape, dtype, order="F"),
+    "transposed": lambda shape, dtype: np.zeros(shape[::-1], dtype).T,
+    "sliced": lambda shape, dtype: np.zeros((shape[0], shape[1] + 3), dtype)[:, 2:-1],
+    "negative strides": lambda shape, dtype: np.zeros(shape, dtype)[::-1, ::-1],
+    "every other column": lambda shape, dtype: np.zeros((shape[0], 2 * shape[1]), dtype)[:, ::2],
+}
+
+
+#: What two threads' scratch arrays may add up to while filling.
+SCRATCH = 3 << 20
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("view", LARGE_VIEWS, ids=list(LARGE_VIEWS))
+@pytest.mark.parametrize(
+    "init", [wi.random_normal, wi.glorot_uniform, wi.trunc_normal], ids=lambda i: i.name
+)
+def test_a_non_contiguous_out_needs_no_copy_of_its_size(
+    init: wi.Initializer, view: str, dtype: type
+) -> None:
+    shape = (2048, 1600)  # 12.5 blocks of the engine; 6.25 MiB in float16
+    out = LARGE_VIEWS[view](shape, dtype)
+    assert not out.flags.c_contiguous
+    expected = init(shape, dtype=dtype, rng=5)
+    with wi.set_workers(2):
+        init(out=out, rng=4)  # the threads' scratch arrays exist before measuring
+        tracemalloc.start()
+        try:
+            result = init(out=out, rng=5)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert result is out
+    np.testing.assert_array_equal(out, expected)
+    # Scratch per thread (a block's buffer and its random bits), not a copy of the array.
+    assert peak < SCRATCH <= out.nbytes // 2, peak
+
+
+def test_a_non_contiguous_out_of_a_region_is_the_region() -> None:
+    shape = (3000, 700)
+    region = (slice(500, 2900), slice(3, 600))
+    out = np.zeros((2400, 597), dtype=np.float32, order="F")
+    wi.he_normal(shape, dtype=np.float32, rng=2, region=region, out=out)
+    np.testing.assert_array_equal(out, wi.he_normal(shape, dtype=np.float32, rng=2)[region])
+
+
+class Guarded(np.ndarray):  # type: ignore[type-arg]
+    """An array subclass with its own arithmetic and indexing, as units or tracking types have."""
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        raise TypeError("Guarded arrays take no ufuncs")
+
+    def __getitem__(self, index: Any) -> Any:
+        return np.asarray(self)[index] * 0  # a copy: writes through it are lost
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["matrix", "custom subclass"])
+def test_an_out_of_an_ndarray_subclass_gets_the_exact_values(kind: str, dtype: type) -> None:
+    shape = (1024, 512)  # 2**19 elements: more than one block
+    base = np.zeros(shape, dtype=dtype)
+    out = np.asmatrix(base) if kind == "matrix" else base.view(Guarded)
+    expected = wi.he_normal(shape, dtype=dtype, rng=9)
+    for workers in (1, 2):
+        base[...] = 0
+        with wi.set_workers(workers):
+            result = wi.he_normal(out=out, rng=9)
+        assert result is out and type(result) is type(out)
+        np.testing.assert_array_equal(base, expected)

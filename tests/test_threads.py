@@ -11,7 +11,12 @@
 
 from __future__ import annotations
 
+import random
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -122,3 +127,83 @@ def test_shared_generator_never_duplicates_draws(
             block = flat[start : start + 16].tobytes()
             assert block not in blocks, "two calls received the same random numbers"
             blocks.add(block)
+
+
+# --- Ctrl-C ----------------------------------------------------------------------------
+
+#: A child that fills on two threads in a loop until its deadline, taking every
+#: SIGINT that lands inside a fill as KeyboardInterrupt, then checks that a fill
+#: gives the usual result and that the helper is back at work.
+STORM_CHILD = r"""
+import signal, sys, threading, time
+import numpy as np
+import weightinit as wi
+from weightinit import _engine
+
+wi.set_workers(2)
+out = np.empty(2**20, np.float32)
+expected = wi.random_uniform(out=out, rng=7).copy()
+armed = False
+
+
+def interrupt(signum, frame):
+    if armed:  # only inside a fill: the loop itself must survive the storm
+        raise KeyboardInterrupt
+
+
+signal.signal(signal.SIGINT, interrupt)
+deadline = time.monotonic() + float(sys.argv[1])
+print("ready", flush=True)
+interrupted = 0
+while time.monotonic() < deadline:
+    try:
+        armed = True
+        wi.random_uniform(out=out, rng=interrupted % 3)
+        armed = False
+    except KeyboardInterrupt:
+        armed = False
+        interrupted += 1
+same = bool(np.array_equal(wi.random_uniform(out=out, rng=7), expected))
+used = set()
+
+
+def note(block):
+    used.add(threading.get_ident())
+    time.sleep(0.02)
+
+
+_engine._run_blocks(note, list(range(12)), None)  # the helper takes blocks again
+print(interrupted, same, len(used) == 2, flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
+def test_a_storm_of_ctrl_c_never_freezes_a_fill() -> None:
+    # SIGINT every 0.2-3 ms at a process filling on two threads: each trial must
+    # end on its own, every interrupt propagated, and the process still work.
+    pace = random.Random(2)
+    for trial in range(3):
+        storm = 1.0
+        child = subprocess.Popen(
+            [sys.executable, "-c", STORM_CHILD, str(storm + 0.3)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "ready"
+            end = time.monotonic() + storm
+            while time.monotonic() < end and child.poll() is None:
+                child.send_signal(signal.SIGINT)
+                time.sleep(pace.uniform(0.0002, 0.003))
+            out, err = child.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            pytest.fail(f"trial {trial}: the process froze under Ctrl-C")
+        assert child.returncode == 0, err
+        interrupted, same, idle = out.split()
+        assert int(interrupted) > 0, "no interrupt landed inside a fill"
+        assert same == "True", "a fill after the storm gave another result"
+        assert idle == "True", "a helper stayed busy"

@@ -274,8 +274,12 @@ class Initializer:
     out : numpy.ndarray, optional
         A writeable array to fill in place and return; its shape and dtype
         decide (a ``shape`` or ``dtype`` that disagrees is an error). With
-        ``region``, its shape is the region's. An ``np.memmap`` is filled
-        block by block, so it may be larger than memory.
+        ``region``, its shape is the region's. It gets exactly the values of
+        a fresh call, whatever its strides and whatever ndarray subclass it
+        is (filled through a plain ndarray view of its memory). Element-wise
+        schemes fill it block by block, without a copy of its size, so an
+        ``np.memmap`` may be larger than memory; structured ones (such as
+        ``orthogonal``) take the working arrays their construction needs.
     region : slice or tuple of slices, optional
         Slices (step 1) over the leading axes of ``shape``: return exactly
         ``init(shape, ...)[region]`` for the same seed, computing only the
@@ -491,6 +495,7 @@ class Initializer:
                     f"dtype={resolved.name} (magnitudes up to {float(np.finfo(resolved).max):g}); "
                     "use smaller parameters or a wider dtype."
                 )
+            _engine.get_workers()  # a bad WEIGHTINIT_WORKERS is refused before the seed is taken
             seed = _engine.call_seed(rng)
         else:
             check_rng(rng)
@@ -498,14 +503,14 @@ class Initializer:
             scheme = f"{self.name} with {_listed(values)}" if values else self.name
             _check_representable(law.values, resolved, scheme)  # type: ignore[attr-defined]
         request = _engine.Request(seed, window, progress)
-        if target is not None and target.flags.c_contiguous:
-            law.fill(target, request)
+        if target is not None:
+            # Filled through a plain ndarray view of the same memory, so that a
+            # subclass's own indexing or shapes (np.matrix) change no value; any
+            # strides are filled block by block, without a copy of the array.
+            law.fill(np.ndarray.view(target, np.ndarray), request)
             return target
         buffer = np.empty(window.region_shape, dtype=resolved)
         law.fill(buffer, request)
-        if target is not None:
-            np.copyto(target, buffer, casting="same_kind")
-            return target
         return buffer
 
     # --- making new initializers -------------------------------------------------

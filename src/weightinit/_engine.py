@@ -20,6 +20,7 @@ results are sampled in float32 and never pass through a float64 temporary.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import os
@@ -42,7 +43,9 @@ __all__ = [
     "BLOCK",
     "CHUNK",
     "ENV_WORKERS",
+    "MAX_WORKERS",
     "NORMAL32_LIMIT",
+    "SUBSET_BATCH",
     "Request",
     "Window",
     "block_generator",
@@ -69,6 +72,10 @@ BLOCK = 1 << 18
 CHUNK = BLOCK
 #: The environment variable that sets the default number of worker threads.
 ENV_WORKERS = "WEIGHTINIT_WORKERS"
+#: The most threads a fill uses. Helper threads live as long as the process,
+#: each keeping its scratch arrays (at most :data:`KEEP_BYTES`), so a larger
+#: count is refused; the default, the cores available, stops here too.
+MAX_WORKERS = 256
 #: Largest magnitude the float32 normal sampler can return: Box–Muller on
 #: 32-bit uniforms gives radii up to ``sqrt(-2 ln 2**-33)``. A standard normal
 #: exceeds it with probability 1.3e-11.
@@ -255,16 +262,16 @@ def _default_workers() -> int:
             value = int(text)
         except ValueError:
             raise ValueError(
-                f"{ENV_WORKERS} must be an int >= 1; got {ENV_WORKERS}={text!r}."
+                f"{ENV_WORKERS} must be an int from 1 to {MAX_WORKERS}; got {ENV_WORKERS}={text!r}."
             ) from None
-        return check_int(ENV_WORKERS, value, minimum=1)
+        return check_int(ENV_WORKERS, value, minimum=1, maximum=MAX_WORKERS)
     global _cores
     if _cores is None:  # counted once: a system call and a set per fill otherwise
         if hasattr(os, "sched_getaffinity"):
             _cores = max(1, len(os.sched_getaffinity(0)))
         else:  # pragma: no cover - platforms without affinity
             _cores = max(1, os.cpu_count() or 1)
-    return _cores
+    return min(_cores, MAX_WORKERS)
 
 
 _workers: int | None = None
@@ -274,7 +281,14 @@ _helpers_lock = threading.Lock()
 
 
 def get_workers() -> int:
-    """The number of worker threads fills use now."""
+    """The number of worker threads fills use now.
+
+    Raises
+    ------
+    ValueError
+        If the default is asked for and ``WEIGHTINIT_WORKERS`` is set to
+        anything but an int from 1 to :data:`MAX_WORKERS`.
+    """
     return _default_workers() if _workers is None else _workers
 
 
@@ -286,10 +300,18 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
     Parameters
     ----------
     n : int or None
-        Threads to use (>= 1). ``None`` restores the default: the
-        ``WEIGHTINIT_WORKERS`` environment variable if set, else the cores
-        this process may run on (counted at the first fill, and again in
-        a forked child).
+        Threads to use, from 1 to :data:`MAX_WORKERS` (256). ``None``
+        restores the default: the ``WEIGHTINIT_WORKERS`` environment
+        variable if set (an int from 1 to 256, read at every fill), else
+        the cores this process may run on, at most 256 (counted at the
+        first fill, and again in a forked child).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an int or None.
+    ValueError
+        If ``n`` is below 1 or above 256.
 
     Examples
     --------
@@ -306,7 +328,7 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
 
     def __init__(self, n: int | None) -> None:
         global _workers
-        checked = None if n is None else check_int("n", n, minimum=1)
+        checked = None if n is None else check_int("n", n, minimum=1, maximum=MAX_WORKERS)
         self._previous = _workers
         _workers = checked
 
@@ -324,70 +346,165 @@ class set_workers:  # noqa: N801 - used as a function and as a context manager
 
 
 class _Helper:
-    """A worker thread that runs one task for one call at a time.
+    """A worker thread that helps fills with their blocks.
 
-    A call claims an idle helper (``idle``, never waiting for a busy one),
-    hands it a task and wakes it (``wake``), then waits for it (``done``).
-    Plain locks keep the hand-over to a few C calls: a thread pool's
-    futures and queues cost tens of microseconds per call.
+    A fill posts one entry per helper it wants on :data:`_pending` and wakes
+    that many helpers (``wake``, a lock released to wake, never waited on by
+    the caller); an awake helper joins the fills of the entries it pops, in
+    turn, until none is left. A call never waits for a helper busy with
+    another call: it draws the blocks itself.
     """
 
     def __init__(self) -> None:
-        self.idle = threading.Lock()
         self.wake = threading.Lock()
-        self.done = threading.Lock()
         self.wake.acquire()
-        self.done.acquire()
-        self.task: Callable[[], None] | None = None
-        self.error: BaseException | None = None
+        self.busy = False  # helping a fill now
         threading.Thread(target=self._serve, name="weightinit", daemon=True).start()
 
     def _serve(self) -> None:
         while True:
             self.wake.acquire()
-            try:
-                if self.task is not None:
-                    self.task()
-            except BaseException as error:  # handed to the caller by finish()
-                self.error = error
-            self.task = None
-            self.done.release()
-
-    def claim(self, task: Callable[[], None]) -> bool:
-        """Start ``task`` here if the helper is idle; False if another call has it."""
-        if not self.idle.acquire(blocking=False):
-            return False
-        self.task = task
-        self.wake.release()
-        return True
-
-    def finish(self) -> BaseException | None:
-        """Wait for the task, free the helper and return what the task raised."""
-        self.done.acquire()
-        error, self.error = self.error, None
-        self.idle.release()
-        return error
+            while True:
+                try:
+                    fill = _pending.popleft()
+                except IndexError:
+                    break
+                self.busy = True
+                fill.help(self)
+                del fill  # holds no caller's array while asleep
 
 
-def _claim_helpers(count: int, task: Callable[[], None], claimed: list[_Helper]) -> None:
-    """Start ``task`` on up to ``count`` idle helpers (created on first need), listed in ``claimed``.
+def _wake(lock: threading.Lock) -> None:
+    """Release ``lock`` if it is held: a wake-up that may come twice."""
+    try:  # noqa: SIM105 - one C call fewer than contextlib.suppress, on every wake
+        lock.release()
+    except RuntimeError:  # released already: the thread is awake or will not sleep
+        pass
 
-    Each is listed as soon as it runs, so the caller can wait for it even if
-    interrupted halfway.
+
+#: Seconds between checks while a call waits for its helpers' last blocks: a
+#: guard only, since the last helper to leave wakes the caller.
+SETTLE_POLL = 0.1
+
+
+class _Fill:
+    """One fill's blocks, shared by the calling thread and the helpers that join it.
+
+    Blocks are handed out by one counter (``next`` on it is one C call, so
+    no lock is held). ``active`` counts helpers that have joined and not
+    left; only helpers change it, under ``lock``, so the calling thread,
+    the one Ctrl-C interrupts, never holds a lock a helper needs. A helper
+    counts itself in before it reads ``stopped``, and :meth:`settle` sets
+    ``stopped`` before it reads ``active``: once the caller has seen no
+    active helper after stopping, no helper touches the array again.
     """
+
+    def __init__(
+        self, run: Callable[[int], None], blocks: Sequence[int], bar: _Progress | None
+    ) -> None:
+        self.run = run
+        self.blocks = blocks
+        self.bar = bar
+        self.taken = itertools.count()
+        self.stopped = False
+        self.active = 0
+        self.lock = threading.Lock()
+        self.shown = threading.Lock()  # the progress bar's
+        self.left = threading.Lock()  # released when the last active helper leaves
+        self.left.acquire()
+        self.errors: list[BaseException] = []
+
+    def drain(self) -> None:
+        """Draw the next block until none is left or the fill is stopped."""
+        level = _workspace.level
+        try:
+            _workspace.enter()
+            while not self.stopped:
+                index = next(self.taken)
+                if index >= len(self.blocks):
+                    return
+                try:
+                    self.run(self.blocks[index])
+                except BaseException:
+                    self.stopped = True  # the other threads stop after their current block
+                    raise
+                if self.bar is not None:
+                    with self.shown:
+                        self.bar.step()
+        finally:
+            _workspace.leave(level)
+
+    def help(self, helper: _Helper) -> None:
+        """``helper``'s share of the fill (on its thread, which no signal interrupts)."""
+        with self.lock:
+            self.active += 1
+        try:
+            if not self.stopped:
+                self.drain()
+        except BaseException as error:  # raised on the calling thread by _run_blocks
+            self.errors.append(error)
+        finally:
+            helper.busy = False  # before the caller can see it leave
+            with self.lock:
+                self.active -= 1
+                last = self.active == 0
+            if last:
+                _wake(self.left)
+
+    def settle(self) -> BaseException | None:
+        """Stop the fill and wait until no helper draws a block of it.
+
+        The wait lasts the blocks in flight. An interrupt during it does not
+        end it: the first is returned, to be raised once the helpers are
+        done with the array.
+        """
+        caught: BaseException | None = None
+        self.stopped = True
+        while True:
+            try:
+                while self.active:
+                    self.left.acquire(timeout=SETTLE_POLL)
+                break
+            except BaseException as error:  # Ctrl-C again: wait on
+                caught = caught or error
+        for _ in range(len(_pending)):  # entries no helper took: drop the array they hold
+            try:
+                _pending.remove(self)
+            except ValueError:
+                break
+        return caught
+
+
+#: Entries of fills waiting for a helper: one per helper a fill asked for.
+_pending: collections.deque[_Fill] = collections.deque()
+
+
+class _Unsettled(threading.local):
+    """The fill a thread was interrupted in before it saw its helpers done, if any."""
+
+    fill: _Fill | None = None
+
+
+_unsettled = _Unsettled()
+
+
+def _call_helpers(fill: _Fill, count: int) -> None:
+    """Ask up to ``count`` helpers (created on first need) to join ``fill``."""
     with _helpers_lock:
         while len(_helpers) < count:
             _helpers.append(_Helper())
         candidates = _helpers[:count]
+    _pending.extend([fill] * count)
     for helper in candidates:
-        if helper.claim(task):
-            claimed.append(helper)
+        _wake(helper.wake)
 
 
 def _forget_helpers() -> None:
     """A forked child has none of its parent's threads: start helpers afresh, count cores anew."""
     global _helpers_lock, _cores
     _helpers.clear()
+    _pending.clear()
+    _unsettled.fill = None  # its helpers were the parent's
     _helpers_lock = threading.Lock()
     _cores = None  # counted again: the child may be given other cores
 
@@ -520,19 +637,20 @@ def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[np.floating]:
 def fill_blocks(
     out: NDArray[Any], request: Request, sample: BlockSampler, *, stream: int = 0
 ) -> None:
-    """Fill ``out`` (the window's array) block by block with ``sample``.
+    """Fill ``out`` (the window's array, any strides) block by block with ``sample``.
 
     ``sample(buffer, gen)`` fills a 1-D array of one block's length from
-    that block's generator. Blocks wholly inside the window are drawn in
-    place; those it cuts are drawn into a scratch buffer and the needed part
-    copied, so the result is ``full[window]`` exactly.
+    that block's generator. Blocks wholly inside the window of a
+    C-contiguous ``out`` are drawn in place; others are drawn into a
+    thread's scratch buffer and the needed part copied, so the result is
+    ``full[window]`` exactly, and a non-contiguous ``out`` (Fortran order,
+    a transposed or sliced view, a memmap's) needs no copy of its own size.
     """
-    if not out.flags.c_contiguous:
-        raise AssertionError("engine buffers are C-contiguous")
     if request.seed is None:
         raise AssertionError("random fills need a call seed")
-    flat = out.reshape(-1)
-    work = _work_dtype(flat.dtype)
+    contiguous = out.flags.c_contiguous
+    flat = out.reshape(-1) if contiguous else out
+    work = _work_dtype(out.dtype)
     total = math.prod(request.window.shape)
     seeds = _StreamSeeds(request.seed, stream)
     pieces = None if request.window.whole else _pieces(request.window)
@@ -542,20 +660,53 @@ def fill_blocks(
         size = min(BLOCK, total - block * BLOCK)
         gen = seeds.generator(block)
         parts = [(0, size, block * BLOCK)] if pieces is None else pieces[block]
-        if len(parts) == 1 and parts[0][:2] == (0, size) and flat.dtype == work:
+        if contiguous and len(parts) == 1 and parts[0][:2] == (0, size) and out.dtype == work:
             target = parts[0][2]
             sample(flat[target : target + size], gen)
             return
         buffer = _workspace.take("block", size, work)
         sample(buffer, gen)
         for low, high, target in parts:
-            np.copyto(flat[target : target + high - low], buffer[low:high], casting="same_kind")
+            if contiguous:
+                np.copyto(flat[target : target + high - low], buffer[low:high], casting="same_kind")
+            else:
+                _put(out, target, buffer[low:high])
 
     show = request.progress
     if show is None:
-        show = flat.nbytes >= PROGRESS_BYTES and sys.stderr.isatty()
-    bar = _Progress(len(blocks), flat.nbytes) if show and blocks else None
+        show = out.nbytes >= PROGRESS_BYTES and sys.stderr.isatty()
+    bar = _Progress(len(blocks), out.nbytes) if show and blocks else None
     _run_blocks(run, blocks, bar)
+
+
+def _put(out: NDArray[Any], start: int, values: FloatArray) -> None:
+    """Write ``values`` at the C-order positions ``start, start + 1, ...`` of ``out``, any strides.
+
+    The positions are cut into at most two partial rows of the first axis
+    (written by recursion) and whole rows between them (one copy), so a
+    block takes a few copies whatever the layout, and no temporary.
+    """
+    if values.size == 0:
+        return
+    if out.ndim <= 1:
+        np.copyto(out.reshape(-1)[start : start + values.size], values, casting="same_kind")
+        return
+    rest = out.shape[1:]
+    inner = math.prod(rest)
+    row, offset = divmod(start, inner)
+    done = 0
+    if offset:  # the end of a first row
+        done = min(values.size, inner - offset)
+        _put(out[row], offset, values[:done])
+        row += 1
+    whole = (values.size - done) // inner
+    if whole:
+        rows = values[done : done + whole * inner].reshape((whole, *rest))
+        np.copyto(out[row : row + whole], rows, casting="same_kind")
+        done += whole * inner
+        row += whole
+    if done < values.size:  # the start of a last row
+        _put(out[row], 0, values[done:])
 
 
 def _pieces(window: Window) -> dict[int, list[tuple[int, int, int]]]:
@@ -574,75 +725,49 @@ def _pieces(window: Window) -> dict[int, list[tuple[int, int, int]]]:
 def _run_blocks(run: Callable[[int], None], blocks: Sequence[int], bar: _Progress | None) -> None:
     """Call ``run`` on every block, on the calling thread and up to ``workers - 1`` helpers.
 
-    Threads take the next block from a shared queue until none is left, so
-    a slow or busy core simply does fewer blocks. Helpers are woken first,
-    so that they start while the calling thread begins its own first block:
-    it does not sleep while they wake up, and a call made while the helpers
-    are busy with other calls still finishes on its own.
+    Threads take the next block from a shared counter until none is left,
+    so a slow or busy core simply does fewer blocks. Helpers are woken
+    first, so that they start while the calling thread begins its own first
+    block: it does not sleep while they wake up, and a call made while the
+    helpers are busy with other calls still finishes on its own.
+
+    However the call ends (an error in any thread, Ctrl-C at any point), it
+    stops the other threads after their current block and returns only
+    once none of them draws into the array any more. Should a second
+    interrupt land in the few steps before that wait begins, the thread's
+    next fill finishes the wait first.
     """
+    previous = _unsettled.fill
+    if previous is not None:
+        interrupt = previous.settle()
+        _unsettled.fill = None
+        if interrupt is not None:
+            raise interrupt
     workers = min(get_workers(), len(blocks))
     if workers <= 1:
-        _workspace.enter()
+        level = _workspace.level
         try:
+            _workspace.enter()
             for block in blocks:
                 run(block)
                 if bar is not None:
                     bar.step()
         finally:
-            _workspace.leave()
+            _workspace.leave(level)
         return
-    queue = iter(blocks)
-    lock = threading.Lock()
-    stopped = False
-
-    def drain() -> None:
-        nonlocal stopped
-        _workspace.enter()
-        try:
-            while True:
-                with lock:
-                    block = None if stopped else next(queue, None)
-                if block is None:
-                    return
-                try:
-                    run(block)
-                except BaseException:
-                    stopped = True  # the other threads stop after their current block
-                    raise
-                if bar is not None:
-                    with lock:
-                        bar.step()
-        finally:
-            _workspace.leave()
-
-    helpers: list[_Helper] = []
+    fill = _Fill(run, blocks, bar)
+    _unsettled.fill = fill
     try:
-        _claim_helpers(workers - 1, drain, helpers)  # those busy with other calls are skipped
-        drain()
-    except BaseException:
-        stopped = True
-        raise
+        _call_helpers(fill, workers - 1)
+        fill.drain()
     finally:
-        errors = _finish(helpers)
-    for error in errors:
-        if error is not None:
-            raise error
-
-
-def _finish(helpers: list[_Helper]) -> list[BaseException | None]:
-    """Wait for every helper, even through an interrupt (raised once all are free)."""
-    errors = []
-    interrupt = None
-    for helper in helpers:
-        while True:
-            try:
-                errors.append(helper.finish())
-                break
-            except BaseException as caught:  # e.g. Ctrl-C while waiting: wait on
-                interrupt = interrupt or caught
-    if interrupt is not None:
-        raise interrupt
-    return errors
+        fill.stopped = True
+        interrupt = fill.settle()
+        _unsettled.fill = None
+        if interrupt is not None:
+            raise interrupt  # Ctrl-C wins over an error being raised
+    if fill.errors:
+        raise fill.errors[0]
 
 
 #: Bytes of scratch arrays a thread keeps between calls (beyond it, they are freed).
@@ -672,9 +797,10 @@ class _Workspace(threading.local):
     def enter(self) -> None:
         self.level += 1
 
-    def leave(self) -> None:
-        level = self.level
-        self.level -= 1
+    def leave(self, outer: int) -> None:
+        """Back to nesting level ``outer``, the level before :meth:`enter`."""
+        level = outer + 1
+        self.level = outer
         if level > 1:  # a nested fill's arrays are not kept
             for key in [key for key in self.arrays if key[0] == level]:
                 del self.arrays[key]
@@ -1000,21 +1126,39 @@ def fill_truncated_normal(
 # --- structured draws ---------------------------------------------------------------------
 
 
+#: Keys per step of a caller of :func:`choose_subsets` (2 MiB of float64 keys,
+#: as many bytes of indices): a step takes whole groups, at least one.
+SUBSET_BATCH = BLOCK
+
+
 def choose_subsets(
-    groups: int, size: int, count: int, request: Request, stream: int
+    groups: int,
+    size: int,
+    count: int,
+    request: Request,
+    stream: int,
+    rows: tuple[int, int] | None = None,
 ) -> NDArray[np.intp]:
     """For each of ``groups`` groups, ``count`` distinct positions out of ``size``.
 
     Returns an int array of shape ``(groups, count)``; each row is a uniformly
     random subset (the ``count`` smallest of ``size`` uniform keys), drawn
-    from stream ``stream`` of the call.
+    from stream ``stream`` of the call. With ``rows=(start, stop)``, only
+    those groups' rows, from their keys alone: exactly
+    ``choose_subsets(groups, size, count, request, stream)[start:stop]``, so
+    that a caller taking a few rows at a time (:data:`SUBSET_BATCH` keys)
+    never holds the keys of all groups.
     """
-    if count == 0 or groups == 0:
-        return np.empty((groups, count), dtype=np.intp)
+    start, stop = (0, groups) if rows is None else rows
+    taken = stop - start
+    if count == 0 or taken == 0:
+        return np.empty((taken, count), dtype=np.intp)
     if count == size:
-        return np.tile(np.arange(size, dtype=np.intp), (groups, 1))
-    keys = np.empty((groups, size), dtype=np.float64)
-    fill_uniform(keys, 0.0, 1.0, request.whole(keys.shape), stream)
+        return np.tile(np.arange(size, dtype=np.intp), (taken, 1))
+    keys = np.empty((taken, size), dtype=np.float64)
+    window = make_window((groups, size), slice(start, stop))
+    # Auxiliary draws: the array's own fill shows the progress.
+    fill_uniform(keys, 0.0, 1.0, Request(request.seed, window, False), stream)
     subsets: NDArray[np.intp] = np.argpartition(keys, count - 1, axis=1)[:, :count]
     return subsets
 

@@ -104,7 +104,7 @@ class Distribution(ABC):
         return out
 
     def fill(self, out: NDArray[Any], request: Request) -> None:
-        """Fill ``out``, the C-contiguous array of ``request.window``.
+        """Fill ``out``, an array of ``request.window``'s shape (any strides).
 
         Random laws need a float16, float32 or float64 ``out``. Laws whose
         elements are not independent (orthogonal, sparse, identity, ...)
@@ -393,8 +393,16 @@ class Sparse(Distribution):
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_normal(out, 0.0, self.std, request)
         view = out if self.out_axis == 1 else out.T
-        rows = _engine.choose_subsets(view.shape[0], view.shape[1], self.zeros, request, stream=1)
-        np.put_along_axis(view, rows, 0, axis=1)
+        groups, size = view.shape
+        # A few groups at a time: the float64 keys and their order never
+        # take more than SUBSET_BATCH entries (or one group's), whatever the dtype.
+        step = max(1, _engine.SUBSET_BATCH // max(size, 1))
+        for start in range(0, groups, step):
+            stop = min(groups, start + step)
+            rows = _engine.choose_subsets(
+                groups, size, self.zeros, request, stream=1, rows=(start, stop)
+            )
+            np.put_along_axis(view[start:stop], rows, 0, axis=1)
 
 
 @dataclass(frozen=True)

@@ -1333,6 +1333,11 @@ def sparse(geometry: Geometry, *, sparsity: float, std: float) -> Distribution:
     Mean 0, variance :math:`\mathrm{std}^2 (1 - z / n_\mathrm{out})` with
     :math:`z = \lceil \mathrm{sparsity} \cdot n_\mathrm{out} \rceil`.
 
+    The zeros of each input unit are the positions of the smallest of
+    ``n_out`` uniform float64 keys; the keys are drawn a few units at a time
+    (about 2**18 keys, at least one unit's), so besides the array a fill takes
+    a few MiB, in float32 as in float64.
+
     References
     ----------
     Martens (2010), Deep learning via Hessian-free optimization, ICML.
