@@ -958,7 +958,10 @@ torch_constant = constant.preset(
         "Fill with the number ``val``, as PyTorch's ``constant_``.",
         "Mean ``val``, variance 0.",
         "PyTorch, ``torch.nn.init.constant_``.",
-        params="    val : float\n        Required.\n",
+        params=(
+            "    val : float or int\n        Required. An int is written exactly into an integer\n"
+            "        dtype that holds it, and refused by one that does not.\n"
+        ),
     ),
 )
 jax_normal = random_normal.preset(
@@ -1158,7 +1161,9 @@ def identity(geometry: Geometry, *, gain: float) -> Distribution:
 
     Parameters
     ----------
-    gain : float, default 1.0
+    gain : float or int, default 1.0
+        An int is written exactly into an integer dtype that holds it, and
+        refused by one that does not.
 
     Notes
     -----
