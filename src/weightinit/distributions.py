@@ -39,6 +39,10 @@ __all__ = [
 ]
 
 
+#: The dtypes random laws are drawn in.
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
 class Distribution(ABC):
     """Base class of the laws. Subclasses are frozen dataclasses."""
 
@@ -92,6 +96,8 @@ class Distribution(ABC):
         is drawn: a call asks before taking its seed.
         """
         dtype = np.dtype(dtype)
+        if dtype not in _FLOAT_DTYPES:
+            return f"draws into float16, float32 or float64 arrays only; got dtype={dtype.name}"
         reach = self.reach(dtype)
         info = np.finfo(dtype)
         if not reach <= float(info.max):
