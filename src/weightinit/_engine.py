@@ -20,6 +20,7 @@ results are sampled in float32 and never pass through a float64 temporary.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -98,6 +99,9 @@ EXPONENTIAL64_LIMIT = (7.69711747013104972 + 53.0 * math.log(2.0)) * (1.0 + 1e-1
 #: times the samplers' values, they stay far inside float32's normal range. Others
 #: are applied in two steps, so that none underflows, loses bits or overflows.
 FLOAT32_SAFE = 2.0**100
+#: Parameter sets whose sampler extremes are kept: a call checks them before
+#: drawing, and a model asks for a few sets again and again.
+EXTREMES_CACHE = 1024
 #: Progress is shown on a terminal for fills of at least this many bytes.
 PROGRESS_BYTES = 1 << 30
 
@@ -769,6 +773,7 @@ def fill_uniform(
     fill_blocks(out, request, sample, stream=stream)
 
 
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
 def uniform_extremes(low: float, high: float, dtype: Any) -> tuple[float, float]:
     """The least and greatest values :func:`fill_uniform` can write into an array of ``dtype``.
 
@@ -880,6 +885,7 @@ def fill_normal(
     fill_blocks(out, request, sample, stream=stream)
 
 
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
 def normal_extremes(loc: float, scale: float, dtype: Any) -> tuple[float, float]:
     """The least and greatest values :func:`fill_normal` can write into an array of ``dtype``.
 
@@ -1098,6 +1104,7 @@ def _accepted_range(plan: _TruncatedPlan, work: np.dtype[Any]) -> tuple[float, f
     return float(ends[0]), float(ends[1])
 
 
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
 def truncated_normal_extremes(
     loc: float, scale: float, low: float, high: float, dtype: Any
 ) -> tuple[float, float]:
