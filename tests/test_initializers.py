@@ -759,3 +759,208 @@ def test_errors_before_drawing_anything() -> None:
     with pytest.raises(TypeError):
         wi.he_normal((3, 4), dtype=np.int8, rng=gen)
     assert gen.bit_generator.state == state
+
+
+# --- values written exactly or refused --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: wi.constant((2,), value=2**63 - 1, dtype="int64"), 2**63 - 1),
+        (lambda: wi.constant((2,), value=-(2**63), dtype="int64"), -(2**63)),
+        (lambda: wi.constant((2,), value=2**64 - 1, dtype="uint64"), 2**64 - 1),
+        (lambda: wi.constant((2,), value=[2**63], dtype="uint64"), 2**63),
+        (lambda: wi.constant((2,), value=np.uint64(2**63), dtype="uint64"), 2**63),
+        (lambda: wi.torch_constant((2,), val=2**60 + 1, dtype="int64"), 2**60 + 1),
+        (lambda: wi.torch_constant((2,), val=2**64 - 1, dtype="uint64"), 2**64 - 1),
+        (lambda: wi.identity((2, 2), gain=2**60 + 1, dtype="int64")[0], 2**60 + 1),
+        (lambda: wi.identity((2, 2), gain=2**63, dtype="uint64")[0], 2**63),
+    ],
+    ids=[
+        "int64 max",
+        "int64 min",
+        "uint64 max",
+        "list into uint64",
+        "np.uint64",
+        "torch_constant 2**60+1",
+        "torch_constant uint64 max",
+        "identity 2**60+1",
+        "identity uint64",
+    ],
+)
+def test_ints_that_fit_are_written_exactly(call: Call, expected: int) -> None:
+    result = call()
+    assert isinstance(result, np.ndarray)
+    assert int(result.flat[0]) == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: wi.constant((2,), value=2**63, dtype="int64"), r"value=9223372036854775808"),
+        (lambda: wi.constant((2,), value=2**64 - 1, dtype="int64"), r"value=18446744073709551615"),
+        (lambda: wi.constant((2,), value=[2**63], dtype="int64"), r"value=array"),
+        (lambda: wi.constant((2,), value=np.uint64(2**63), dtype="int64"), r"value=9223372036854"),
+        (lambda: wi.constant((2,), value=2**64, dtype="uint64"), r"value=18446744073709551616"),
+        (
+            lambda: wi.constant((2,), value=-(2**63) - 1, dtype="int64"),
+            r"value=-9223372036854775809",
+        ),
+        (lambda: wi.constant((2,), value=2.0**63, dtype="int64"), r"value=9.223372036854776e\+18"),
+        (lambda: wi.torch_constant((2,), val=2**63, dtype="int64"), r"val=9223372036854775808"),
+        (lambda: wi.identity((2, 2), gain=2**63, dtype="int64"), r"gain=9223372036854775808"),
+        (lambda: wi.identity((2, 2), gain=-1, dtype="uint64"), r"gain=-1"),
+    ],
+    ids=[
+        "2**63 int64",
+        "2**64-1 int64",
+        "[2**63] int64",
+        "np.uint64(2**63) int64",
+        "2**64 uint64",
+        "-2**63-1 int64",
+        "float 2**63 int64",
+        "torch_constant",
+        "identity",
+        "identity negative uint64",
+    ],
+)
+def test_ints_that_do_not_fit_are_refused(call: Call, match: str) -> None:
+    with pytest.raises(ValueError, match=match + r".* cannot hold exactly \(its range is"):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: wi.constant((2,), value=1e300, dtype="complex64"),
+        lambda: wi.identity((2, 2), gain=1e300, dtype="complex64"),
+        lambda: wi.constant((2,), value=[1.0, -1e39], dtype="complex64"),
+    ],
+    ids=["constant", "identity", "array"],
+)
+def test_complex_overflow_is_refused_without_a_warning(call: Call) -> None:
+    with pytest.raises(ValueError, match="overflow dtype=complex64"):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: wi.constant((2,), value=1e-8, dtype="float16"), r"value=1e-08 writes nonzero"),
+        (lambda: wi.constant((2,), value=[1.0, 1e-8], dtype="float16"), r"value=array"),
+        (lambda: wi.constant((2,), value=1e-50, dtype="complex64"), r"value=1e-50 writes nonzero"),
+        (lambda: wi.identity((2, 2), gain=1e-8, dtype="float16"), r"gain=1e-08 writes nonzero"),
+        (lambda: wi.torch_constant((2,), val=1e-46, dtype="float32"), r"val=1e-46 writes nonzero"),
+        (lambda: wi.random_normal((4,), stddev=1e-300, dtype="float32"), r"stddev=1e-300 draws"),
+        (lambda: wi.random_normal((4,), stddev=1e-9, dtype="float16"), r"stddev=1e-09 draws"),
+        (
+            lambda: wi.variance_scaling((4, 4), scale=1e-320, dtype="float32"),
+            r"scale=1e-320, .* draws",
+        ),
+        (
+            lambda: wi.variance_scaling(
+                (4, 4), scale=1e-320, distribution="uniform", dtype="float32"
+            ),
+            r"scale=1e-320, .* draws",
+        ),
+        (
+            lambda: wi.random_uniform((4,), minval=0.0, maxval=1e-320, dtype="float32"),
+            r"maxval=1e-320 draws",
+        ),
+        (lambda: wi.jax_uniform((4,), scale=1e-9, dtype="float16"), r"scale=1e-09 draws"),
+        (lambda: wi.trunc_normal((4,), std=1e-300, a=-1.0, b=1.0, dtype="float32"), r"std=1e-300"),
+        (lambda: wi.orthogonal((4, 4), gain=1e-300, dtype="float32"), r"gain=1e-300 draws"),
+        (
+            lambda: wi.delta_orthogonal((3, 3, 2, 2), scale=-1e-300, dtype="float32"),
+            r"scale=-1e-300 draws",
+        ),
+        (lambda: wi.sparse((4, 4), sparsity=0.5, std=1e-300, dtype="float32"), r"std=1e-300"),
+    ],
+    ids=[
+        "constant",
+        "constant array",
+        "constant complex",
+        "identity",
+        "torch_constant",
+        "random_normal float32",
+        "random_normal float16",
+        "variance_scaling",
+        "variance_scaling uniform",
+        "random_uniform",
+        "jax_uniform float16",
+        "trunc_normal",
+        "orthogonal",
+        "delta_orthogonal",
+        "sparse",
+    ],
+)
+def test_nonzero_values_that_round_to_zero_are_refused(call: Call, match: str) -> None:
+    with pytest.raises(ValueError, match=match + ".* (rounds to 0|round to 0) .*smallest positive"):
+        call()
+
+
+def test_tiny_values_the_dtype_holds_stay_allowed() -> None:
+    smallest16, smallest32 = 2.0**-24, 2.0**-149
+    assert wi.constant((2,), value=smallest16, dtype="float16").tolist() == [smallest16] * 2
+    assert wi.identity((2, 2), gain=smallest32, dtype="float32")[0, 0] == smallest32
+    assert wi.constant((2,), value=0.0, dtype="float16").tolist() == [0.0, 0.0]
+    assert not wi.orthogonal((4, 4), gain=0.0, dtype="float32", rng=0).any()  # zero asked for
+    assert not wi.sparse((4, 4), sparsity=1.0, std=1e-300, dtype="float32", rng=0).any()
+    # A scale the dtype holds draws values that are not all 0, however coarse.
+    assert wi.random_normal((4096,), stddev=1e-44, dtype="float32", rng=0).any()
+    assert wi.random_uniform((64,), minval=0.0, maxval=1e-320, rng=0).any()  # float64 holds it
+    assert wi.random_normal((64,), stddev=1e-300, rng=0).any()
+    assert wi.random_normal((64,), mean=1.0, stddev=1e-300, dtype="float32", rng=0).all()
+
+
+#: Calls refused for their values, each given a Generator that must not advance.
+REFUSED_WITH_GENERATOR: list[Callable[[np.random.Generator], object]] = [
+    lambda g: wi.trunc_normal((4,), a=1e38, b=math.inf, dtype="float32", rng=g),
+    lambda g: wi.trunc_normal((4,), a=1.0001, b=1.0002, dtype="float16", rng=g),
+    lambda g: wi.trunc_normal((4,), std=8e36, a=8e38, b=math.inf, dtype="float32", rng=g),
+    lambda g: wi.trunc_normal((4,), std=1e-300, a=-1.0, b=1.0, dtype="float32", rng=g),
+    lambda g: wi.trunc_normal((4,), std=3.5e38, dtype="float16", rng=g),
+    lambda g: wi.truncated_normal(
+        (4,), mean=1.0, stddev=1e-4, lower=1.0, upper=1.5, dtype="float16", rng=g
+    ),
+    lambda g: wi.random_normal((4,), stddev=1e-300, dtype="float32", rng=g),
+    lambda g: wi.random_normal((4,), stddev=1e5, dtype="float16", rng=g),
+    lambda g: wi.random_uniform((4,), minval=0.0, maxval=1e-320, dtype="float32", rng=g),
+    lambda g: wi.random_uniform((4,), minval=-1e308, maxval=1e308, rng=g),
+    lambda g: wi.random_uniform((4,), minval=-65520.0, maxval=65520.0, dtype="float16", rng=g),
+    lambda g: wi.variance_scaling((4, 4), scale=1e-320, dtype="float32", rng=g),
+    lambda g: wi.jax_normal((4,), stddev=1e308, rng=g),
+    lambda g: wi.orthogonal((4, 4), gain=1e-300, dtype="float32", rng=g),
+    lambda g: wi.orthogonal((4, 4), gain=1e5, dtype="float16", rng=g),
+    lambda g: wi.sparse((4, 4), sparsity=0.5, std=1e-300, dtype="float32", rng=g),
+    lambda g: wi.delta_orthogonal((3, 3, 2, 2), scale=1e-300, dtype="float32", rng=g),
+    lambda g: wi.constant((2,), value=2**63, dtype="int64", rng=g),
+    lambda g: wi.constant((2,), value=1e-8, dtype="float16", rng=g),
+    lambda g: wi.identity((2, 2), gain=1e300, dtype="complex64", rng=g),
+    lambda g: wi.he_normal((0, 4), rng=g),
+    lambda g: wi.he_normal((3, 4), dtype=np.int8, rng=g),
+    lambda g: wi.distributions.Normal(0.0, 1e-300).sample((3,), dtype="float32", rng=g),
+    lambda g: wi.distributions.TruncatedNormal(0.0, 1.0, 1.0001, 1.0002).sample(
+        (3,), dtype="float16", rng=g
+    ),
+]
+
+
+@pytest.mark.parametrize("call", REFUSED_WITH_GENERATOR)
+def test_refused_calls_leave_the_generator_as_it_was(
+    call: Callable[[np.random.Generator], object],
+) -> None:
+    gen = np.random.default_rng(0)
+    state = gen.bit_generator.state
+    with pytest.raises((TypeError, ValueError)):
+        call(gen)
+    assert gen.bit_generator.state == state
+
+
+def test_int_parameters_give_float_moments() -> None:
+    assert wi.identity.mean(shape=(2, 2), gain=2**60 + 1) == float(2**60 + 1) / 2
+    assert wi.constant.mean(shape=(2,), value=10**30) == 1e30
+    assert wi.constant.variance(shape=(2,), value=10**30) == 0.0
+    with pytest.raises(ValueError, match="variance of identity with gain=1000"):
+        wi.identity.variance(shape=(2, 2), gain=10**200)  # its square overflows float64

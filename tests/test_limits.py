@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 import weightinit as wi
+from weightinit import _engine
 
 INITIALIZERS = [wi.get(name) for name in wi.available()]
 #: Parameters an initializer cannot be called without.
@@ -169,3 +171,123 @@ def test_an_out_of_an_ndarray_subclass_gets_the_exact_values(kind: str, dtype: t
             result = wi.he_normal(out=out, rng=9)
         assert result is out and type(result) is type(out)
         np.testing.assert_array_equal(base, expected)
+
+
+# --- reach: what each sampler can produce in each dtype, checked on both sides -----------
+
+
+class _ExtremeWords:
+    """A stand-in generator whose bit generator returns one raw 64-bit word, always."""
+
+    def __init__(self, word: int) -> None:
+        self.bit_generator = self
+        self.word = np.uint64(word)
+
+    def random_raw(self, size: int) -> np.ndarray:
+        return np.full(size, self.word, dtype=np.uint64)
+
+
+def _largest_accepted(accepts: Callable[[float], bool], low: float, high: float) -> float:
+    """The largest float in ``[low, high)`` that ``accepts``, which holds at low and not at high."""
+    assert accepts(low) and not accepts(high)
+    while np.nextafter(low, high) < high:
+        middle = low / 2 + high / 2
+        if middle in (low, high):
+            break
+        low, high = (middle, high) if accepts(middle) else (low, middle)
+    return low
+
+
+def _normal_accepts(dtype: Any) -> Callable[[float], bool]:
+    return lambda stddev: wi.random_normal.distribution(1, 1, stddev=stddev).refusal(dtype) is None
+
+
+def _uniform_accepts(dtype: Any) -> Callable[[float], bool]:
+    def accepts(half: float) -> bool:
+        law = wi.random_uniform.distribution(1, 1, minval=-half, maxval=half)
+        return law.refusal(dtype) is None
+
+    return accepts
+
+
+def _box_muller_extreme(stddev: float) -> np.ndarray:
+    """The float32 normal sampler's sample for the word 0, its largest radius at angle 0."""
+    piece = np.empty(1, dtype=np.float32)  # one radius, at the angle of the word 0
+    _engine._box_muller(piece, _ExtremeWords(0), stddev)  # type: ignore[arg-type]
+    return piece
+
+
+def _uniform32_extremes(half: float) -> np.ndarray:
+    """The float32 uniform sampler's samples for k = -2**23 and 2**23 - 1, its extremes."""
+    piece = np.empty(2, dtype=np.float32)
+    _engine._uniform32(piece, _ExtremeWords(0x7FFFFFFF_80000000), half)  # type: ignore[arg-type]
+    return piece
+
+
+def test_float16_normal_reach_is_the_float32_sampler_radius() -> None:
+    assert np.isfinite(wi.random_normal((1000,), stddev=2000.0, dtype=np.float16, rng=0)).all()
+    best = _largest_accepted(_normal_accepts(np.float16), 2000.0, 20000.0)
+    assert 9680.0 < best < 9690.0  # 65520 / 6.7637 (NORMAL32_LIMIT), not 65504 / 40
+    with np.errstate(over="ignore"):
+        assert np.isfinite(_box_muller_extreme(best).astype(np.float16)).all()
+        assert np.isinf(_box_muller_extreme(float(np.nextafter(best, np.inf))).astype(np.float16))[
+            0
+        ]
+    assert np.isfinite(wi.random_normal((100,), stddev=best, dtype=np.float16, rng=0)).all()
+    with pytest.raises(ValueError, match=r"stddev=9.*beyond the range of dtype=float16"):
+        wi.random_normal((100,), stddev=float(np.nextafter(best, np.inf)), dtype=np.float16, rng=0)
+
+
+def test_float32_normal_reach_is_the_sampler_radius() -> None:
+    best = _largest_accepted(_normal_accepts(np.float32), 1e36, 1e38)
+    assert 5.0e37 < best < 5.1e37  # 3.4e38 / 6.7637
+    with np.errstate(over="ignore"):
+        assert np.isfinite(_box_muller_extreme(best)).all()
+        assert np.isinf(_box_muller_extreme(float(np.nextafter(best, np.inf))))[0]
+
+
+def test_float64_normal_reach_is_the_ziggurat_tail() -> None:
+    w = wi.random_normal((1000,), stddev=1.31e307, rng=0)  # 13.71 sigma fits, not 40 sigma
+    assert np.isfinite(w).all()
+    with pytest.raises(ValueError, match=r"stddev=1\.312e"):
+        wi.random_normal((4,), stddev=1.312e307, rng=0)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "low", "high", "largest"),
+    [(np.float16, 40000.0, 1e5, 65519.0), (np.float32, 3.4e38, 1e300, None)],
+    ids=["float16", "float32"],
+)
+def test_uniform_reach_is_the_bounds_not_the_width(
+    dtype: Any, low: float, high: float, largest: float | None
+) -> None:
+    w = wi.random_uniform((1000,), minval=-low, maxval=low, dtype=dtype, rng=0)
+    assert np.isfinite(w).all()
+    best = _largest_accepted(_uniform_accepts(dtype), low, high)
+    if largest is not None:
+        assert largest <= best < 65520.0  # -65520 rounds to -inf in float16
+    else:
+        assert best >= float(np.finfo(np.float32).max)  # the largest float32 itself
+    with np.errstate(over="ignore"):
+        assert np.isfinite(_uniform32_extremes(best).astype(dtype)).all()
+        beyond = _uniform32_extremes(float(np.nextafter(best, np.inf))).astype(dtype)
+    assert np.isinf(beyond[0])
+    assert np.isfinite(
+        wi.random_uniform((100,), minval=-best, maxval=best, dtype=dtype, rng=0)
+    ).all()
+    with pytest.raises(ValueError, match=r"minval=-.*beyond the range"):
+        wi.random_uniform((4,), minval=-np.nextafter(best, np.inf), maxval=best, dtype=dtype)
+
+
+def test_truncated_normal_reach_follows_its_proposals() -> None:
+    # Normal proposals in float32 stop at 6.76 sigma, as random_normal's draws do.
+    w = wi.trunc_normal((1000,), std=2000.0, a=-math.inf, b=math.inf, dtype=np.float16, rng=0)
+    assert np.isfinite(w).all()
+    # Bounds within range: the scale may exceed float16's range, it is applied in float32.
+    w = wi.trunc_normal((1000,), std=1e5, a=-1.0, b=1.0, dtype=np.float16, rng=0)
+    assert np.isfinite(w).all() and abs(w).max() <= 1.0
+    # A far tail with no upper bound: values near a, which float32 cannot hold.
+    with pytest.raises(ValueError, match=r"a=8e\+38.*beyond the range of dtype=float32"):
+        wi.trunc_normal((4,), std=8e36, a=8e38, b=math.inf, dtype=np.float32, rng=0)
+    w = wi.trunc_normal((1000,), std=1e36, a=1e38, b=math.inf, dtype=np.float32, rng=0)
+    assert np.isfinite(w).all() and w.min() >= np.float32(1e38)

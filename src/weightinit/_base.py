@@ -202,8 +202,29 @@ def _check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -
     return resolved
 
 
+def _exact(value: Any) -> Any:
+    """A NumPy scalar as the Python int or float it holds, for exact comparisons."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -> None:
-    """Refuse to write values that ``dtype`` would change (e.g. 0.5 into int32)."""
+    """Refuse to write values that ``dtype`` would change (e.g. 0.5 into int32).
+
+    Integer dtypes take integers within their range, compared exactly (so
+    ``2**63`` is refused by int64 rather than wrapped to ``-2**63``); float and
+    complex dtypes refuse a value that overflows them, and a nonzero value
+    that they round to 0.
+    """
+    if values.size == 0:
+        return
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        low, high = _exact(values.min()), _exact(values.max())
+        if not (info.min <= low and high <= info.max):
+            raise ValueError(
+                f"{name} writes values that dtype={dtype.name} cannot hold exactly (its range is "
+                f"[{info.min}, {info.max}]): {values.tolist()!r}."
+            )
     if dtype.kind in "biu":
         with np.errstate(invalid="ignore", over="ignore"):
             converted = values.astype(dtype)
@@ -212,12 +233,19 @@ def _check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) 
                 f"{name} writes values that dtype={dtype.name} cannot hold exactly: "
                 f"{values.tolist()!r}."
             )
-    elif dtype.kind == "f":
-        with np.errstate(over="ignore"):
+    elif dtype.kind in "fc":
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             converted = values.astype(dtype)
         if not np.all(np.isfinite(converted)):
             raise ValueError(
                 f"{name} writes values that overflow dtype={dtype.name}: {values.tolist()!r}."
+            )
+        vanished = (converted == 0) & np.asarray(values != 0, dtype=bool)
+        if np.any(vanished):
+            tiny = float(np.finfo(dtype).smallest_subnormal)
+            raise ValueError(
+                f"{name} writes nonzero values that dtype={dtype.name} rounds to 0 (its smallest "
+                f"positive value is {tiny:.3g}): {values[vanished].tolist()!r}."
             )
 
 
@@ -489,12 +517,9 @@ class Initializer:
         law = self._law(geometry, **values)
         if law.random:
             # Checked before the seed is taken, so a refused call leaves a Generator as it was.
-            if not law.reach <= float(np.finfo(resolved).max):
-                raise ValueError(
-                    f"{self.name} with {_listed(values)} draws values beyond the range of "
-                    f"dtype={resolved.name} (magnitudes up to {float(np.finfo(resolved).max):g}); "
-                    "use smaller parameters or a wider dtype."
-                )
+            problem = law.refusal(resolved)
+            if problem is not None:
+                raise ValueError(f"{self.name} with {_listed(values)} {problem}.")
             _engine.get_workers()  # a bad WEIGHTINIT_WORKERS is refused before the seed is taken
             seed = _engine.call_seed(rng)
         else:

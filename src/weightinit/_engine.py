@@ -21,6 +21,7 @@ results are sampled in float32 and never pass through a float64 temporary.
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import math
 import os
@@ -43,8 +44,11 @@ __all__ = [
     "BLOCK",
     "CHUNK",
     "ENV_WORKERS",
+    "EXPONENTIAL32_LIMIT",
+    "EXPONENTIAL64_LIMIT",
     "MAX_WORKERS",
     "NORMAL32_LIMIT",
+    "NORMAL64_LIMIT",
     "SUBSET_BATCH",
     "Request",
     "Window",
@@ -58,7 +62,10 @@ __all__ = [
     "fill_uniform",
     "get_workers",
     "make_window",
+    "normal_extremes",
     "set_workers",
+    "truncated_normal_extremes",
+    "uniform_extremes",
 ]
 
 #: Elements per block: the unit of seeding, of threading and of ``region=``.
@@ -80,10 +87,28 @@ MAX_WORKERS = 256
 #: 32-bit uniforms gives radii up to ``sqrt(-2 ln 2**-33)``. A standard normal
 #: exceeds it with probability 1.3e-11.
 NORMAL32_LIMIT = math.sqrt(-2.0 * math.log(2.0**-33))
+#: A bound on the magnitude of NumPy's float64 standard normal (the ziggurat of
+#: ``random_standard_normal``, which ``Generator.standard_normal`` runs): draws
+#: from the base strips stay below ``r = 3.6541528853610088``, and the tail's are
+#: ``r - log1p(-U) / r`` with ``U`` on the 53-bit grid of ``[0, 1)``, so
+#: ``1 - U >= 2**-53``. The factor covers the few roundings of that sum. A
+#: standard normal exceeds it with probability 1e-42.
+NORMAL64_LIMIT = (3.6541528853610088 + 53.0 * math.log(2.0) / 3.6541528853610088) * (1.0 + 1e-12)
+#: Bounds on NumPy's standard exponential in float32 and float64 (the ziggurats of
+#: ``random_standard_exponential_f`` and ``random_standard_exponential``): the tail
+#: draws ``r - log(1 - U)`` with ``r = 7.69711747013104972`` and ``U`` on a grid of
+#: 24 (float32) or 53 (float64) bits, so ``1 - U >= 2**-24`` or ``2**-53``; the
+#: factor covers rounding. Truncated normal draws from a far tail are shifted,
+#: scaled copies of these (:func:`_proposals`).
+EXPONENTIAL32_LIMIT = (7.69711747013104972 + 24.0 * math.log(2.0)) * (1.0 + 1e-6)
+EXPONENTIAL64_LIMIT = (7.69711747013104972 + 53.0 * math.log(2.0)) * (1.0 + 1e-12)
 #: Scale factors in ``[1 / FLOAT32_SAFE, FLOAT32_SAFE]`` are applied as one float32:
 #: times the samplers' values, they stay far inside float32's normal range. Others
 #: are applied in two steps, so that none underflows, loses bits or overflows.
 FLOAT32_SAFE = 2.0**100
+#: Parameter sets whose sampler extremes are kept: a call checks them before
+#: drawing, and a model asks for a few sets again and again.
+EXTREMES_CACHE = 1024
 #: Progress is shown on a terminal for fills of at least this many bytes.
 PROGRESS_BYTES = 1 << 30
 
@@ -839,6 +864,11 @@ def _uniform32(piece: FloatArray, gen: np.random.Generator, half: float) -> None
     bits = words.view(np.int32)[: piece.size]
     np.right_shift(bits, np.int32(8), out=bits)
     np.copyto(piece, bits, casting="unsafe")  # exact: |k| <= 2**23; a plain cast is the fast loop
+    _scale_uniform32(piece, half)
+
+
+def _scale_uniform32(piece: FloatArray, half: float) -> None:
+    """``k`` into ``half * k 2**-23`` in a float32 ``piece``: the arithmetic of :func:`_uniform32`."""
     factor = half * 2.0**-23
     if factor >= 1.0 / FLOAT32_SAFE:
         piece *= np.float32(factor)
@@ -869,6 +899,34 @@ def fill_uniform(
     fill_blocks(out, request, sample, stream=stream)
 
 
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
+def uniform_extremes(low: float, high: float, dtype: Any) -> tuple[float, float]:
+    """The least and greatest values :func:`fill_uniform` can write into an array of ``dtype``.
+
+    The sampler's own arithmetic applied to its extreme inputs: every step is
+    monotone in the input, so no sample lies outside. float32 (and float16,
+    sampled in float32) scale the integers ``k = -2**23`` and ``2**23 - 1``;
+    float64 scales ``U = 0`` and ``1 - 2**-53``, the ends of ``Generator.random``'s
+    53-bit grid. A step that overflows gives an infinity or NaN here, as it
+    would in the array.
+    """
+    dtype = np.dtype(dtype)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if _work_dtype(dtype) == np.float32:
+            ends = np.array([-(2.0**23), 2.0**23 - 1.0], dtype=np.float32)
+            _scale_uniform32(ends, high / 2.0 - low / 2.0)
+            center = low / 2.0 + high / 2.0
+            if center != 0.0:
+                ends += np.float32(center)
+        else:
+            ends = np.array([0.0, 1.0 - 2.0**-53])
+            ends *= high - low
+            if low != 0.0:
+                ends += np.float64(low)
+        written = ends.astype(dtype)
+    return float(written[0]), float(written[1])
+
+
 def _box_muller(piece: FloatArray, gen: np.random.Generator, scale: float = 1.0) -> None:
     """Fill a float32 ``piece`` with N(0, scale**2) samples by Box–Muller.
 
@@ -882,17 +940,7 @@ def _box_muller(piece: FloatArray, gen: np.random.Generator, scale: float = 1.0)
     bits = gen.bit_generator.random_raw(half).view(np.uint32)
     radius = _workspace.take("radius", half, np.float32)
     angle = _workspace.take("angle", half, np.float32)
-    np.multiply(bits[:half], np.float32(2.0**-32), out=radius, dtype=np.float32, casting="unsafe")
-    radius += np.float32(2.0**-33)
-    np.log(radius, out=radius)
-    # The scale goes under the root as scale**2 where that is safe (FLOAT32_SAFE);
-    # beyond, it multiplies the root, so that neither a tiny scale (whose square
-    # underflows) nor a huge one overflows.
-    folded = 1.0 / FLOAT32_SAFE <= 2.0 * scale * scale <= FLOAT32_SAFE
-    radius *= np.float32(-2.0 * scale * scale if folded else -2.0)
-    np.sqrt(radius, out=radius)
-    if not folded:
-        radius *= np.float32(scale)
+    _radius32(bits[:half], radius, scale)
     np.multiply(
         bits[half:],
         np.float32(2.0 * math.pi * 2.0**-32),
@@ -905,6 +953,34 @@ def _box_muller(piece: FloatArray, gen: np.random.Generator, scale: float = 1.0)
     piece[half:] *= radius[:rest]
     np.cos(angle, out=angle)
     np.multiply(radius, angle, out=piece[:half])
+
+
+def _radius32(bits: NDArray[np.uint32], radius: FloatArray, scale: float) -> None:
+    """The radii ``scale * sqrt(-2 ln u1)`` of :func:`_box_muller` from its words ``bits``."""
+    np.multiply(bits, np.float32(2.0**-32), out=radius, dtype=np.float32, casting="unsafe")
+    radius += np.float32(2.0**-33)
+    np.log(radius, out=radius)
+    # The scale goes under the root as scale**2 where that is safe (FLOAT32_SAFE);
+    # beyond, it multiplies the root, so that neither a tiny scale (whose square
+    # underflows) nor a huge one overflows.
+    folded = 1.0 / FLOAT32_SAFE <= 2.0 * scale * scale <= FLOAT32_SAFE
+    radius *= np.float32(-2.0 * scale * scale if folded else -2.0)
+    np.sqrt(radius, out=radius)
+    if not folded:
+        radius *= np.float32(scale)
+
+
+def _largest_radius32(scale: float) -> float:
+    """The largest radius :func:`_box_muller` makes for ``scale``: that of the word 0.
+
+    The logarithm, the products and the root are monotone, so the smallest
+    ``u1`` (``2**-33``) gives the largest radius; ``cos`` and ``sin`` stay within
+    ``[-1, 1]`` (``cos 0 = 1`` exactly), so no sample's magnitude exceeds it.
+    """
+    radius = np.empty(1, dtype=np.float32)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        _radius32(np.zeros(1, dtype=np.uint32), radius, scale)
+    return float(radius[0])
 
 
 def _standard_normal(piece: FloatArray, gen: np.random.Generator, scale: float = 1.0) -> None:
@@ -933,6 +1009,33 @@ def fill_normal(
                 piece += piece.dtype.type(loc)
 
     fill_blocks(out, request, sample, stream=stream)
+
+
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
+def normal_extremes(loc: float, scale: float, dtype: Any) -> tuple[float, float]:
+    """The least and greatest values :func:`fill_normal` can write into an array of ``dtype``.
+
+    float32 and float16 (sampled in float32): ``loc`` plus or minus the
+    largest Box–Muller radius, computed by the sampler's own float32
+    arithmetic (:func:`_largest_radius32`), so a scale that float32 rounds to
+    0 gives 0 here as it does in the array. float64: ``loc`` plus or minus
+    :data:`NORMAL64_LIMIT` times ``scale``. A step that overflows gives an
+    infinity here, as it would in the array.
+    """
+    dtype = np.dtype(dtype)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if _work_dtype(dtype) == np.float32:
+            radius = _largest_radius32(scale)
+            ends = np.array([-radius, radius], dtype=np.float32)
+            if loc != 0.0:
+                ends += np.float32(loc)
+        else:
+            ends = np.array([-NORMAL64_LIMIT, NORMAL64_LIMIT])
+            ends *= scale
+            if loc != 0.0:
+                ends += np.float64(loc)
+        written = ends.astype(dtype)
+    return float(written[0]), float(written[1])
 
 
 # --- truncated normal ---------------------------------------------------------------------
@@ -1045,26 +1148,31 @@ def _inward(value: float, dtype: np.dtype[Any], direction: float) -> float:
     limit = float(np.finfo(dtype).max)  # beyond it a bound excludes nothing the dtype holds
     rounded = dtype.type(min(max(value, -limit), limit))
     if (direction > 0 and float(rounded) < value) or (direction < 0 and float(rounded) > value):
-        rounded = np.nextafter(rounded, dtype.type(direction))
+        with np.errstate(over="ignore"):  # past the largest value: infinity, refused before drawing
+            rounded = np.nextafter(rounded, dtype.type(direction))
     return float(rounded)
 
 
-def fill_truncated_normal(
-    out: NDArray[Any],
-    loc: float,
-    scale: float,
-    low: float,
-    high: float,
-    request: Request,
-) -> None:
-    """Fill ``out`` with N(loc, scale**2) samples restricted to ``[low, high]``.
+@dataclass(frozen=True)
+class _TruncatedPlan:
+    """How :func:`fill_truncated_normal` samples: the standard interval, proposal and clip bounds."""
 
-    ``low < high``; either may be infinite. Exact for any bounds (see the
-    comment above :func:`_proposals`; float32 normal proposals stop at
-    :data:`NORMAL32_LIMIT`), and every value lies in ``[low, high]`` after
-    rounding to ``out.dtype``.
+    a: float
+    b: float
+    propose: Proposal
+    rate: float
+    lowest: float | None
+    highest: float | None
+    sign: float
+
+
+def _truncated_plan(
+    loc: float, scale: float, low: float, high: float, dtype: np.dtype[Any]
+) -> _TruncatedPlan:
+    """The plan of a truncated normal fill of ``dtype``; a ``ValueError`` if it cannot be sampled.
+
+    It draws nothing, so a call can make it before taking its seed.
     """
-    dtype = out.dtype
     alpha, beta = (low - loc) / scale, (high - loc) / scale
     mirror = beta <= 0.0
     a, b = (-beta, -alpha) if mirror else (alpha, beta)
@@ -1089,7 +1197,94 @@ def fill_truncated_normal(
             f"the interval [{low!r}, {high!r}] holds no {dtype.name} value; "
             "widen the bounds or use a wider dtype."
         )
-    sign = -scale if mirror else scale
+    return _TruncatedPlan(a, b, propose, rate, lowest, highest, -scale if mirror else scale)
+
+
+def _accepted_range(plan: _TruncatedPlan, work: np.dtype[Any]) -> tuple[float, float]:
+    """Bounds on the accepted standard draws of ``plan`` in the working dtype.
+
+    Each proposal's largest draw is computed by its own arithmetic in the
+    working dtype; acceptance keeps draws within ``[a, b]``, compared in
+    that dtype, so the range is widened by one step of it on each side.
+    """
+    a, b, name = plan.a, plan.b, plan.propose.__name__
+    unit = np.array(
+        [0.0, 1.0 - float(np.finfo(work).epsneg)], dtype=work
+    )  # Generator.random's ends
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if name in ("normal", "half_normal"):
+            limit = _largest_radius32(1.0) if work == np.float32 else NORMAL64_LIMIT
+            first, last = max(a, -limit), min(b, limit)
+        elif name == "uniform":
+            _affine(unit, b - a, a)  # as the proposal computes it: it may pass b by rounding
+            first, last = float(unit[0]), float(unit[1])
+        else:  # exponential: a + E / rate, E at most the exponential sampler's bound
+            rate = (a + math.sqrt(a * a + 4.0)) / 2.0
+            tail = np.array(
+                [EXPONENTIAL32_LIMIT if work == np.float32 else EXPONENTIAL64_LIMIT], dtype=work
+            )
+            _affine(tail, 1.0 / rate, a)
+            first, last = a, min(b, float(tail[0]))
+        ends = np.array([first, last], dtype=work)
+        ends = np.nextafter(ends, np.array([-np.inf, np.inf], dtype=work))
+    return float(ends[0]), float(ends[1])
+
+
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
+def truncated_normal_extremes(
+    loc: float, scale: float, low: float, high: float, dtype: Any
+) -> tuple[float, float]:
+    """Bounds on the values :func:`fill_truncated_normal` writes into an array of ``dtype``.
+
+    The accepted standard draws (:func:`_accepted_range`) go through the
+    fill's own arithmetic: scaled in the working dtype, shifted by ``loc``,
+    clipped to the bounds as the fill rounds them. A scale or a step that
+    overflows the working dtype gives infinities, although the clip would
+    hide it, since the fill would compute infinities or NaN. Raises the
+    ``ValueError`` the fill would, without drawing anything.
+    """
+    dtype = np.dtype(dtype)
+    plan = _truncated_plan(loc, scale, low, high, dtype)
+    work = _work_dtype(dtype)
+    first, last = _accepted_range(plan, work)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        ends = np.array([first, last], dtype=work)
+        if plan.sign != 1.0:
+            ends *= work.type(plan.sign)
+        if loc != 0.0:
+            ends += work.type(loc)
+        if not (np.isfinite(ends).all() and np.isfinite(work.type(scale))):
+            return -math.inf, math.inf
+        ends.sort()
+        if plan.lowest is not None or plan.highest is not None:
+            np.clip(ends, plan.lowest, plan.highest, out=ends)
+        written = ends.astype(dtype)
+    return float(written[0]), float(written[1])
+
+
+def fill_truncated_normal(
+    out: NDArray[Any],
+    loc: float,
+    scale: float,
+    low: float,
+    high: float,
+    request: Request,
+) -> None:
+    """Fill ``out`` with N(loc, scale**2) samples restricted to ``[low, high]``.
+
+    ``low < high``; either may be infinite. Exact for any bounds (see the
+    comment above :func:`_proposals`; float32 normal proposals stop at
+    :data:`NORMAL32_LIMIT`), and every value lies in ``[low, high]`` after
+    rounding to ``out.dtype``.
+    """
+    plan = _truncated_plan(loc, scale, low, high, out.dtype)
+    propose, rate, lowest, highest, sign = (
+        plan.propose,
+        plan.rate,
+        plan.lowest,
+        plan.highest,
+        plan.sign,
+    )
 
     def sample(buffer: FloatArray, gen: np.random.Generator) -> None:
         for piece in _chunks(buffer):

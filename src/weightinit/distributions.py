@@ -39,9 +39,8 @@ __all__ = [
 ]
 
 
-#: No standard normal draw reaches this many standard deviations:
-#: P(|Z| > 40) < 1e-348, less than the smallest positive float64.
-NORMAL_REACH = 40.0
+#: The dtypes random laws are drawn in.
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Distribution(ABC):
@@ -67,14 +66,52 @@ class Distribution(ABC):
     def support(self) -> tuple[float, float]:
         """Smallest interval ``[low, high]`` that holds every value."""
 
-    @property
-    def reach(self) -> float:
-        """The largest magnitude a value, or a step of filling it, can take.
+    def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        """Bounds on the values filling an array of ``dtype`` writes, as that dtype rounds them.
 
-        An array of a dtype whose range holds it is filled without overflow.
+        Derived from the sampler the engine runs for that dtype (float16 is
+        sampled in float32), not from the law's support: a float32 normal
+        never passes 6.76 standard deviations, for example. An infinity or
+        NaN means that a value, or a step of filling it, overflows.
         """
         low, high = self.support
-        return max(abs(low), abs(high))
+        with np.errstate(over="ignore"):
+            written = np.array([low, high]).astype(dtype)
+        return float(written[0]), float(written[1])
+
+    def reach(self, dtype: Any = np.float64) -> float:
+        """The largest magnitude a value of an array of ``dtype``, or a step of filling it, takes.
+
+        Infinite (or NaN) if filling that dtype would overflow; see :meth:`extremes`.
+        """
+        low, high = self.extremes(dtype)
+        return max(abs(low), abs(high)) if not math.isnan(low + high) else math.nan
+
+    def refusal(self, dtype: Any) -> str | None:
+        """Why this law cannot be drawn into an array of ``dtype``, or ``None`` if it can.
+
+        A law is refused if a value, or a step of filling it, overflows the
+        dtype, and if every value it would write rounds to 0 although the
+        law is not the constant 0 (its scale underflows the dtype). Nothing
+        is drawn: a call asks before taking its seed.
+        """
+        dtype = np.dtype(dtype)
+        if dtype not in _FLOAT_DTYPES:
+            return f"draws into float16, float32 or float64 arrays only; got dtype={dtype.name}"
+        reach = self.reach(dtype)
+        info = np.finfo(dtype)
+        if not reach <= float(info.max):
+            return (
+                f"draws values beyond the range of dtype={dtype.name} (magnitudes up to "
+                f"{float(info.max):g}); use smaller parameters or a wider dtype"
+            )
+        if reach == 0.0 and self.support != (0.0, 0.0):
+            return (
+                f"draws values that all round to 0 in dtype={dtype.name} (its smallest "
+                f"positive value is {float(info.smallest_subnormal):.3g}); use larger "
+                "parameters or a wider dtype"
+            )
+        return None
 
     #: Whether :meth:`_fill` computes any window by itself (i.i.d. elements);
     #: otherwise a window is cut out of the whole array.
@@ -98,6 +135,10 @@ class Distribution(ABC):
         own = getattr(self, "shape", dims)
         if tuple(own) != dims:
             raise ValueError(f"shape must be this law's shape {tuple(own)!r}; got shape={dims!r}.")
+        if self.random:
+            problem = self.refusal(dtype)
+            if problem is not None:
+                raise ValueError(f"{self!r} {problem}.")
         out = np.empty(dims, dtype=np.dtype(dtype))
         seed = _engine.call_seed(rng) if self.random else None
         self.fill(out, _engine.Request(seed, _engine.Window(dims)))
@@ -144,9 +185,8 @@ class Uniform(Distribution):
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    @property
-    def reach(self) -> float:
-        return max(abs(self.low), abs(self.high), self.high - self.low)  # the width is scaled
+    def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        return _engine.uniform_extremes(self.low, self.high, dtype)
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_uniform(out, self.low, self.high, request)
@@ -173,9 +213,8 @@ class Normal(Distribution):
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
 
-    @property
-    def reach(self) -> float:
-        return abs(self.loc) + NORMAL_REACH * self.scale
+    def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        return _engine.normal_extremes(self.loc, self.scale, dtype)
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_normal(out, self.loc, self.scale, request)
@@ -216,12 +255,16 @@ class TruncatedNormal(Distribution):
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    @property
-    def reach(self) -> float:
-        # Standard draws are multiplied by scale in the array's dtype, then
-        # shifted by loc (see the engine): scale itself must fit too.
-        scaled = max(abs(self.low - self.loc), abs(self.high - self.loc))
-        return max(abs(self.loc) + min(NORMAL_REACH * self.scale, scaled), self.scale)
+    def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        # Standard draws are multiplied by scale in the working dtype, then
+        # shifted by loc and clipped (see the engine): scale itself must fit too.
+        return _engine.truncated_normal_extremes(self.loc, self.scale, self.low, self.high, dtype)
+
+    def refusal(self, dtype: Any) -> str | None:
+        try:
+            return super().refusal(dtype)
+        except ValueError as error:  # bounds the dtype cannot sample between
+            return f"cannot be drawn in dtype={np.dtype(dtype).name}: {error}".rstrip(".")
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_truncated_normal(out, self.loc, self.scale, self.low, self.high, request)
@@ -240,11 +283,16 @@ class Constant(Distribution):
     def mean(self) -> float:
         # Broadcasting repeats every element equally often, so the pooled
         # moments of the array are those of the value itself.
-        return float(np.mean(self.value))
+        return float(np.mean(self._numbers))
 
     @property
     def variance(self) -> float:
-        return float(np.var(self.value))
+        return float(np.var(self._numbers))
+
+    @property
+    def _numbers(self) -> NDArray[Any]:
+        """The value for moments: an int beyond 64 bits (held as an object) as a float64."""
+        return self.value.astype(np.float64) if self.value.dtype == object else self.value
 
     @property
     def support(self) -> tuple[float, float]:
@@ -279,12 +327,13 @@ class Indicator(Distribution):
 
     @property
     def mean(self) -> float:
-        return self.value * self._fraction
+        return float(self.value) * self._fraction
 
     @property
     def variance(self) -> float:
         share = self._fraction
-        return self.value * self.value * share * (1.0 - share)
+        value = float(self.value)  # an int value is kept exact for filling, not for moments
+        return value * value * share * (1.0 - share)
 
     @property
     def support(self) -> tuple[float, float]:
@@ -294,8 +343,9 @@ class Indicator(Distribution):
 
     @property
     def values(self) -> NDArray[Any]:
-        """Every distinct value written."""
-        return np.array([0.0, self.value])
+        """Every distinct value written, exactly (an int value stays an int)."""
+        value = np.asarray(self.value).reshape(1)
+        return np.concatenate([np.zeros(1, dtype=value.dtype), value])
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         out[...] = 0
@@ -343,6 +393,14 @@ class Orthogonal(Distribution):
     def support(self) -> tuple[float, float]:
         return (-abs(self.gain), abs(self.gain))
 
+    def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        # Q's columns (or rows) are unit vectors, computed in float64: entries
+        # within 1 up to a few roundings; gain multiplies them in float64.
+        bound = abs(self.gain) * (1.0 + 2.0**-40)
+        with np.errstate(over="ignore", under="ignore"):
+            written = np.array([-bound, bound]).astype(dtype)
+        return float(written[0]), float(written[1])
+
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         order, rows, cols = _moved(self.shape, self.out_axes)
         if rows == 0 or cols == 0:
@@ -384,11 +442,13 @@ class Sparse(Distribution):
 
     @property
     def support(self) -> tuple[float, float]:
+        if self.zeros == self.shape[self.out_axis]:  # every weight is one of the zeros
+            return (0.0, 0.0)
         return (-math.inf, math.inf)
 
-    @property
-    def reach(self) -> float:
-        return NORMAL_REACH * self.std
+    def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        low, high = _engine.normal_extremes(0.0, self.std, dtype)
+        return (min(low, 0.0), max(high, 0.0))
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         _engine.fill_normal(out, 0.0, self.std, request)
@@ -437,6 +497,10 @@ class DeltaOrthogonal(Distribution):
     @property
     def support(self) -> tuple[float, float]:
         return (-abs(self.scale), abs(self.scale))
+
+    def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        low, high = self._center().extremes(dtype)
+        return (min(low, 0.0), max(high, 0.0))
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         if out.size == 0:  # no centre to write (a zero-size kernel axis included)

@@ -113,6 +113,16 @@ def _real(name: str, value: Any) -> float:
     return check_real(name, value)
 
 
+def _number(name: str, value: Any) -> float:
+    """A real number, as :func:`_real`, but an int stays an exact Python int.
+
+    So ``2**60 + 1`` reaches an int64 array exactly, and an int no integer
+    dtype holds is refused by that dtype rather than rounded.
+    """
+    checked = check_real(name, value)
+    return int(value) if isinstance(value, (int, np.integer)) else checked
+
+
 def _positive(name: str, value: Any) -> float:
     return check_real(name, value, positive=True)
 
@@ -154,8 +164,7 @@ def _constant_value(name: str, value: Any) -> Any:
     if isinstance(value, (bool, np.bool_)):
         raise refused()
     if isinstance(value, numbers.Real):
-        checked = check_real(name, value)
-        return int(value) if isinstance(value, (int, np.integer)) else checked
+        return _number(name, value)
     try:
         array = np.array(value)
     except (ValueError, TypeError):
@@ -940,7 +949,7 @@ torch_normal = random_normal.preset(
 )
 torch_constant = constant.preset(
     "torch_constant",
-    params=(Param("val", REQUIRED, _real),),
+    params=(Param("val", REQUIRED, _number),),
     translate=lambda val: {"value": val},
     info=_preset_info(
         TORCH, "constant", "—", "—", "val", "—", aliases=Aliases(torch=("constant", "constant_"))
@@ -949,7 +958,10 @@ torch_constant = constant.preset(
         "Fill with the number ``val``, as PyTorch's ``constant_``.",
         "Mean ``val``, variance 0.",
         "PyTorch, ``torch.nn.init.constant_``.",
-        params="    val : float\n        Required.\n",
+        params=(
+            "    val : float or int\n        Required. An int is written exactly into an integer\n"
+            "        dtype that holds it, and refused by one that does not.\n"
+        ),
     ),
 )
 jax_normal = random_normal.preset(
@@ -1128,7 +1140,7 @@ def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) ->
 
 @scheme(
     "identity",
-    params=(Param("gain", 1.0, _real),),
+    params=(Param("gain", 1.0, _number),),
     random=False,
     info=SchemeInfo(
         KERAS,
@@ -1149,7 +1161,9 @@ def identity(geometry: Geometry, *, gain: float) -> Distribution:
 
     Parameters
     ----------
-    gain : float, default 1.0
+    gain : float or int, default 1.0
+        An int is written exactly into an integer dtype that holds it, and
+        refused by one that does not.
 
     Notes
     -----
