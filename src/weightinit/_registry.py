@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._validation import shown
+
 if TYPE_CHECKING:
     from ._base import Initializer
 
@@ -132,11 +134,11 @@ def add_user(name: str, target: Any, aliases: tuple[str, ...], overwrite: bool) 
             continue
         if existing.origin != "user":
             raise ValueError(
-                f"{each!r} is a built-in name (of {existing.canonical!r}); pass "
+                f"{shown(each)} is a built-in name (of {existing.canonical!r}); pass "
                 "overwrite=True to shadow it, or choose another name."
             )
         raise ValueError(
-            f"{each!r} is already registered (for {existing.canonical!r}); pass "
+            f"{shown(each)} is already registered (for {shown(existing.canonical)}); pass "
             "overwrite=True to replace it."
         )
     for each in (name, *aliases):
@@ -152,7 +154,9 @@ def add_user(name: str, target: Any, aliases: tuple[str, ...], overwrite: bool) 
 def remove_user(name: str) -> None:
     """Forget a user's initializer and its aliases, bringing back any built-in they shadowed."""
     if name not in _USER:
-        raise ValueError(f"{name!r} is not a name registered by the user; got name={name!r}.")
+        raise ValueError(
+            f"{shown(name)} is not a name registered by the user; got name={shown(name)}."
+        )
     del _USER[name]
     freed = [
         key for key, entry in _NAMES.items() if entry.origin == "user" and entry.canonical == name
@@ -179,7 +183,7 @@ def lookup(name: str) -> Any:
     entry = _NAMES.get(name)
     if entry is None:
         raise ValueError(
-            f"unknown initializer name {name!r}{suggest(name)}; "
+            f"unknown initializer name {shown(name)}{suggest(name)}; "
             "weightinit.available() lists the canonical names and docs/names.md every name."
         )
     return _USER[entry.canonical] if entry.origin == "user" else _TARGETS[entry.canonical]
