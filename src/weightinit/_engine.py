@@ -36,7 +36,7 @@ from numpy.random.bit_generator import ISeedSequence
 from numpy.typing import NDArray
 
 from ._special import log_mass
-from ._validation import check_int, check_rng, describe
+from ._validation import _is_int, check_int, check_rng, describe, shown
 
 __all__ = [
     "BLOCK",
@@ -255,7 +255,7 @@ def _default_workers() -> int:
             value = int(text)
         except ValueError:
             raise ValueError(
-                f"{ENV_WORKERS} must be an int >= 1; got {ENV_WORKERS}={text!r}."
+                f"{ENV_WORKERS} must be an int >= 1; got {ENV_WORKERS}={shown(text)}."
             ) from None
         return check_int(ENV_WORKERS, value, minimum=1)
     global _cores
@@ -447,14 +447,17 @@ class Window:
 
 
 def make_window(shape: tuple[int, ...], region: Any) -> Window:
-    """Check ``region`` (a slice or tuple of slices, step 1) against ``shape``."""
+    """Check ``region`` (a slice or tuple of slices, step 1) against ``shape``.
+
+    Slice bounds are ints (not bools) or ``None``; the step is ``None`` or 1.
+    """
     if region is None:
         return Window(shape)
     items = region if isinstance(region, tuple) else (region,)
     if len(items) > len(shape):
         raise ValueError(
-            f"region must have at most one slice per axis of shape={shape!r}; "
-            f"got region={region!r}."
+            f"region must have at most one slice per axis of shape={shown(shape)}; "
+            f"got region={shown(region)}."
         )
     bounds = []
     for axis, item in enumerate(items):
@@ -463,9 +466,17 @@ def make_window(shape: tuple[int, ...], region: Any) -> Window:
                 "region must be a slice or a tuple of slices over the leading axes; got "
                 f"{describe(f'region[{axis}]', item)}."
             )
-        start, stop, step = item.indices(shape[axis])
-        if step != 1:
-            raise ValueError(f"region slices must have step 1; got region[{axis}]={item!r}.")
+        for part in ("start", "stop", "step"):
+            value = getattr(item, part)
+            if value is not None and not _is_int(value):  # bools too, as everywhere
+                raise TypeError(
+                    "region slices must have int or None start, stop and step; got "
+                    f"{describe(f'region[{axis}].{part}', value)} in "
+                    f"region[{axis}]={shown(item)}."
+                )
+        if item.step is not None and item.step != 1:
+            raise ValueError(f"region slices must have step 1; got region[{axis}]={shown(item)}.")
+        start, stop, _ = item.indices(shape[axis])
         bounds.append((start, max(start, stop)))
     while bounds and bounds[-1] == (0, shape[len(bounds) - 1]):
         bounds.pop()  # trailing whole axes: a coarser, equal window
