@@ -36,7 +36,7 @@ from numpy.random.bit_generator import ISeedSequence
 from numpy.typing import NDArray
 
 from ._special import log_mass
-from ._validation import _is_int, check_int, check_rng, describe, shown
+from ._validation import _is_int, check_int, check_int_seed, check_rng, describe, shown
 
 __all__ = [
     "BLOCK",
@@ -104,7 +104,7 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
     if isinstance(rng, np.random.SeedSequence):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
-        return np.random.SeedSequence(_words(check_int("rng", rng, minimum=0)))
+        return np.random.SeedSequence(_words(check_int_seed(rng)))
     generator = check_rng(rng)  # refuses other types, wraps bit generators
     # The low 32 bits of four raw outputs: 128 bits from any bit generator (MT19937's
     # are 32-bit), drawn under its lock like every Generator method, at a tenth of

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ELEMENTS",
     "check_allocation",
     "check_int",
+    "check_int_seed",
     "check_option",
     "check_real",
     "check_rng",
@@ -90,14 +91,14 @@ _SHOWN = 80
 _REPR = _BoundedRepr()
 
 
-def shown(value: Any, *, text: bool = False) -> str:
+def shown(value: Any, *, plain: bool = False) -> str:
     """``repr(value)`` as messages show it: at most 80 characters, nesting cut at depth 3.
 
     Any value can be shown: a deeply nested list, a huge string or int, an
-    object whose ``repr`` fails. With ``text``, a str is shown as ``str``
+    object whose ``repr`` fails. With ``plain``, a str is shown as ``str``
     shows it, without quotes (as PyTorch's messages show names).
     """
-    if text and isinstance(value, str):
+    if plain and isinstance(value, str):
         return value if len(value) <= _SHOWN else value[: _SHOWN - 3] + "..."
     try:
         text = _REPR.repr(value)
@@ -273,6 +274,16 @@ def check_option(name: str, value: Any, options: Iterable[str]) -> str:
     raise ValueError(f"{name} must be one of {listed}; got {name}={shown(value)}.")
 
 
+def check_int_seed(rng: Any) -> int:
+    """Return an int ``rng`` (not a bool) as a Python int, refusing a negative one.
+
+    The one check of an int seed: :func:`check_rng` and a call's seed use it.
+    """
+    if rng < 0:
+        raise ValueError(f"rng must be a non-negative int seed; got rng={shown(int(rng))}.")
+    return int(rng)
+
+
 def check_rng(rng: Any) -> np.random.Generator:
     """Normalise ``rng`` as Scientific Python SPEC 7 describes.
 
@@ -286,8 +297,8 @@ def check_rng(rng: Any) -> np.random.Generator:
         rng, (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
     ):
         return np.random.default_rng(rng)
-    if _is_int(rng):  # the check and message of a call's seed (_engine.call_seed)
-        return np.random.default_rng(check_int("rng", rng, minimum=0))
+    if _is_int(rng):
+        return np.random.default_rng(check_int_seed(rng))
     raise TypeError(
         "rng must be None, an int, a numpy.random.SeedSequence, a "
         f"numpy.random.BitGenerator or a numpy.random.Generator; got {describe('rng', rng)}."

@@ -118,7 +118,7 @@ def calculate_gain(nonlinearity: str, param: Any = None) -> float:
             slope = check_real("param", param)
         else:
             raise ValueError(
-                f"negative_slope {shown(param, text=True)} not a valid number; got param={shown(param)}."
+                f"negative_slope {shown(param, plain=True)} not a valid number; got param={shown(param)}."
             )
         # slope * slope, not slope**2: a float power raises OverflowError where
         # the product overflows to inf (and the gain to its limit, 0).
@@ -126,7 +126,7 @@ def calculate_gain(nonlinearity: str, param: Any = None) -> float:
     if nonlinearity == "selu":
         return 3.0 / 4.0
     raise ValueError(
-        f"Unsupported nonlinearity {shown(nonlinearity, text=True)}: nonlinearity must be one of "
+        f"Unsupported nonlinearity {shown(nonlinearity, plain=True)}: nonlinearity must be one of "
         f"{', '.join(map(repr, NONLINEARITIES))}; got nonlinearity={shown(nonlinearity)}."
     )
 
