@@ -722,7 +722,11 @@ ERRORS: list[tuple[Call, type[Exception], str]] = [
     (lambda: wi.he_normal((3, 4), fan_in=0), ValueError, "divides by a fan that is 0"),
     (lambda: wi.he_normal((2**21, 2**20)), ValueError, "at most 1099511627776"),
     (lambda: wi.he_normal((3, 4.0)), TypeError, r"shape\[1\]=4.0"),
-    (lambda: wi.he_normal((3, 4), rng=-5), ValueError, r"rng must be an int >= 0; got rng=-5"),
+    (
+        lambda: wi.he_normal((3, 4), rng=-5),
+        ValueError,
+        r"rng must be a non-negative int seed; got rng=-5",
+    ),
     (lambda: wi.he_normal((3, 4), rng="seed"), TypeError, "rng must be None, an int"),
     (lambda: wi.he_normal((3, 4), layout="tf"), ValueError, "layout must be one of"),
     (lambda: wi.he_normal(out=[1.0, 2.0]), TypeError, "out must be a numpy.ndarray"),

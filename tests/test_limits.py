@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +14,7 @@ import pytest
 
 import weightinit as wi
 from weightinit import _engine
+from weightinit._validation import check_allocation, machine_memory
 
 INITIALIZERS = [wi.get(name) for name in wi.available()]
 #: Parameters an initializer cannot be called without.
@@ -291,3 +294,55 @@ def test_truncated_normal_reach_follows_its_proposals() -> None:
         wi.trunc_normal((4,), std=8e36, a=8e38, b=math.inf, dtype=np.float32, rng=0)
     w = wi.trunc_normal((1000,), std=1e36, a=1e38, b=math.inf, dtype=np.float32, rng=0)
     assert np.isfinite(w).all() and w.min() >= np.float32(1e38)
+
+
+MEMORY = machine_memory()
+TOO_BIG_FOR_MEMORY = MEMORY is None or MEMORY >= 8 * 2**40
+
+
+@pytest.mark.skipif(TOO_BIG_FOR_MEMORY, reason="needs a machine with less than 8 TiB of memory")
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"shape": (2**40,)}, "shape=(1099511627776,)"),  # exactly MAX_ELEMENTS: passes the limit
+        ({"shape": (2**20, 2**20)}, "shape=(1048576, 1048576)"),
+        ({"fan_in": 2**20, "fan_out": 2**20}, "fan_in=1048576, fan_out=1048576"),
+    ],
+    ids=["2**40", "2**20 x 2**20", "fans"],
+)
+@pytest.mark.parametrize("init", [wi.zeros, wi.he_normal, wi.orthogonal], ids=lambda i: i.name)
+def test_request_larger_than_memory_is_refused_before_allocating(
+    init: wi.Initializer, kwargs: dict[str, Any], named: str
+) -> None:
+    generator = np.random.default_rng(0)
+    state = generator.bit_generator.state
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="of memory") as raised:
+            init(**kwargs, rng=generator)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, peak
+    assert str(raised.value).startswith(f"{named} asks for 8.0 TiB")
+    assert generator.bit_generator.state == state  # refused before the seed is taken
+
+
+@pytest.mark.skipif(TOO_BIG_FOR_MEMORY, reason="needs a machine with less than 8 TiB of memory")
+def test_memory_limit_applies_to_the_region_only() -> None:
+    region = wi.zeros((2**40,), region=slice(0, 3))
+    np.testing.assert_array_equal(region, np.zeros(3))
+    with pytest.raises(ValueError, match="of memory"):
+        wi.zeros((2**40,), region=slice(0, 2**39))
+
+
+def test_memory_limit_is_this_machines() -> None:
+    memory = machine_memory()
+    if sys.platform.startswith("linux"):
+        assert memory is not None and memory >= os.sysconf("SC_PHYS_PAGES") * os.sysconf(
+            "SC_PAGE_SIZE"
+        )
+    if memory is not None:  # just above: refused; well below: allocated
+        with pytest.raises(ValueError, match="of memory"):
+            check_allocation((memory // 8 + 1,), np.dtype(np.float64), given="shape=(...)")
+        check_allocation((memory // 64,), np.dtype(np.float64), given="shape=(...)")

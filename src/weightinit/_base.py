@@ -21,14 +21,16 @@ from numpy.typing import NDArray
 from . import _engine, _registry
 from ._validation import (
     MAX_ELEMENTS,
+    check_allocation,
     check_int,
     check_option,
     check_rng,
     check_shape,
     describe,
+    shown,
 )
 from .distributions import Distribution
-from .fans import LAYOUTS, fans_and_axes
+from .fans import LAYOUTS, check_axes, fans_and_axes
 
 __all__ = ["REQUIRED", "Aliases", "Geometry", "Initializer", "Param", "SchemeInfo", "scheme"]
 
@@ -119,11 +121,12 @@ class Geometry:
     def single_axes(self, scheme: str) -> tuple[int, int]:
         """The one input axis and one output axis, for schemes that need exactly one each."""
         if self.in_axes is None or self.out_axes is None:
-            raise ValueError(f"{scheme} needs a shape of rank >= 2; got shape={self.shape!r}.")
+            raise ValueError(f"{scheme} needs a shape of rank >= 2; got shape={shown(self.shape)}.")
         if len(self.in_axes) != 1 or len(self.out_axes) != 1:
             raise ValueError(
                 f"{scheme} needs exactly one input axis and one output axis; got "
-                f"in_axis={self.in_axes!r}, out_axis={self.out_axes!r} for shape={self.shape!r}."
+                f"in_axis={self.in_axes!r}, out_axis={self.out_axes!r} "
+                f"for shape={shown(self.shape)}."
             )
         return self.in_axes[0], self.out_axes[0]
 
@@ -150,12 +153,12 @@ def make_geometry(
         if fan_in is None or fan_out is None:
             raise TypeError(
                 "shape is required unless both fan_in and fan_out are given; got "
-                f"shape=None, fan_in={fan_in!r}, fan_out={fan_out!r}."
+                f"shape=None, fan_in={shown(fan_in)}, fan_out={shown(fan_out)}."
             )
         if in_axis is not None or out_axis is not None:
             raise ValueError(
                 "in_axis and out_axis need a shape; got shape=None with "
-                f"in_axis={in_axis!r}, out_axis={out_axis!r}."
+                f"in_axis={shown(in_axis)}, out_axis={shown(out_axis)}."
             )
         dims = (fan_in, fan_out) if layout != "torch" else (fan_out, fan_in)
         if fan_in * fan_out > MAX_ELEMENTS:
@@ -167,7 +170,8 @@ def make_geometry(
         dims = check_shape(shape)
         if out_shape is not None and dims != out_shape:
             raise ValueError(
-                f"shape must match out.shape; got shape={dims!r} and out.shape={out_shape!r}."
+                f"shape must match out.shape; got shape={shown(dims)} and "
+                f"out.shape={shown(out_shape)}."
             )
     computed_in, computed_out, axes = fans_and_axes(
         dims, layout=layout, in_axis=in_axis, out_axis=out_axis
@@ -186,12 +190,27 @@ def make_geometry(
 def _check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
     """The dtype a call returns; ``param`` is what the message calls it (``out.dtype``)."""
     allowed = "float16, float32 or float64" if random else "a numeric dtype"
+    if isinstance(dtype, (list, tuple, dict)):  # structured or sub-array: never numeric
+        raise TypeError(f"{param} must be {allowed} for {name}; got {describe(param, dtype)}.")
     try:
         resolved = np.dtype(np.float64 if dtype is None else dtype)
-    except TypeError:
+    except (TypeError, ValueError):
         raise TypeError(
             f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
         ) from None
+    if random and resolved.kind == "f" and not resolved.isnative:
+        native = resolved.newbyteorder("=")
+        order = "big" if resolved.byteorder == ">" else "little"
+        instead = (
+            f"an out array of dtype {native.name} (out.astype({native.name!r}))"
+            if param != "dtype"
+            else f"dtype={native.name!r}"
+        )
+        raise TypeError(
+            f"{param} must be float16, float32 or float64 in this machine's byte order for the "
+            f"random initializer {name}; got {param}={resolved.str!r} ({native.name} in "
+            f"{order}-endian byte order, not this machine's); pass {instead} instead."
+        )
     if random and resolved not in _RANDOM_DTYPES:
         raise TypeError(
             f"{param} must be float16, float32 or float64 for the random initializer {name}; "
@@ -231,14 +250,14 @@ def _check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) 
         if not np.array_equal(converted.astype(values.dtype), values):
             raise ValueError(
                 f"{name} writes values that dtype={dtype.name} cannot hold exactly: "
-                f"{values.tolist()!r}."
+                f"{shown(values.tolist())}."
             )
     elif dtype.kind in "fc":
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             converted = values.astype(dtype)
         if not np.all(np.isfinite(converted)):
             raise ValueError(
-                f"{name} writes values that overflow dtype={dtype.name}: {values.tolist()!r}."
+                f"{name} writes values that overflow dtype={dtype.name}: {shown(values.tolist())}."
             )
         vanished = (converted == 0) & np.asarray(values != 0, dtype=bool)
         if np.any(vanished):
@@ -251,7 +270,7 @@ def _check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) 
 
 def _listed(values: Mapping[str, Any]) -> str:
     """``name=value, ...`` for messages about a combination of parameters."""
-    return ", ".join(f"{key}={value!r}" for key, value in values.items()) or "its defaults"
+    return ", ".join(f"{key}={shown(value)}" for key, value in values.items()) or "its defaults"
 
 
 def _check_out(out: Any) -> NDArray[Any]:
@@ -385,7 +404,7 @@ class Initializer:
             if key not in known:
                 accepted = ", ".join(known) if known else "none"
                 raise TypeError(
-                    f"{self.name}() got an unexpected keyword argument {key!r}; "
+                    f"{self.name}() got an unexpected keyword argument {shown(key)}; "
                     f"its parameters are: {accepted}."
                 )
         values = self.defaults()
@@ -511,9 +530,18 @@ class Initializer:
         window = _engine.make_window(geometry.shape, region)
         if target is not None and target.shape != window.region_shape:
             raise ValueError(
-                f"out.shape must be the region's shape {window.region_shape!r}; "
-                f"got out.shape={target.shape!r}."
+                f"out.shape must be the region's shape {shown(window.region_shape)}; "
+                f"got out.shape={shown(target.shape)}."
             )
+        if target is None or not target.flags.c_contiguous:  # a buffer is allocated below
+            source = (
+                f"shape={shown(shape)}"
+                if shape is not None
+                else "out"
+                if target is not None
+                else f"fan_in={fan_in}, fan_out={fan_out}"
+            )
+            check_allocation(window.region_shape, resolved, given=source)
         law = self._law(geometry, **values)
         if law.random:
             # Checked before the seed is taken, so a refused call leaves a Generator as it was.
@@ -545,8 +573,9 @@ class Initializer:
 
         Parameters are checked now, so a typo fails here rather than at the
         first call; a parameter without default may be left for the call. Call options ``dtype``, ``rng``, ``layout``, ``in_axis``
-        and ``out_axis`` may be bound too; a bound int ``rng`` makes every
-        call return the same array.
+        and ``out_axis`` may be bound too, and are checked now with the checks
+        of a call (axes as far as they can be without a shape: ints, at least
+        one); a bound int ``rng`` makes every call return the same array.
         """
         options = {key: kwargs.pop(key) for key in _OPTIONS if key in kwargs}
         if "layout" in options:
@@ -555,6 +584,9 @@ class Initializer:
             _check_dtype(options["dtype"], random=self.random, name=self.name)
         if "rng" in options:
             check_rng(options["rng"])
+        for key in ("in_axis", "out_axis"):
+            if options.get(key) is not None:
+                check_axes(key, options[key])
         self._resolve(kwargs, complete=False)
         return self._copy(bound={**self._bound, **kwargs}, options={**self._options, **options})
 
@@ -658,7 +690,7 @@ class Initializer:
         for key in values:
             if key not in accepted:
                 raise ValueError(
-                    f"unknown config key {key!r} for {self.name}; accepted keys: "
+                    f"unknown config key {shown(key)} for {self.name}; accepted keys: "
                     f"{', '.join(accepted)}."
                 )
         for key in ("in_axis", "out_axis"):

@@ -38,7 +38,7 @@ from numpy.random.bit_generator import ISeedSequence
 from numpy.typing import NDArray
 
 from ._special import log_mass
-from ._validation import check_int, check_rng, describe
+from ._validation import _is_int, check_int, check_int_seed, check_rng, describe, shown
 
 __all__ = [
     "BLOCK",
@@ -136,7 +136,7 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
     if isinstance(rng, np.random.SeedSequence):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
-        return np.random.SeedSequence(_words(check_int("rng", rng, minimum=0)))
+        return np.random.SeedSequence(_words(check_int_seed(rng)))
     generator = check_rng(rng)  # refuses other types, wraps bit generators
     # The low 32 bits of four raw outputs: 128 bits from any bit generator (MT19937's
     # are 32-bit), drawn under its lock like every Generator method, at a tenth of
@@ -287,7 +287,7 @@ def _default_workers() -> int:
             value = int(text)
         except ValueError:
             raise ValueError(
-                f"{ENV_WORKERS} must be an int from 1 to {MAX_WORKERS}; got {ENV_WORKERS}={text!r}."
+                f"{ENV_WORKERS} must be an int from 1 to {MAX_WORKERS}; got {ENV_WORKERS}={shown(text)}."
             ) from None
         return check_int(ENV_WORKERS, value, minimum=1, maximum=MAX_WORKERS)
     global _cores
@@ -589,14 +589,17 @@ class Window:
 
 
 def make_window(shape: tuple[int, ...], region: Any) -> Window:
-    """Check ``region`` (a slice or tuple of slices, step 1) against ``shape``."""
+    """Check ``region`` (a slice or tuple of slices, step 1) against ``shape``.
+
+    Slice bounds are ints (not bools) or ``None``; the step is ``None`` or 1.
+    """
     if region is None:
         return Window(shape)
     items = region if isinstance(region, tuple) else (region,)
     if len(items) > len(shape):
         raise ValueError(
-            f"region must have at most one slice per axis of shape={shape!r}; "
-            f"got region={region!r}."
+            f"region must have at most one slice per axis of shape={shown(shape)}; "
+            f"got region={shown(region)}."
         )
     bounds = []
     for axis, item in enumerate(items):
@@ -605,9 +608,17 @@ def make_window(shape: tuple[int, ...], region: Any) -> Window:
                 "region must be a slice or a tuple of slices over the leading axes; got "
                 f"{describe(f'region[{axis}]', item)}."
             )
-        start, stop, step = item.indices(shape[axis])
-        if step != 1:
-            raise ValueError(f"region slices must have step 1; got region[{axis}]={item!r}.")
+        for part in ("start", "stop", "step"):
+            value = getattr(item, part)
+            if value is not None and not _is_int(value):  # bools too, as everywhere
+                raise TypeError(
+                    "region slices must have int or None start, stop and step; got "
+                    f"{describe(f'region[{axis}].{part}', value)} in "
+                    f"region[{axis}]={shown(item)}."
+                )
+        if item.step is not None and item.step != 1:
+            raise ValueError(f"region slices must have step 1; got region[{axis}]={shown(item)}.")
+        start, stop, _ = item.indices(shape[axis])
         bounds.append((start, max(start, stop)))
     while bounds and bounds[-1] == (0, shape[len(bounds) - 1]):
         bounds.pop()  # trailing whole axes: a coarser, equal window

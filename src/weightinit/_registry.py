@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._validation import shown
+
 if TYPE_CHECKING:
     from ._base import Initializer
 
@@ -159,12 +161,12 @@ def add_user(name: str, target: Any, aliases: tuple[str, ...], overwrite: bool) 
                 continue
             if existing.origin != "user":
                 raise ValueError(
-                    f"{each!r} is a built-in name (of {existing.canonical!r}), which can never "
+                    f"{shown(each)} is a built-in name (of {shown(existing.canonical)}), which can never "
                     "be replaced; choose another name."
                 )
             if not overwrite:
                 raise ValueError(
-                    f"{each!r} is already registered (for {existing.canonical!r}); pass "
+                    f"{shown(each)} is already registered (for {shown(existing.canonical)}); pass "
                     "overwrite=True to replace it."
                 )
         names, user = dict(state.names), dict(state.user)
@@ -191,7 +193,9 @@ def remove_user(name: str) -> None:
     with _LOCK:
         state = _STATE
         if name not in state.user:
-            raise ValueError(f"{name!r} is not a name registered by the user; got name={name!r}.")
+            raise ValueError(
+                f"{shown(name)} is not a name registered by the user; got name={shown(name)}."
+            )
         names, user = dict(state.names), dict(state.user)
         _forget(names, user, name)
         _STATE = _State(state.targets, user, names, state.declared)
@@ -214,7 +218,7 @@ def lookup(name: str) -> Any:
     entry = state.names.get(name)
     if entry is None:
         raise ValueError(
-            f"unknown initializer name {name!r}{_suggest(state, name)}; "
+            f"unknown initializer name {shown(name)}{_suggest(state, name)}; "
             "weightinit.available() lists the canonical names and docs/names.md every name."
         )
     return state.user[entry.canonical] if entry.origin == "user" else state.targets[entry.canonical]
@@ -228,6 +232,10 @@ def suggest(name: str, among: list[str] | None = None) -> str:
 def _suggest(state: _State, name: str, among: list[str] | None = None) -> str:
     if among is None:  # prefixed names only for a prefixed query: no near-duplicates
         among = [key for key in state.names if ("." in key) == ("." in name)]
+    # difflib's ratio is at most 2 * len(b) / (len(a) + len(b)), under the 0.6 cutoff
+    # once a name is over 7/3 times the longest: skip the (slow) comparisons then.
+    if 3 * len(name) > 7 * max(map(len, among), default=0):
+        return ""
     close = difflib.get_close_matches(name, among, n=3, cutoff=0.6)
     if not close:
         return ""

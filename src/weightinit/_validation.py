@@ -7,36 +7,115 @@ the constraint and what was given.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
-from collections.abc import Iterable
+import os
+import reprlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "MAX_DIMS",
     "MAX_ELEMENTS",
+    "check_allocation",
     "check_int",
+    "check_int_seed",
     "check_option",
     "check_real",
     "check_rng",
     "check_shape",
     "describe",
+    "shown",
 ]
 
 #: The largest number of elements any initializer will allocate or fill
-#: (2**40, about 1.1e12). Larger requests are refused before anything is
-#: allocated, so a typo such as ``(10**6, 10**6)`` fails fast instead of
-#: exhausting memory.
+#: (2**40, about 1.1e12; 2**40 itself is allowed). Larger requests are refused
+#: before anything is allocated, so a typo such as ``(10**6, 10**6)`` fails
+#: fast instead of exhausting memory. A result the call allocates must also
+#: fit in the machine's memory (:func:`check_allocation`).
 MAX_ELEMENTS = 2**40
 
 
+def _numpy_max_dims() -> int:
+    """The most dimensions an array of the installed NumPy can have (32 in 1.x, 64 in 2.x)."""
+    low, high = 1, 1024  # np.empty((1,) * low) works; np.empty((1,) * high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            np.empty((1,) * middle, dtype=np.bool_)
+        except ValueError:
+            high = middle
+        else:
+            low = middle
+    return low
+
+
+#: The most dimensions a shape may have: NumPy's own maximum (32 in NumPy 1.x,
+#: 64 in NumPy 2.x), found once from the installed NumPy.
+MAX_DIMS = _numpy_max_dims()
+
+
+class _BoundedRepr(reprlib.Repr):
+    """``repr`` with a bounded depth and a bounded length at every level."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxtuple = self.maxlist = self.maxarray = self.maxset = self.maxfrozenset = 8
+        self.maxdeque = self.maxdict = 8
+        self.maxstring = self.maxother = self.maxlong = _SHOWN
+
+    def repr_bytes(self, value: bytes, level: int) -> str:
+        text = repr(value[: self.maxstring])
+        return text if len(value) <= self.maxstring else text[:-1] + "..." + text[-1]
+
+    def repr_int(self, value: int, level: int) -> str:
+        if value.bit_length() > 3 * _SHOWN:  # repr of a huge int is slow, or refused
+            digits = int(value.bit_length() * math.log10(2)) + 1
+            return f"<{'negative ' if value < 0 else ''}int of about {digits} digits>"
+        return super().repr_int(value, level)
+
+    def repr_instance(self, value: Any, level: int) -> str:
+        try:
+            text = repr(value)
+        except Exception:  # a repr that fails, or recurses too deep (an object array)
+            return f"<{type(value).__name__} object>"
+        return text if len(text) <= self.maxother else text[: self.maxother - 3] + "..."
+
+
+#: How many characters of a value a message shows.
+_SHOWN = 80
+_REPR = _BoundedRepr()
+
+
+def shown(value: Any, *, plain: bool = False) -> str:
+    """``repr(value)`` as messages show it: at most 80 characters, nesting cut at depth 3.
+
+    Any value can be shown: a deeply nested list, a huge string or int, an
+    object whose ``repr`` fails. With ``plain``, a str is shown as ``str``
+    shows it, without quotes (as PyTorch's messages show names).
+    """
+    if plain and isinstance(value, str):
+        return value if len(value) <= _SHOWN else value[: _SHOWN - 3] + "..."
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # a container whose items cannot be listed
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
 def describe(name: str, value: Any) -> str:
-    """Render ``name=value (type=...)`` for error messages."""
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{name}={text} (type={type(value).__name__})"
+    """Render ``name=value (type=...)`` for error messages, the value as :func:`shown`."""
+    return f"{name}={shown(value)} (type={shown_type(value)})"
+
+
+def shown_type(value: Any) -> str:
+    """The name of ``value``'s type, as messages show it (bounded like :func:`shown`)."""
+    name = type(value).__name__
+    return name if len(name) <= _SHOWN else name[: _SHOWN - 3] + "..."
 
 
 def _is_int(value: Any) -> bool:
@@ -61,25 +140,31 @@ def check_shape(shape: Any, *, name: str = "shape") -> tuple[int, ...]:
     """Return ``shape`` as a tuple of non-negative Python ints.
 
     An int ``n`` means ``(n,)``. Bools, floats, strings and nested sequences
-    are refused, as is a shape with more than :data:`MAX_ELEMENTS` elements.
+    are refused, as is a shape with more than :data:`MAX_DIMS` dimensions or
+    more than :data:`MAX_ELEMENTS` elements (exactly ``MAX_ELEMENTS`` passes).
     """
     if _is_int(shape):
-        dims: Iterable[Any] = (shape,)
+        dims: Sequence[Any] = (shape,)
     elif isinstance(shape, (tuple, list)):
         dims = shape
     else:
         raise TypeError(f"{name} must be an int or a tuple of ints; got {describe(name, shape)}.")
+    if len(dims) > MAX_DIMS:
+        raise ValueError(
+            f"{name} must have at most {MAX_DIMS} dimensions (NumPy's maximum); got "
+            f"{name}={shown(shape)} with {len(dims)} dimensions."
+        )
     result = []
     for index, dim in enumerate(dims):
         if not _is_int(dim):
             raise TypeError(
                 f"{name} must contain only ints; got {describe(f'{name}[{index}]', dim)} "
-                f"in {name}={shape!r}."
+                f"in {name}={shown(shape)}."
             )
         if dim < 0:
             raise ValueError(
-                f"{name} must contain only non-negative ints; got {name}[{index}]={int(dim)} "
-                f"in {name}={shape!r}."
+                f"{name} must contain only non-negative ints; got {name}[{index}]={shown(int(dim))} "
+                f"in {name}={shown(shape)}."
             )
         if dim > MAX_ELEMENTS:  # even beside a zero: NumPy cannot index such an axis
             raise ValueError(
@@ -91,9 +176,56 @@ def check_shape(shape: Any, *, name: str = "shape") -> tuple[int, ...]:
     if size > MAX_ELEMENTS:
         raise ValueError(
             f"{name} must have at most {MAX_ELEMENTS} (2**40) elements; "
-            f"got {name}={tuple(result)!r} with {size} elements."
+            f"got {name}={shown(tuple(result))} with {size} elements."
         )
     return tuple(result)
+
+
+@functools.cache
+def machine_memory() -> int | None:
+    """Bytes of memory this machine has, RAM and swap; ``None`` where unknown."""
+    try:
+        ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # no sysconf, or not these names
+        return None
+    if ram <= 0:
+        return None
+    swap = 0
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("SwapTotal:"):
+                    swap = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):  # not Linux: RAM alone
+        swap = 0
+    return ram + swap
+
+
+def _bytes(count: int) -> str:
+    size = float(count)
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{count} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def check_allocation(shape: tuple[int, ...], dtype: np.dtype[Any], *, given: str) -> None:
+    """Refuse an array of ``shape`` and ``dtype`` larger than the machine's memory.
+
+    Such an array can never be allocated and filled, so it is a
+    ``ValueError`` before anything is allocated, not a ``MemoryError`` (or
+    the system running out of memory) later. ``given`` names the arguments
+    the shape came from, as the message shows them (``"shape=(...)"``).
+    """
+    memory = machine_memory()
+    nbytes = math.prod(shape) * dtype.itemsize
+    if memory is not None and nbytes > memory:
+        raise ValueError(
+            f"{given} asks for {_bytes(nbytes)} (an array of shape {shown(shape)} and dtype "
+            f"{dtype.name}), more than the {_bytes(memory)} of memory (RAM and swap) this "
+            "machine has; pass a smaller shape, or out=np.memmap(...) to fill a file."
+        )
 
 
 def check_real(
@@ -119,15 +251,15 @@ def check_real(
             f"{name} must be finite (within float64's range); got {describe(name, value)}."
         ) from None
     if math.isnan(result):
-        raise ValueError(f"{name} must be a number, not NaN; got {name}={value!r}.")
+        raise ValueError(f"{name} must be a number, not NaN; got {name}={shown(value)}.")
     if math.isinf(result) and not allow_inf:
-        raise ValueError(f"{name} must be finite; got {name}={value!r}.")
+        raise ValueError(f"{name} must be finite; got {name}={shown(value)}.")
     if positive and not result > 0:
-        raise ValueError(f"{name} must be > 0; got {name}={value!r}.")
+        raise ValueError(f"{name} must be > 0; got {name}={shown(value)}.")
     if nonnegative and not result >= 0:
-        raise ValueError(f"{name} must be >= 0; got {name}={value!r}.")
+        raise ValueError(f"{name} must be >= 0; got {name}={shown(value)}.")
     if at_most is not None and result > at_most:
-        raise ValueError(f"{name} must be <= {at_most!r}; got {name}={value!r}.")
+        raise ValueError(f"{name} must be <= {at_most!r}; got {name}={shown(value)}.")
     return result
 
 
@@ -139,7 +271,17 @@ def check_option(name: str, value: Any, options: Iterable[str]) -> str:
     listed = ", ".join(repr(option) for option in choices)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {listed}; got {describe(name, value)}.")
-    raise ValueError(f"{name} must be one of {listed}; got {name}={value!r}.")
+    raise ValueError(f"{name} must be one of {listed}; got {name}={shown(value)}.")
+
+
+def check_int_seed(rng: Any) -> int:
+    """Return an int ``rng`` (not a bool) as a Python int, refusing a negative one.
+
+    The one check of an int seed: :func:`check_rng` and a call's seed use it.
+    """
+    if rng < 0:
+        raise ValueError(f"rng must be a non-negative int seed; got rng={shown(int(rng))}.")
+    return int(rng)
 
 
 def check_rng(rng: Any) -> np.random.Generator:
@@ -156,9 +298,7 @@ def check_rng(rng: Any) -> np.random.Generator:
     ):
         return np.random.default_rng(rng)
     if _is_int(rng):
-        if rng < 0:
-            raise ValueError(f"rng must be a non-negative int seed; got rng={int(rng)}.")
-        return np.random.default_rng(int(rng))
+        return np.random.default_rng(check_int_seed(rng))
     raise TypeError(
         "rng must be None, an int, a numpy.random.SeedSequence, a "
         f"numpy.random.BitGenerator or a numpy.random.Generator; got {describe('rng', rng)}."

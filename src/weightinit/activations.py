@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validation import check_real, describe
+from ._validation import check_real, describe, shown
 
 __all__ = [
     "ACTIVATIONS",
@@ -401,7 +401,7 @@ def get_activation(activation: Any, param: Any = None) -> Activation:
     if isinstance(activation, Activation):
         if param is not None:
             raise ValueError(
-                f"param applies to named activations only; got param={param!r} with "
+                f"param applies to named activations only; got param={shown(param)} with "
                 f"activation={activation.name!r}."
             )
         return activation
@@ -409,21 +409,22 @@ def get_activation(activation: Any, param: Any = None) -> Activation:
         name = _ALIASES.get(activation, activation)
         if name not in ACTIVATIONS:
             raise ValueError(
-                f"unknown activation {activation!r}{suggest_activation(activation)}; "
+                f"unknown activation {shown(activation)}{suggest_activation(activation)}; "
                 f"known activations: {', '.join(activation_names())}."
             )
         if param is None:
             return ACTIVATIONS[name]()
         if name not in _WITH_PARAM:
             raise ValueError(
-                f"activation {name!r} takes no param; got param={param!r} "
+                f"activation {name!r} takes no param; got param={shown(param)} "
                 f"(only {', '.join(map(repr, _WITH_PARAM))} take one)."
             )
         return ACTIVATIONS[name](check_real(_WITH_PARAM[name], param))
     if callable(activation):
         if param is not None:
             raise ValueError(
-                f"param applies to named activations only; got param={param!r} with a callable."
+                "param applies to named activations only; got "
+                f"param={shown(param)} with a callable."
             )
         name = getattr(activation, "__name__", type(activation).__name__)
         return Activation(name, activation)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from ._validation import check_int, check_option, check_shape, describe
+from ._validation import check_int, check_option, check_shape, describe, shown
 
-__all__ = ["LAYOUTS", "Layout", "compute_fans", "resolve_axes"]
+__all__ = ["LAYOUTS", "Layout", "check_axes", "compute_fans", "resolve_axes"]
 
 Layout = Literal["keras", "torch"]
 
@@ -23,21 +23,30 @@ LAYOUTS = ("keras", "torch")
 AxisArg = int | tuple[int, ...] | list[int] | None
 
 
-def _normalize_axes(name: str, axes: Any, rank: int) -> tuple[int, ...]:
+def check_axes(name: str, axes: Any) -> tuple[int, ...]:
+    """Return ``axes`` (an int, or a non-empty tuple or list of ints) as a tuple of ints.
+
+    The checks that need no shape; :func:`resolve_axes` checks the rest
+    against the shape. A bound ``in_axis``/``out_axis`` is checked here when
+    it is bound.
+    """
     items = list(axes) if isinstance(axes, (tuple, list)) else [axes]
     if not items:
-        raise ValueError(f"{name} must name at least one axis; got {name}={axes!r}.")
+        raise ValueError(f"{name} must name at least one axis; got {name}={shown(axes)}.")
+    return tuple(check_int(name, item) for item in items)
+
+
+def _normalize_axes(name: str, axes: Any, rank: int) -> tuple[int, ...]:
     result = []
-    for item in items:
-        axis = check_int(name, item)
+    for axis in check_axes(name, axes):
         if not -rank <= axis < rank:
             raise ValueError(
                 f"{name} must be in [-{rank}, {rank - 1}] for a shape of rank {rank}; "
-                f"got {name}={axes!r}."
+                f"got {name}={shown(axes)}."
             )
         result.append(axis % rank)
     if len(set(result)) != len(result):
-        raise ValueError(f"{name} must not repeat an axis; got {name}={axes!r}.")
+        raise ValueError(f"{name} must not repeat an axis; got {name}={shown(axes)}.")
     return tuple(sorted(result))
 
 
@@ -71,14 +80,17 @@ def resolve_axes(
     check_option("layout", layout, LAYOUTS)
     rank = len(shape)
     if rank < 2:
-        raise ValueError(f"in_axis and out_axis need a shape of rank >= 2; got shape={shape!r}.")
+        raise ValueError(
+            f"in_axis and out_axis need a shape of rank >= 2; got shape={shown(shape)}."
+        )
     default_in, default_out = (rank - 2, rank - 1) if layout == "keras" else (1, 0)
     ins = (default_in,) if in_axis is None else _normalize_axes("in_axis", in_axis, rank)
     outs = (default_out,) if out_axis is None else _normalize_axes("out_axis", out_axis, rank)
     if set(ins) & set(outs):
         raise ValueError(
             "in_axis and out_axis must be different axes; got "
-            f"in_axis={in_axis!r}, out_axis={out_axis!r} (layout={layout!r}) for shape={shape!r}."
+            f"in_axis={shown(in_axis)}, out_axis={shown(out_axis)} (layout={layout!r}) "
+            f"for shape={shown(shape)}."
         )
     return ins, outs
 
@@ -114,7 +126,8 @@ def compute_fans(
     TypeError
         If ``shape`` is not an int or a tuple of ints.
     ValueError
-        If ``shape`` has a negative dimension, if ``layout`` is unknown, or if
+        If ``shape`` has a negative dimension, more dimensions than NumPy
+        allows or more than ``MAX_ELEMENTS`` elements, if ``layout`` is unknown, or if
         the axes are out of range, repeated, overlapping, or given for a shape
         of rank below 2.
 
@@ -156,7 +169,7 @@ def fans_and_axes(
                 else describe("out_axis", out_axis)
             )
             raise ValueError(
-                f"in_axis and out_axis need a shape of rank >= 2; got shape={dims!r} with {given}."
+                f"in_axis and out_axis need a shape of rank >= 2; got shape={shown(dims)} with {given}."
             )
         fan = 1 if rank == 0 else dims[0]
         return fan, fan, None

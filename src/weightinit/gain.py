@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._special import _legendre
-from ._validation import check_option, check_real, describe
+from ._validation import check_option, check_real, describe, shown
 from .activations import get_activation
 
 __all__ = [
@@ -126,15 +126,17 @@ def calculate_gain(nonlinearity: str, param: Any = None) -> float:
         elif isinstance(param, (int, float)) and not isinstance(param, bool):
             slope = check_real("param", param)
         else:
-            raise ValueError(f"negative_slope {param} not a valid number; got param={param!r}.")
+            raise ValueError(
+                f"negative_slope {shown(param, plain=True)} not a valid number; got param={shown(param)}."
+            )
         # slope * slope, not slope**2: a float power raises OverflowError where
         # the product overflows to inf (and the gain to its limit, 0).
         return math.sqrt(2.0 / (1.0 + slope * slope))
     if nonlinearity == "selu":
         return 3.0 / 4.0
     raise ValueError(
-        f"Unsupported nonlinearity {nonlinearity}: nonlinearity must be one of "
-        f"{', '.join(map(repr, NONLINEARITIES))}; got nonlinearity={nonlinearity!r}."
+        f"Unsupported nonlinearity {shown(nonlinearity, plain=True)}: nonlinearity must be one of "
+        f"{', '.join(map(repr, NONLINEARITIES))}; got nonlinearity={shown(nonlinearity)}."
     )
 
 

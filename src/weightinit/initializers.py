@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ._base import REQUIRED, Aliases, Geometry, Initializer, Param, SchemeInfo, scheme
-from ._validation import check_int, check_option, check_real, describe
+from ._validation import check_int, check_option, check_real, describe, shown
 from .distributions import (
     Constant,
     DeltaOrthogonal,
@@ -172,7 +172,7 @@ def _constant_value(name: str, value: Any) -> Any:
     if array.dtype.kind not in "iuf":
         raise refused(f" (dtype={array.dtype.name})")
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold only finite numbers; got {name}={value!r}.")
+        raise ValueError(f"{name} must hold only finite numbers; got {name}={shown(value)}.")
     array.flags.writeable = False
     return array
 

@@ -46,7 +46,8 @@ import numpy as np
 from . import _registry
 from ._base import _OPTIONS, Aliases, Initializer, _plain
 from ._registry import Name
-from ._validation import describe
+from ._validation import describe, shown
+from .fans import check_axes
 from .initializers import fixed
 
 __all__ = [
@@ -167,7 +168,7 @@ def get(identifier: Any, **params: Any) -> Any:
     if identifier is None:
         if params:
             raise TypeError(
-                f"parameters need an initializer; got identifier=None with {sorted(params)}."
+                f"parameters need an initializer; got identifier=None with {shown(sorted(params))}."
             )
         return None
     if isinstance(identifier, str):
@@ -191,7 +192,7 @@ def get(identifier: Any, **params: Any) -> Any:
 
 def _by_name(name: str) -> Any:
     if name in _UNSUPPORTED:
-        raise ValueError(f"{_UNSUPPORTED[name]}; got the name {name!r}.")
+        raise ValueError(f"{_UNSUPPORTED[name]}; got the name {shown(name)}.")
     return _registry.lookup(name)
 
 
@@ -206,7 +207,9 @@ def _bind(found: Any, params: Mapping[str, Any]) -> Any:
         try:
             signature.bind_partial(**params)
         except TypeError as error:
-            raise TypeError(f"cannot bind {sorted(params)} to {found!r}: {error}") from None
+            raise TypeError(
+                f"cannot bind {shown(sorted(params))} to {shown(found)}: {error}"
+            ) from None
     return functools.partial(found, **params)
 
 
@@ -217,7 +220,7 @@ def _check_name(kind: str, name: Any) -> str:
     if not isinstance(name, str):
         raise TypeError(f"{kind} must be a str; got {describe(kind, name)}.")
     if not name.isidentifier():
-        raise ValueError(f"{kind} must be a Python identifier; got {kind}={name!r}.")
+        raise ValueError(f"{kind} must be a Python identifier; got {kind}={shown(name)}.")
     return name
 
 
@@ -274,7 +277,7 @@ def register(
     )
     if len(set((name, *alias_names))) != len(alias_names) + 1:
         raise ValueError(
-            f"name and aliases must all differ; got name={name!r}, aliases={aliases!r}."
+            f"name and aliases must all differ; got name={shown(name)}, aliases={shown(aliases)}."
         )
     if not isinstance(overwrite, bool):
         raise TypeError(f"overwrite must be a bool; got {describe('overwrite', overwrite)}.")
@@ -430,7 +433,7 @@ def _serialize_initializer(init: Initializer) -> dict[str, Any]:
     registered = _registry.target(init.name)
     if not isinstance(registered, Initializer) or registered._law is not init._law:
         raise ValueError(
-            f"{init!r} is not registered under its name {init.name!r}, so no config can "
+            f"{shown(init)} is not registered under its name {shown(init.name)}, so no config can "
             "name it; register it with weightinit.register(name) first."
         )
     config = init.get_config()
@@ -532,11 +535,11 @@ def deserialize(config: Any) -> Any:
     for key in config:
         if key not in _DICT_KEYS:
             raise ValueError(
-                f"unknown key {key!r} in an initializer config; accepted keys: "
+                f"unknown key {shown(key)} in an initializer config; accepted keys: "
                 f"{', '.join(_DICT_KEYS)}."
             )
     if "class_name" not in config:
-        raise ValueError(f"an initializer config needs 'class_name'; got {dict(config)!r}.")
+        raise ValueError(f"an initializer config needs 'class_name'; got {shown(dict(config))}.")
     class_name = config["class_name"]
     if not isinstance(class_name, str):
         raise TypeError(f"class_name must be a str; got {describe('class_name', class_name)}.")
@@ -551,7 +554,7 @@ def deserialize(config: Any) -> Any:
             f"config['config'] must be a dict with str keys; got {describe('config', inner)}."
         )
     if class_name in _UNSUPPORTED:
-        raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={class_name!r}.")
+        raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={shown(class_name)}.")
     inner = {key: _decoded(value) for key, value in inner.items()}
     record = _registry.record(class_name)
     keras_class = _registry.record(_keras_prefixed(class_name))
@@ -559,8 +562,8 @@ def deserialize(config: Any) -> Any:
         if keras_class is None:
             suggestion = _registry.suggest(class_name, _keras_spellings())
             raise ValueError(
-                f"{class_name!r} is not a Keras initializer name (docs/names.md lists them), "
-                f"but the config's module is {config['module']!r}{suggestion or '.'}"
+                f"{shown(class_name)} is not a Keras initializer name (docs/names.md lists them), "
+                f"but the config's module is {shown(config['module'])}{suggestion or '.'}"
             )
         return _from_keras(_registry.lookup(keras_class.name), inner)
     if record is not None and record.origin == "Keras" and record.kind != "canonical":
@@ -594,8 +597,8 @@ def _rng_from_seed(config: Mapping[str, Any]) -> dict[str, Any]:
     if "seed" in values:
         if "rng" in values:
             raise ValueError(
-                f"a config gives both seed and rng; got seed={values['seed']!r}, "
-                f"rng={values['rng']!r}."
+                f"a config gives both seed and rng; got seed={shown(values['seed'])}, "
+                f"rng={shown(values['rng'])}."
             )
         seed = values.pop("seed")
         if seed is not None:
@@ -623,7 +626,7 @@ def _keras_value(key: str, value: Any) -> Any:
         return value
     inner = value.get("config")
     if not isinstance(inner, Mapping) or "value" not in inner:
-        raise ValueError(f"{key} holds a malformed serialized array; got {key}={value!r}.")
+        raise ValueError(f"{key} holds a malformed serialized array; got {key}={shown(value)}.")
     dtype = inner.get("dtype")
     if dtype is not None and not isinstance(dtype, str):
         raise TypeError(f"{key}'s dtype must be a str; got {describe('dtype', dtype)}.")
@@ -631,7 +634,7 @@ def _keras_value(key: str, value: Any) -> Any:
     if dtype is not None and kind is None:
         raise ValueError(
             f"{key}'s dtype must name a NumPy int or float dtype ('float32', 'int64', ...); "
-            f"got dtype={dtype!r}."
+            f"got dtype={shown(dtype)}."
         )
     numbers = inner["value"]
     leaves = _leaves(numbers)
@@ -644,15 +647,15 @@ def _keras_value(key: str, value: Any) -> Any:
             )
         if kind in ("i", "u") and isinstance(leaf, float):
             raise ValueError(
-                f"{key} holds a serialized array of dtype {dtype!r}, which holds no floats; "
-                f"got item={leaf!r}{where}."
+                f"{key} holds a serialized array of dtype {shown(dtype)}, which holds no floats; "
+                f"got item={shown(leaf)}{where}."
             )
     try:
         with np.errstate(over="raise"):  # 1e300 as float32 is out of range, not inf
             array = np.asarray(numbers, dtype=None if dtype is None else np.dtype(dtype))
     except (OverflowError, FloatingPointError):
         raise ValueError(
-            f"{key} holds a serialized array with a value out of range for dtype {dtype!r}; "
+            f"{key} holds a serialized array with a value out of range for dtype {shown(dtype)}; "
             f"got {describe(key, numbers)}."
         ) from None
     except ValueError:
@@ -698,7 +701,7 @@ def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
     for key, value in config.items():
         if key not in accepted:
             raise ValueError(
-                f"unknown config key {key!r} for Keras' {info.keras_class}; accepted keys: "
+                f"unknown config key {shown(key)} for Keras' {info.keras_class}; accepted keys: "
                 f"{', '.join(accepted)}."
             )
         if value is None and key in ("seed", "input_axes", "output_axes", "dtype"):
@@ -714,6 +717,7 @@ def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
             values["rng"] = _check_seed(value)
         elif key in ("input_axes", "output_axes"):
             option = "in_axis" if key == "input_axes" else "out_axis"
+            check_axes(key, value)  # now, and under the config's name
             values[option] = tuple(value) if isinstance(value, list) else value
         elif key in info.keras_values:
             table = info.keras_values[key]
@@ -721,7 +725,7 @@ def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
                 listed = ", ".join(repr(option) for option in table)
                 raise ValueError(
                     f"{key} must be one of {listed} for Keras' {info.keras_class}; "
-                    f"got {key}={value!r}."
+                    f"got {key}={shown(value)}."
                 )
             values[key] = table[value]
         else:

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as npst
 
 from .._registry import available, lookup
-from .._validation import check_int
+from .._validation import check_int, shown
 
 __all__ = ["fans", "float_dtypes", "initializers", "seeds", "shapes"]
 
@@ -122,7 +122,7 @@ def initializers(*, random: bool | None = None) -> st.SearchStrategy[str]:
     >>> test_constant_schemes_need_no_rng()
     """
     if random is not None and not isinstance(random, bool):
-        raise TypeError(f"random must be None or a bool; got random={random!r}.")
+        raise TypeError(f"random must be None or a bool; got random={shown(random)}.")
     names = [name for name in available() if random is None or lookup(name).random is random]
     return st.sampled_from(names)
 
