@@ -966,5 +966,5 @@ def test_int_parameters_give_float_moments() -> None:
     assert wi.identity.mean(shape=(2, 2), gain=2**60 + 1) == float(2**60 + 1) / 2
     assert wi.constant.mean(shape=(2,), value=10**30) == 1e30
     assert wi.constant.variance(shape=(2,), value=10**30) == 0.0
-    with pytest.raises(ValueError, match="variance of identity with gain=1000"):
+    with pytest.raises(ValueError, match="variance of identity with gain="):
         wi.identity.variance(shape=(2, 2), gain=10**200)  # its square overflows float64

@@ -377,8 +377,22 @@ def _weightinit_dict(name: str, config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _json_safe(key: str, value: Any) -> Any:
+#: How deep lists and dicts in a config value may nest: NumPy's own most
+#: dimensions in 2.x, so every array fits, and far within Python's recursion limit.
+MAX_NESTING = 64
+
+
+def _nesting_checked(key: str, value: Any, depth: int) -> None:
+    if depth > MAX_NESTING:
+        raise TypeError(
+            f"config values may nest lists and dicts at most {MAX_NESTING} deep; got "
+            f"{describe(key, value)} nested deeper."
+        )
+
+
+def _json_safe(key: str, value: Any, depth: int = 0) -> Any:
     """``value`` as strict JSON data that :func:`_decoded` gives back as it is."""
+    _nesting_checked(key, value, depth)
     plain = _plain(value)
     if plain is None or isinstance(plain, (bool, int, str)):
         return plain
@@ -388,7 +402,7 @@ def _json_safe(key: str, value: Any) -> Any:
         spelling = "nan" if math.isnan(plain) else "inf" if plain > 0 else "-inf"
         return {"class_name": "__numpy__", "config": {"value": spelling, "dtype": "float64"}}
     if isinstance(plain, list):
-        return [_json_safe(key, item) for item in plain]
+        return [_json_safe(key, item, depth + 1) for item in plain]
     if isinstance(plain, dict):
         if not all(isinstance(name, str) for name in plain):
             raise TypeError(
@@ -400,7 +414,7 @@ def _json_safe(key: str, value: Any) -> Any:
                 "config values must be JSON-safe: this dict is the form serialize writes for "
                 f"a non-finite float, so it would come back as that float; got {describe(key, value)}."
             )
-        return {name: _json_safe(key, item) for name, item in plain.items()}
+        return {name: _json_safe(key, item, depth + 1) for name, item in plain.items()}
     raise TypeError(f"config values must be JSON-safe; got {describe(key, value)}.")
 
 
@@ -417,15 +431,16 @@ def _non_finite(value: Any) -> float | None:
     return _NON_FINITE.get(spelling) if isinstance(spelling, str) else None
 
 
-def _decoded(value: Any) -> Any:
+def _decoded(key: str, value: Any, depth: int = 0) -> Any:
     """The inverse of :func:`_json_safe` (on JSON data)."""
+    _nesting_checked(key, value, depth)
     special = _non_finite(value)
     if special is not None:
         return special
     if isinstance(value, list):
-        return [_decoded(item) for item in value]
+        return [_decoded(key, item, depth + 1) for item in value]
     if isinstance(value, Mapping):
-        return {name: _decoded(item) for name, item in value.items()}
+        return {name: _decoded(key, item, depth + 1) for name, item in value.items()}
     return value
 
 
@@ -555,7 +570,7 @@ def deserialize(config: Any) -> Any:
         )
     if class_name in _UNSUPPORTED:
         raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={shown(class_name)}.")
-    inner = {key: _decoded(value) for key, value in inner.items()}
+    inner = {key: _decoded(str(key), value) for key, value in inner.items()}
     record = _registry.record(class_name)
     keras_class = _registry.record(_keras_prefixed(class_name))
     if _is_keras_module(config.get("module")):
