@@ -32,7 +32,7 @@ def test_every_promise_names_tests_that_exist() -> None:
     for row in rows:
         cell = row.rstrip(" |").rsplit("|", 1)[1]
         files = re.findall(r"tests/(\w+\.py)", cell)
-        assert files, f"the promise names no test file: {row[:80]}"
+        assert files or ".ci/run" in cell, f"the promise names no test file: {row[:80]}"
         names = {n.rstrip("*") for n in re.findall(r"(?:::|`)(test_\w+\*?)", cell)}
         defined = set().union(*(_defined(ROOT / "tests" / name) for name in files))
         for name in names:
