@@ -223,7 +223,7 @@ def _one_line_usage_error(done: subprocess.CompletedProcess[str], expected: str)
         (["--init", "delta_orthogonal"], "delta_orthogonal needs a shape of rank 3, 4 or 5"),
         (
             ["--init", "he_normal", "--param", 'he_normal.in_axis="x"'],
-            "argument --param: he_normal cannot make the report's (4, 4) weight matrices: "
+            "argument --param: he_normal cannot take in_axis='x': "
             "in_axis must be an int; got in_axis='x' (type=str)",
         ),
         (

@@ -210,6 +210,11 @@ def _bytes(count: int) -> str:
     raise AssertionError("unreachable")
 
 
+#: Arrays from this size up are checked against the machine's memory; smaller
+#: ones fit any machine this library runs on.
+ALLOCATION_CHECKED = 1 << 28
+
+
 def check_allocation(shape: tuple[int, ...], dtype: np.dtype[Any], *, given: str) -> None:
     """Refuse an array of ``shape`` and ``dtype`` larger than the machine's memory.
 
@@ -218,8 +223,10 @@ def check_allocation(shape: tuple[int, ...], dtype: np.dtype[Any], *, given: str
     the system running out of memory) later. ``given`` names the arguments
     the shape came from, as the message shows them (``"shape=(...)"``).
     """
-    memory = machine_memory()
     nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes < ALLOCATION_CHECKED:  # the common case costs no system call
+        return
+    memory = machine_memory()
     if memory is not None and nbytes > memory:
         raise ValueError(
             f"{given} asks for {_bytes(nbytes)} (an array of shape {shown(shape)} and dtype "

@@ -26,6 +26,7 @@ from typing import Any, NoReturn, TextIO
 import numpy as np
 
 from . import diagnostics
+from ._validation import shown
 from .activations import activation_names, get_activation
 from .diagnostics import MAX_PROPAGATION_VALUES, Propagation, propagate
 from .gain import NONLINEARITIES, calculate_gain, gain
@@ -173,7 +174,8 @@ def _resolve_initializers(
         try:
             by_name[name] = by_name[name].partial(**values)
         except (TypeError, ValueError) as error:
-            parser.error(f"argument --param: {error}")
+            given = ", ".join(f"{key}={shown(value)}" for key, value in values.items())
+            parser.error(f"argument --param: {name} cannot take {given}: {error}")
     return [(name, by_name[name]) for name, _ in resolved]
 
 
