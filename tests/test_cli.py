@@ -92,7 +92,10 @@ def test_report_param(capsys: pytest.CaptureFixture[str]) -> None:
         (["--activation", "rellu"], "did you mean 'relu'"),
         (["--param", "stddev=1"], "argument --param: expected NAME.KEY=VALUE"),
         (["--param", "he_uniform.scale=2"], "argument --param: he_uniform.scale names"),
-        (["--param", "random_normal.stdev=1"], "argument --param: random_normal() got an"),
+        (
+            ["--param", "random_normal.stdev=1"],
+            "argument --param: random_normal cannot take stdev=1: random_normal() got an",
+        ),
         (["--param", "random_normal.stddev=-1"], "stddev must be > 0"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
@@ -317,3 +320,9 @@ def test_full_disk_is_one_line_and_nonzero(argv: list[str]) -> None:
         done = _command(*argv, stdout=full.fileno())
     assert done.returncode == 1
     assert done.stderr == "weightinit: error: OSError: [Errno 28] No space left on device\n"
+
+
+def test_a_param_nested_too_deeply_is_a_usage_error() -> None:
+    deep = "glorot_uniform.gain=" + "[" * 100_000
+    done = _command("report", "--init", "glorot_uniform", "--param", deep, "--depth", "2")
+    _one_line_usage_error(done, "argument --param: VALUE nests too deeply to read")

@@ -252,3 +252,20 @@ def test_train_errors() -> None:
         train("he_normal", "relu", clip_norm=0.0)
     with pytest.raises(ValueError, match="steps must be an int >= 1"):
         train("he_normal", "relu", steps=0)
+
+
+@pytest.mark.parametrize(
+    ("bias", "error", "match"),
+    [
+        (float("nan"), ValueError, "bias"),
+        ("x", ValueError, r"bias='x' cannot make the \(4,\) biases: unknown initializer"),
+        ("orthogonal", ValueError, r"bias='orthogonal' cannot make the \(4,\) biases"),
+        ("sparse", TypeError, r"bias='sparse' cannot make the \(4,\) biases: sparse\(\) needs"),
+    ],
+)
+def test_a_bad_bias_is_refused_before_drawing(bias: object, error: type, match: str) -> None:
+    gen = np.random.default_rng(4)
+    state = gen.bit_generator.state
+    with pytest.raises(error, match=match):
+        wi.propagate("glorot_normal", "relu", depth=3, width=4, batch=4, rng=gen, bias=bias)
+    assert gen.bit_generator.state == state

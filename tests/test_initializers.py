@@ -968,3 +968,13 @@ def test_int_parameters_give_float_moments() -> None:
     assert wi.constant.variance(shape=(2,), value=10**30) == 0.0
     with pytest.raises(ValueError, match="variance of identity with gain="):
         wi.identity.variance(shape=(2, 2), gain=10**200)  # its square overflows float64
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype"),
+    [(np.arange(10000.0) + 2**40, np.int32), (np.arange(1, 10001.0) * 1e-60, np.float32)],
+)
+def test_refusals_of_many_values_are_short(value: np.ndarray, dtype: type) -> None:
+    with pytest.raises(ValueError) as caught:
+        wi.constant((10000,), value=value, dtype=dtype)
+    assert len(str(caught.value)) < 1000

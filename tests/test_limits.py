@@ -319,15 +319,17 @@ def test_request_larger_than_memory_is_refused_before_allocating(
 ) -> None:
     generator = np.random.default_rng(0)
     state = generator.bit_generator.state
+    # A shape the scheme cannot take is refused for that first (orthogonal needs a matrix).
+    unfit = init is wi.orthogonal and len(kwargs.get("shape", (0, 0))) == 1
     tracemalloc.start()
     try:
-        with pytest.raises(ValueError, match="of memory") as raised:
+        with pytest.raises(ValueError, match="rank >= 2" if unfit else "of memory") as raised:
             init(**kwargs, rng=generator)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert peak < 1 << 20, peak
-    assert str(raised.value).startswith(f"{named} asks for 8.0 TiB")
+    assert unfit or str(raised.value).startswith(f"{named} asks for 8.0 TiB")
     assert generator.bit_generator.state == state  # refused before the seed is taken
 
 

@@ -271,3 +271,12 @@ def test_keras_axes_are_checked_under_their_own_name() -> None:
         wi.get({"class_name": "VarianceScaling", "config": {"output_axes": []}})
     made = wi.get({"class_name": "VarianceScaling", "config": {"input_axes": [0, 1]}})
     assert made.get_config()["in_axis"] == [0, 1]
+
+
+def test_a_deprecated_dtype_spelling_is_refused_not_warned_of() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match="dtype must be"):
+            wi.zeros((2, 2), dtype="a")

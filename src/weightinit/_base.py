@@ -22,8 +22,10 @@ from . import _engine, _registry
 from ._validation import (
     MAX_ELEMENTS,
     check_allocation,
+    check_dtype,
     check_int,
     check_option,
+    check_representable,
     check_rng,
     check_shape,
     describe,
@@ -37,7 +39,6 @@ __all__ = ["REQUIRED", "Aliases", "Geometry", "Initializer", "Param", "SchemeInf
 #: Marks a parameter that has no default and must be given.
 REQUIRED: Any = inspect.Parameter.empty
 _OPTIONS = ("dtype", "rng", "layout", "in_axis", "out_axis")
-_RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
 @dataclass(frozen=True)
@@ -185,87 +186,6 @@ def make_geometry(
         in_axes=ins,
         out_axes=outs,
     )
-
-
-def _check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
-    """The dtype a call returns; ``param`` is what the message calls it (``out.dtype``)."""
-    allowed = "float16, float32 or float64" if random else "a numeric dtype"
-    if isinstance(dtype, (list, tuple, dict)):  # structured or sub-array: never numeric
-        raise TypeError(f"{param} must be {allowed} for {name}; got {describe(param, dtype)}.")
-    try:
-        resolved = np.dtype(np.float64 if dtype is None else dtype)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
-        ) from None
-    if random and resolved.kind == "f" and not resolved.isnative:
-        native = resolved.newbyteorder("=")
-        order = "big" if resolved.byteorder == ">" else "little"
-        instead = (
-            f"an out array of dtype {native.name} (out.astype({native.name!r}))"
-            if param != "dtype"
-            else f"dtype={native.name!r}"
-        )
-        raise TypeError(
-            f"{param} must be float16, float32 or float64 in this machine's byte order for the "
-            f"random initializer {name}; got {param}={resolved.str!r} ({native.name} in "
-            f"{order}-endian byte order, not this machine's); pass {instead} instead."
-        )
-    if random and resolved not in _RANDOM_DTYPES:
-        raise TypeError(
-            f"{param} must be float16, float32 or float64 for the random initializer {name}; "
-            f"got {param}={resolved.name}."
-        )
-    if not random and resolved.kind not in "biufc":
-        raise TypeError(f"{param} must be a numeric dtype for {name}; got {param}={resolved.name}.")
-    return resolved
-
-
-def _exact(value: Any) -> Any:
-    """A NumPy scalar as the Python int or float it holds, for exact comparisons."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -> None:
-    """Refuse to write values that ``dtype`` would change (e.g. 0.5 into int32).
-
-    Integer dtypes take integers within their range, compared exactly (so
-    ``2**63`` is refused by int64 rather than wrapped to ``-2**63``); float and
-    complex dtypes refuse a value that overflows them, and a nonzero value
-    that they round to 0.
-    """
-    if values.size == 0:
-        return
-    if dtype.kind in "iu":
-        info = np.iinfo(dtype)
-        low, high = _exact(values.min()), _exact(values.max())
-        if not (info.min <= low and high <= info.max):
-            raise ValueError(
-                f"{name} writes values that dtype={dtype.name} cannot hold exactly (its range is "
-                f"[{info.min}, {info.max}]): {values.tolist()!r}."
-            )
-    if dtype.kind in "biu":
-        with np.errstate(invalid="ignore", over="ignore"):
-            converted = values.astype(dtype)
-        if not np.array_equal(converted.astype(values.dtype), values):
-            raise ValueError(
-                f"{name} writes values that dtype={dtype.name} cannot hold exactly: "
-                f"{shown(values.tolist())}."
-            )
-    elif dtype.kind in "fc":
-        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            converted = values.astype(dtype)
-        if not np.all(np.isfinite(converted)):
-            raise ValueError(
-                f"{name} writes values that overflow dtype={dtype.name}: {shown(values.tolist())}."
-            )
-        vanished = (converted == 0) & np.asarray(values != 0, dtype=bool)
-        if np.any(vanished):
-            tiny = float(np.finfo(dtype).smallest_subnormal)
-            raise ValueError(
-                f"{name} writes nonzero values that dtype={dtype.name} rounds to 0 (its smallest "
-                f"positive value is {tiny:.3g}): {values[vanished].tolist()!r}."
-            )
 
 
 def _listed(values: Mapping[str, Any]) -> str:
@@ -502,11 +422,11 @@ class Initializer:
         if dtype is None:
             dtype = self._options.get("dtype")
         if target is not None:
-            resolved = _check_dtype(
+            resolved = check_dtype(
                 target.dtype, random=self.random, name=self.name, param="out.dtype"
             )
             given = (
-                None if dtype is None else _check_dtype(dtype, random=self.random, name=self.name)
+                None if dtype is None else check_dtype(dtype, random=self.random, name=self.name)
             )
             if given is not None and given != target.dtype:
                 raise ValueError(
@@ -514,7 +434,7 @@ class Initializer:
                     f"out.dtype={target.dtype.name}."
                 )
         else:
-            resolved = _check_dtype(dtype, random=self.random, name=self.name)
+            resolved = check_dtype(dtype, random=self.random, name=self.name)
         if rng is None:
             rng = self._options.get("rng")
         layout, in_axis, out_axis = self._geometry_args(layout, in_axis, out_axis)
@@ -533,16 +453,21 @@ class Initializer:
                 f"out.shape must be the region's shape {shown(window.region_shape)}; "
                 f"got out.shape={shown(target.shape)}."
             )
-        if target is None or not target.flags.c_contiguous:  # a buffer is allocated below
-            source = (
-                f"shape={shown(shape)}"
-                if shape is not None
-                else "out"
-                if target is not None
-                else f"fan_in={fan_in}, fan_out={fan_out}"
-            )
-            check_allocation(window.region_shape, resolved, given=source)
         law = self._law(geometry, **values)
+        # What the call allocates, checked before the seed is taken: the result unless
+        # it fills out= in place, and the whole array where a structured law is asked
+        # for a region or works in a float64 copy of the whole.
+        source = (
+            f"shape={shown(shape)}"
+            if shape is not None
+            else "out"
+            if target is not None
+            else f"fan_in={fan_in}, fan_out={fan_out}"
+        )
+        if target is None:
+            check_allocation(window.region_shape, resolved, given=source)
+        if not law.windowed and (law.whole_in_float64 or not window.whole):
+            check_allocation(geometry.shape, np.dtype(np.float64), given=source)
         if law.random:
             # Checked before the seed is taken, so a refused call leaves a Generator as it was.
             problem = law.refusal(resolved)
@@ -554,7 +479,7 @@ class Initializer:
             check_rng(rng)
             seed = None
             scheme = f"{self.name} with {_listed(values)}" if values else self.name
-            _check_representable(law.values, resolved, scheme)  # type: ignore[attr-defined]
+            check_representable(law.values, resolved, scheme)  # type: ignore[attr-defined]
         request = _engine.Request(seed, window, progress)
         if target is not None:
             # Filled through a plain ndarray view of the same memory, so that a
@@ -581,7 +506,7 @@ class Initializer:
         if "layout" in options:
             check_option("layout", options["layout"], LAYOUTS)
         if "dtype" in options:
-            _check_dtype(options["dtype"], random=self.random, name=self.name)
+            check_dtype(options["dtype"], random=self.random, name=self.name)
         if "rng" in options:
             check_rng(options["rng"])
         for key in ("in_axis", "out_axis"):

@@ -12,19 +12,23 @@ import math
 import numbers
 import os
 import reprlib
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 __all__ = [
     "MAX_DIMS",
     "MAX_ELEMENTS",
     "check_allocation",
+    "check_dtype",
     "check_int",
     "check_int_seed",
     "check_option",
     "check_real",
+    "check_representable",
     "check_rng",
     "check_shape",
     "describe",
@@ -310,3 +314,90 @@ def check_rng(rng: Any) -> np.random.Generator:
         "rng must be None, an int, a numpy.random.SeedSequence, a "
         f"numpy.random.BitGenerator or a numpy.random.Generator; got {describe('rng', rng)}."
     )
+
+
+#: The dtypes random initializers draw in.
+RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
+    """The dtype a call returns; ``param`` is what the message calls it (``out.dtype``)."""
+    allowed = "float16, float32 or float64" if random else "a numeric dtype"
+    if isinstance(dtype, (list, tuple, dict)):  # structured or sub-array: never numeric
+        raise TypeError(f"{param} must be {allowed} for {name}; got {describe(param, dtype)}.")
+    try:
+        with warnings.catch_warnings():  # a deprecated spelling ('a') is refused, not warned of
+            warnings.simplefilter("error")
+            resolved = np.dtype(np.float64 if dtype is None else dtype)
+    except (TypeError, ValueError, Warning):
+        raise TypeError(
+            f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
+        ) from None
+    if random and resolved.kind == "f" and not resolved.isnative:
+        native = resolved.newbyteorder("=")
+        order = "big" if resolved.byteorder == ">" else "little"
+        instead = (
+            f"an out array of dtype {native.name} (out.astype({native.name!r}))"
+            if param != "dtype"
+            else f"dtype={native.name!r}"
+        )
+        raise TypeError(
+            f"{param} must be float16, float32 or float64 in this machine's byte order for the "
+            f"random initializer {name}; got {param}={resolved.str!r} ({native.name} in "
+            f"{order}-endian byte order, not this machine's); pass {instead} instead."
+        )
+    if random and resolved not in RANDOM_DTYPES:
+        raise TypeError(
+            f"{param} must be float16, float32 or float64 for the random initializer {name}; "
+            f"got {param}={resolved.name}."
+        )
+    if not random and resolved.kind not in "biufc":
+        raise TypeError(f"{param} must be a numeric dtype for {name}; got {param}={resolved.name}.")
+    return resolved
+
+
+def _exact(value: Any) -> Any:
+    """A NumPy scalar as the Python int or float it holds, for exact comparisons."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -> None:
+    """Refuse to write values that ``dtype`` would change (e.g. 0.5 into int32).
+
+    Integer dtypes take integers within their range, compared exactly (so
+    ``2**63`` is refused by int64 rather than wrapped to ``-2**63``); float and
+    complex dtypes refuse a value that overflows them, and a nonzero value
+    that they round to 0.
+    """
+    if values.size == 0:
+        return
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        low, high = _exact(values.min()), _exact(values.max())
+        if not (info.min <= low and high <= info.max):
+            raise ValueError(
+                f"{name} writes values that dtype={dtype.name} cannot hold exactly (its range is "
+                f"[{info.min}, {info.max}]): {shown(values.tolist())}."
+            )
+    if dtype.kind in "biu":
+        with np.errstate(invalid="ignore", over="ignore"):
+            converted = values.astype(dtype)
+        if not np.array_equal(converted.astype(values.dtype), values):
+            raise ValueError(
+                f"{name} writes values that dtype={dtype.name} cannot hold exactly: "
+                f"{shown(values.tolist())}."
+            )
+    elif dtype.kind in "fc":
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            converted = values.astype(dtype)
+        if not np.all(np.isfinite(converted)):
+            raise ValueError(
+                f"{name} writes values that overflow dtype={dtype.name}: {shown(values.tolist())}."
+            )
+        vanished = (converted == 0) & np.asarray(values != 0, dtype=bool)
+        if np.any(vanished):
+            tiny = float(np.finfo(dtype).smallest_subnormal)
+            raise ValueError(
+                f"{name} writes nonzero values that dtype={dtype.name} rounds to 0 (its smallest "
+                f"positive value is {tiny:.3g}): {shown(values[vanished].tolist())}."
+            )

@@ -26,6 +26,7 @@ from typing import Any, NoReturn, TextIO
 import numpy as np
 
 from . import diagnostics
+from ._base import Initializer
 from ._validation import shown
 from .activations import activation_names, get_activation
 from .diagnostics import MAX_PROPAGATION_VALUES, Propagation, propagate
@@ -79,6 +80,10 @@ def _param(text: str) -> tuple[str, str, Any]:
         raise argparse.ArgumentTypeError(f"expected NAME.KEY=VALUE; got {text!r}")
     try:
         value = json.loads(raw)
+    except RecursionError:
+        raise argparse.ArgumentTypeError(
+            f"VALUE nests too deeply to read; got {shown(text)}"
+        ) from None
     except ValueError:
         value = raw  # a bare word such as fan_out
     return name.strip(), key.strip(), value
@@ -185,13 +190,21 @@ def _check_square(
     width: int,
     bound: set[str],
 ) -> None:
-    """Draw one (width, width) matrix of each initializer, so one that cannot is a usage error.
+    """Check that each initializer can make a (width, width) matrix, or make it a usage error.
 
-    The draw uses a generator of its own: the report's results do not change.
+    An :class:`~weightinit.Initializer` is asked for its law (nothing is drawn);
+    any other callable draws one matrix with a generator of its own, so the
+    report's results do not change.
     """
     for name, init in initializers:
         try:
-            init((width, width), rng=np.random.default_rng(0))
+            if isinstance(init, Initializer):
+                law = init.distribution(shape=(width, width))
+                problem = law.refusal(np.dtype(np.float64)) if law.random else None
+                if problem is not None:
+                    raise ValueError(f"{name} {problem}")
+            else:
+                init((width, width), rng=np.random.default_rng(0))
         except (TypeError, ValueError) as error:
             flag = "--param" if name in bound else "--init"
             hint = ""

@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validation import check_int, check_real, check_rng, describe
+from ._base import Initializer
+from ._validation import check_int, check_real, check_rng, describe, shown
 from .activations import Activation, get_activation
 from .initializers import random_normal
 from .registry import get
@@ -165,11 +166,20 @@ def _standard_normal(shape: tuple[int, ...], gen: np.random.Generator) -> FloatA
     return random_normal(shape, stddev=1.0, rng=gen)
 
 
-def _bias(bias: Any, width: int, gen: np.random.Generator) -> FloatArray:
-    if isinstance(bias, str) or callable(bias):
+def _bias_maker(bias: Any, width: int) -> Callable[[np.random.Generator], FloatArray]:
+    """What draws one layer's biases, checked before anything is drawn."""
+    if not (isinstance(bias, str) or callable(bias)):
+        value = check_real("bias", bias)
+        return lambda gen: np.full(width, value)
+    try:
         _, init = _initializer(bias)
-        return np.asarray(init((width,), rng=gen), dtype=np.float64)
-    return np.full(width, check_real("bias", bias))
+        if isinstance(init, Initializer):
+            init.distribution(shape=(width,))  # its parameters and the (width,) shape
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"bias={shown(bias)} cannot make the ({width},) biases: {error}"
+        ) from None
+    return lambda gen: np.asarray(init((width,), rng=gen), dtype=np.float64)
 
 
 def _peak_slope(activation: Activation) -> float:
@@ -289,10 +299,11 @@ def propagate(
     _check_size(depth, width, batch)
     name, init = _initializer(initializer)
     act = get_activation(activation)
+    make_bias = _bias_maker(bias, width)
     gen = check_rng(rng)
 
     weights = [np.asarray(init((width, width), rng=gen), dtype=np.float64) for _ in range(depth)]
-    biases = [_bias(bias, width, gen) for _ in range(depth)]
+    biases = [make_bias(gen) for _ in range(depth)]
     x = _standard_normal((batch, width), gen)
     top_gradient = _standard_normal((batch, width), gen)
 

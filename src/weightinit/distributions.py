@@ -24,7 +24,14 @@ from numpy.typing import NDArray
 from . import _engine
 from ._engine import Request
 from ._special import truncnorm_moments
-from ._validation import check_shape
+from ._validation import (
+    check_allocation,
+    check_dtype,
+    check_representable,
+    check_rng,
+    check_shape,
+    shown,
+)
 
 __all__ = [
     "Constant",
@@ -116,6 +123,9 @@ class Distribution(ABC):
     #: Whether :meth:`_fill` computes any window by itself (i.i.d. elements);
     #: otherwise a window is cut out of the whole array.
     windowed: ClassVar[bool] = False
+    #: Whether a fill forms the whole array in a float64 working copy, whatever the dtype
+    #: and the window (the orthogonal factor).
+    whole_in_float64: ClassVar[bool] = False
 
     def sample(self, shape: Any, *, dtype: Any = np.float64, rng: Any = None) -> NDArray[Any]:
         """Draw a whole array of ``shape`` from this law, through the sampling engine.
@@ -134,13 +144,27 @@ class Distribution(ABC):
         dims = check_shape(shape)
         own = getattr(self, "shape", dims)
         if tuple(own) != dims:
-            raise ValueError(f"shape must be this law's shape {tuple(own)!r}; got shape={dims!r}.")
+            raise ValueError(
+                f"shape must be this law's shape {shown(tuple(own))}; got shape={shown(dims)}."
+            )
+        name = type(self).__name__
+        resolved = check_dtype(dtype, random=self.random, name=name)
+        check_allocation(
+            dims,
+            np.dtype(np.float64) if self.whole_in_float64 else resolved,
+            given=f"shape={shown(dims)}",
+        )
         if self.random:
-            problem = self.refusal(dtype)
+            problem = self.refusal(resolved)
             if problem is not None:
-                raise ValueError(f"{self!r} {problem}.")
-        out = np.empty(dims, dtype=np.dtype(dtype))
-        seed = _engine.call_seed(rng) if self.random else None
+                raise ValueError(f"{shown(self)} {problem}.")
+            _engine.get_workers()  # a bad WEIGHTINIT_WORKERS is refused before the seed is taken
+            seed = _engine.call_seed(rng)
+        else:
+            check_rng(rng)
+            check_representable(self.values, resolved, name)  # type: ignore[attr-defined]
+            seed = None
+        out = np.empty(dims, dtype=resolved)
         self.fill(out, _engine.Request(seed, _engine.Window(dims)))
         return out
 
@@ -374,6 +398,7 @@ class Orthogonal(Distribution):
     """
 
     kind: ClassVar[str] = "orthogonal"
+    whole_in_float64: ClassVar[bool] = True
     gain: float
     shape: tuple[int, ...]
     out_axes: tuple[int, ...]
