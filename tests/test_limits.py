@@ -351,3 +351,69 @@ def test_memory_limit_is_this_machines() -> None:
         with pytest.raises(ValueError, match="of memory"):
             check_allocation((memory // 8 + 1,), np.dtype(np.float64), given="shape=(...)")
         check_allocation((memory // 64,), np.dtype(np.float64), given="shape=(...)")
+
+
+# --- what the memory check counts -----------------------------------------------------------
+
+
+@pytest.fixture
+def small_machine(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A machine of 1 MiB, whose memory check applies to every array."""
+    from weightinit import _validation
+
+    monkeypatch.setattr(_validation, "machine_memory", lambda: 1 << 20)
+    monkeypatch.setattr(_validation, "ALLOCATION_CHECKED", 0)
+    return 1 << 20
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_an_out_larger_than_memory_is_filled_in_place(small_machine: int, order: str) -> None:
+    out = np.zeros((512, 1024), dtype=np.float32, order=order)  # 2 MiB: twice the "machine"
+    assert out.nbytes > small_machine
+    wi.glorot_uniform(out=out, rng=3)
+    with pytest.raises(ValueError, match=r"shape=\(512, 1024\) asks for 2\.0 MiB"):
+        wi.glorot_uniform((512, 1024), dtype=np.float32, rng=3)
+    expected = np.zeros((512, 1024), dtype=np.float32)
+    wi.glorot_uniform(out=expected, rng=3)
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_a_structured_law_counts_the_whole_array_for_a_region() -> None:
+    gen = np.random.default_rng(1)
+    state = gen.bit_generator.state
+    for init in (wi.orthogonal, wi.sparse.partial(sparsity=0.5), wi.identity):
+        with pytest.raises(ValueError, match="of memory"):
+            init((10**6, 10**6), rng=gen, region=(slice(0, 1),))
+    assert gen.bit_generator.state == state
+
+
+def test_orthogonal_counts_its_float64_working_copy(small_machine: int) -> None:
+    out = np.zeros((256, 1024), dtype=np.float16)  # 512 KiB, but a 2 MiB float64 copy
+    with pytest.raises(ValueError, match="of memory"):
+        wi.orthogonal(out=out, rng=0)
+    wi.orthogonal(out=np.zeros((128, 256), dtype=np.float16), rng=0)
+
+
+def test_a_law_samples_with_the_calls_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weightinit.distributions import Normal
+
+    law = Normal(0.0, 1.0)
+    gen = np.random.default_rng(2)
+    state = gen.bit_generator.state
+    monkeypatch.setenv("WEIGHTINIT_WORKERS", "0")
+    with pytest.raises(ValueError, match="WEIGHTINIT_WORKERS"):
+        law.sample((4, 4), rng=gen)
+    monkeypatch.delenv("WEIGHTINIT_WORKERS")
+    with pytest.raises(ValueError, match="of memory"):
+        law.sample((2**40,), rng=gen)
+    with pytest.raises(TypeError, match="dtype must be float16, float32 or float64"):
+        law.sample((4,), dtype="int32", rng=gen)
+    assert gen.bit_generator.state == state
+    half = wi.constant.distribution(shape=(2, 2), value=0.5)
+    with pytest.raises(ValueError, match="cannot hold exactly"):
+        half.sample((2, 2), dtype=np.int32)
+    with pytest.raises(TypeError, match="numeric dtype"):
+        half.sample((2, 2), dtype="U3")
+    with pytest.raises(ValueError, match="overflow"):
+        wi.identity.distribution(shape=(2, 2), gain=1e6).sample((2, 2), dtype=np.float16)
+    assert law.sample((3,), dtype=np.float32, rng=5).dtype == np.float32
