@@ -61,16 +61,11 @@ def _suite(junit: Path, fuzz: Path) -> float:
 
 
 def _counts(junit: Path) -> dict[str, Any]:
-    """Tests by outcome, and the seconds spent in each test module."""
+    """Tests by outcome."""
     root = ET.parse(junit).getroot()
     suite = root if root.tag == "testsuite" else root.find("testsuite")
     assert suite is not None
-    modules: dict[str, float] = {}
-    skipped = 0
-    for case in suite.iter("testcase"):
-        module = case.get("classname", "").split(".")[0] or case.get("file", "")
-        modules[module] = modules.get(module, 0.0) + float(case.get("time", 0.0))
-        skipped += case.find("skipped") is not None
+    skipped = sum(case.find("skipped") is not None for case in suite.iter("testcase"))
     tests = int(suite.get("tests", 0))
     failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
     return {
@@ -78,7 +73,6 @@ def _counts(junit: Path) -> dict[str, Any]:
         "passed": tests - failed - skipped,
         "skipped": skipped,
         "failed": failed,
-        "modules": modules,
     }
 
 
@@ -99,7 +93,6 @@ def render(counts: dict[str, Any], elapsed: float, fuzz: dict[str, Any], golden:
     calls = fuzz["calls"]
     returned = sum(r for r, _ in calls.values())
     refused = sum(f for _, f in calls.values())
-    slowest = sorted(counts["modules"].items(), key=lambda item: -item[1])[:3]
     lines = [
         BEGIN,
         "",
@@ -109,10 +102,7 @@ def render(counts: dict[str, Any], elapsed: float, fuzz: dict[str, Any], golden:
         "",
         f"- **The suite:** {counts['collected']} tests collected; {counts['run']} run (all but "
         f"the check of these figures): {counts['passed']} passed, {counts['skipped']} skipped, "
-        f"{counts['failed']} failed, in {elapsed:.0f} s. "
-        "Slowest modules: "
-        + ", ".join(f"`{name}` {seconds:.0f} s" for name, seconds in slowest)
-        + ".",
+        f"{counts['failed']} failed, in {elapsed:.0f} s.",
         f"- **Golden samples here:** {len(golden['identical'])} bit-identical, "
         f"{len(golden['rounding'])} identical to rounding, {len(golden['differ'])} differing.",
         f"- **The fuzz:** {len(calls)} entry points, {returned + refused} checked calls "
