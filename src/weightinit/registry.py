@@ -652,6 +652,10 @@ def _keras_value(key: str, value: Any) -> Any:
             f"got dtype={shown(dtype)}."
         )
     numbers = inner["value"]
+    bounds = (0, 0)
+    if kind in ("i", "u"):
+        info = np.iinfo(np.dtype(dtype))
+        bounds = (int(info.min), int(info.max))
     leaves = _leaves(numbers)
     for leaf in leaves:
         where = "" if leaf is numbers else f" in {describe(key, numbers)}"
@@ -664,6 +668,13 @@ def _keras_value(key: str, value: Any) -> Any:
             raise ValueError(
                 f"{key} holds a serialized array of dtype {shown(dtype)}, which holds no floats; "
                 f"got item={shown(leaf)}{where}."
+            )
+        # Compared exactly, before NumPy converts (NumPy 1.x wraps, with a warning).
+        if kind in ("i", "u") and not bounds[0] <= leaf <= bounds[1]:
+            raise ValueError(
+                f"{key} holds a serialized array with a value out of range for dtype "
+                f"{shown(dtype)}; got {describe(key, numbers)}, whose item {shown(leaf)} is not "
+                f"in [{bounds[0]}, {bounds[1]}]."
             )
     try:
         with np.errstate(over="raise"):  # 1e300 as float32 is out of range, not inf
