@@ -25,7 +25,6 @@ from ._validation import (
     check_dtype,
     check_int,
     check_option,
-    check_representable,
     check_rng,
     check_shape,
     describe,
@@ -468,18 +467,8 @@ class Initializer:
             check_allocation(window.region_shape, resolved, given=source)
         if not law.windowed and (law.whole_in_float64 or not window.whole):
             check_allocation(geometry.shape, np.dtype(np.float64), given=source)
-        if law.random:
-            # Checked before the seed is taken, so a refused call leaves a Generator as it was.
-            problem = law.refusal(resolved)
-            if problem is not None:
-                raise ValueError(f"{self.name} with {_listed(values)} {problem}.")
-            _engine.get_workers()  # a bad WEIGHTINIT_WORKERS is refused before the seed is taken
-            seed = _engine.call_seed(rng)
-        else:
-            check_rng(rng)
-            seed = None
-            scheme = f"{self.name} with {_listed(values)}" if values else self.name
-            check_representable(law.values, resolved, scheme)  # type: ignore[attr-defined]
+        described = f"{self.name} with {_listed(values)}" if law.random or values else self.name
+        seed = law.checked_seed(rng, resolved, described)
         request = _engine.Request(seed, window, progress)
         if target is not None:
             # Filled through a plain ndarray view of the same memory, so that a

@@ -154,19 +154,31 @@ class Distribution(ABC):
             np.dtype(np.float64) if self.whole_in_float64 else resolved,
             given=f"shape={shown(dims)}",
         )
-        if self.random:
-            problem = self.refusal(resolved)
-            if problem is not None:
-                raise ValueError(f"{shown(self)} {problem}.")
-            _engine.get_workers()  # a bad WEIGHTINIT_WORKERS is refused before the seed is taken
-            seed = _engine.call_seed(rng)
-        else:
-            check_rng(rng)
-            check_representable(self.values, resolved, name)  # type: ignore[attr-defined]
-            seed = None
+        seed = self.checked_seed(rng, resolved, shown(self) if self.random else name)
         out = np.empty(dims, dtype=resolved)
         self.fill(out, _engine.Request(seed, _engine.Window(dims)))
         return out
+
+    def checked_seed(
+        self, rng: Any, dtype: np.dtype[Any], name: str
+    ) -> np.random.SeedSequence | None:
+        """The call seed of a fill in ``dtype``, once every check that draws nothing has passed.
+
+        A random law refuses parameters whose values ``dtype`` cannot hold
+        (:meth:`refusal`) and a bad ``WEIGHTINIT_WORKERS`` before the seed is
+        taken, so a refused call leaves a ``Generator`` passed as ``rng`` as it
+        was; a non-random law checks ``rng`` and that ``dtype`` holds its values
+        exactly, and has no seed. ``name`` is what messages call the law.
+        """
+        if self.random:
+            problem = self.refusal(dtype)
+            if problem is not None:
+                raise ValueError(f"{name} {problem}.")
+            _engine.get_workers()
+            return _engine.call_seed(rng)
+        check_rng(rng)
+        check_representable(self.values, dtype, name)  # type: ignore[attr-defined]
+        return None
 
     def fill(self, out: NDArray[Any], request: Request) -> None:
         """Fill ``out``, an array of ``request.window``'s shape (any strides).
