@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import weightinit as wi
 from weightinit import registry
-from weightinit._registry import keras_snake_case
+from weightinit._names import keras_snake_case
 from weightinit.distributions import Normal, TruncatedNormal, Uniform
 from weightinit.initializers import TRUNCATED_NORMAL_STD
 
@@ -38,7 +38,7 @@ def shape_for(name: str) -> tuple[int, ...]:
 
 
 def builtins_() -> list[str]:
-    return [name for name in wi.available() if registry._registry.builtin(name)]
+    return [name for name in wi.available() if registry._names.builtin(name)]
 
 
 def json_round_trip(data: Any) -> Any:
@@ -46,7 +46,7 @@ def json_round_trip(data: Any) -> Any:
 
 
 def user_names() -> set[str]:
-    return {name for name in wi.available() if not registry._registry.builtin(name)}
+    return {name for name in wi.available() if not registry._names.builtin(name)}
 
 
 def assert_same_samples(a: wi.Initializer, b: wi.Initializer, shape: tuple[int, ...]) -> None:

@@ -13,11 +13,12 @@ True
 """
 
 from . import initializers, registry
-from ._base import Aliases, Geometry, Initializer, Param, SchemeInfo
 from ._engine import get_workers, set_workers
+from ._initializer import Initializer, Param
+from ._names import Aliases, SchemeInfo
 from ._validation import MAX_ELEMENTS
 from .diagnostics import propagate, train
-from .fans import compute_fans
+from .fans import Geometry, compute_fans
 from .gain import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
 from .registry import available, deserialize, get, register, serialize

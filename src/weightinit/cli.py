@@ -26,7 +26,7 @@ from typing import Any, NoReturn, TextIO
 import numpy as np
 
 from . import diagnostics
-from ._base import Initializer
+from ._initializer import Initializer
 from ._validation import shown
 from .activations import activation_names, get_activation
 from .diagnostics import MAX_PROPAGATION_VALUES, Propagation, propagate

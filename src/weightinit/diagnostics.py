@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._base import Initializer
+from ._initializer import Initializer
 from ._validation import check_int, check_real, check_rng, describe, shown
 from .activations import Activation, get_activation
 from .initializers import random_normal

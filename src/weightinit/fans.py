@@ -7,9 +7,10 @@ public :func:`compute_fans`, go through :func:`resolve_axes`.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from ._validation import check_int, check_option, check_shape, describe, shown
+from ._validation import MAX_ELEMENTS, check_int, check_option, check_shape, describe, shown
 
 __all__ = ["LAYOUTS", "Layout", "check_axes", "compute_fans", "resolve_axes"]
 
@@ -178,3 +179,96 @@ def fans_and_axes(
     fan_in = receptive * math.prod(dims[axis] for axis in ins)
     fan_out = receptive * math.prod(dims[axis] for axis in outs)
     return fan_in, fan_out, (ins, outs)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The array being initialized: shape, fans and the axes they came from.
+
+    ``in_axes``/``out_axes`` are ``None`` for shapes of rank below 2.
+    """
+
+    shape: tuple[int, ...]
+    fan_in: int
+    fan_out: int
+    layout: str
+    in_axes: tuple[int, ...] | None
+    out_axes: tuple[int, ...] | None
+
+    def fan(self, mode: str) -> float:
+        """The fan a variance-scaling ``mode`` divides by."""
+        if mode == "fan_in":
+            return float(self.fan_in)
+        if mode == "fan_out":
+            return float(self.fan_out)
+        if mode == "fan_avg":
+            return (self.fan_in + self.fan_out) / 2.0
+        return math.sqrt(self.fan_in * self.fan_out)  # fan_geo_avg
+
+    def single_axes(self, scheme: str) -> tuple[int, int]:
+        """The one input axis and one output axis, for schemes that need exactly one each."""
+        if self.in_axes is None or self.out_axes is None:
+            raise ValueError(f"{scheme} needs a shape of rank >= 2; got shape={shown(self.shape)}.")
+        if len(self.in_axes) != 1 or len(self.out_axes) != 1:
+            raise ValueError(
+                f"{scheme} needs exactly one input axis and one output axis; got "
+                f"in_axis={self.in_axes!r}, out_axis={self.out_axes!r} "
+                f"for shape={shown(self.shape)}."
+            )
+        return self.in_axes[0], self.out_axes[0]
+
+
+def make_geometry(
+    shape: Any,
+    *,
+    fan_in: Any = None,
+    fan_out: Any = None,
+    layout: Any = "keras",
+    in_axis: Any = None,
+    out_axis: Any = None,
+    out_shape: tuple[int, ...] | None = None,
+) -> Geometry:
+    """Resolve the shape and fans of a call; fans given explicitly win."""
+    check_option("layout", layout, LAYOUTS)
+    if fan_in is not None:
+        fan_in = check_int("fan_in", fan_in, minimum=0, maximum=MAX_ELEMENTS)
+    if fan_out is not None:
+        fan_out = check_int("fan_out", fan_out, minimum=0, maximum=MAX_ELEMENTS)
+    if shape is None and out_shape is not None:
+        dims = out_shape
+    elif shape is None:
+        if fan_in is None or fan_out is None:
+            raise TypeError(
+                "shape is required unless both fan_in and fan_out are given; got "
+                f"shape=None, fan_in={shown(fan_in)}, fan_out={shown(fan_out)}."
+            )
+        if in_axis is not None or out_axis is not None:
+            raise ValueError(
+                "in_axis and out_axis need a shape; got shape=None with "
+                f"in_axis={shown(in_axis)}, out_axis={shown(out_axis)}."
+            )
+        dims = (fan_in, fan_out) if layout != "torch" else (fan_out, fan_in)
+        if fan_in * fan_out > MAX_ELEMENTS:
+            raise ValueError(
+                f"fan_in and fan_out give an array of {fan_in * fan_out} elements, more than "
+                f"{MAX_ELEMENTS} (2**40); got fan_in={fan_in}, fan_out={fan_out}."
+            )
+    else:
+        dims = check_shape(shape)
+        if out_shape is not None and dims != out_shape:
+            raise ValueError(
+                f"shape must match out.shape; got shape={shown(dims)} and "
+                f"out.shape={shown(out_shape)}."
+            )
+    computed_in, computed_out, axes = fans_and_axes(
+        dims, layout=layout, in_axis=in_axis, out_axis=out_axis
+    )
+    ins, outs = (None, None) if axes is None else axes
+    return Geometry(
+        shape=dims,
+        fan_in=computed_in if fan_in is None else fan_in,
+        fan_out=computed_out if fan_out is None else fan_out,
+        layout=layout,
+        in_axes=ins,
+        out_axes=outs,
+    )

@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from ._base import REQUIRED, Aliases, Geometry, Initializer, Param, SchemeInfo, scheme
+from ._define import preset, scheme
+from ._initializer import REQUIRED, Initializer, Param
+from ._names import Aliases, SchemeInfo
 from ._validation import check_int, check_option, check_real, describe, shown
 from .distributions import (
     Constant,
@@ -42,6 +44,7 @@ from .distributions import (
     TruncatedNormal,
     Uniform,
 )
+from .fans import Geometry
 from .gain import NONLINEARITIES, calculate_gain
 
 __all__ = [
@@ -713,7 +716,8 @@ def _keras_preset(
     else:
         label, formula = "truncated normal (±2σ)", f"Var = {variance}"
         detail = f"Variance {variance}, truncated at ±2σ"
-    return variance_scaling.preset(
+    return preset(
+        variance_scaling,
         name,
         scale=scale,
         mode=mode,
@@ -766,7 +770,8 @@ lecun_uniform = _keras_preset(
 )  # fmt: skip
 
 _GAIN = "    gain : float, default 1.0\n        Multiplies the standard deviation; must be > 0.\n"
-xavier_normal = variance_scaling.preset(
+xavier_normal = preset(
+    variance_scaling,
     "xavier_normal",
     params=(Param("gain", 1.0, _positive),),
     translate=lambda gain: {
@@ -790,7 +795,8 @@ xavier_normal = variance_scaling.preset(
         params=_GAIN,
     ),
 )
-xavier_uniform = variance_scaling.preset(
+xavier_uniform = preset(
+    variance_scaling,
     "xavier_uniform",
     params=(Param("gain", 1.0, _positive),),
     translate=lambda gain: {
@@ -839,7 +845,8 @@ def _kaiming(distribution: str) -> Any:
     return translate
 
 
-kaiming_normal = variance_scaling.preset(
+kaiming_normal = preset(
+    variance_scaling,
     "kaiming_normal",
     params=_KAIMING_PARAMS,
     translate=_kaiming("normal"),
@@ -859,7 +866,8 @@ kaiming_normal = variance_scaling.preset(
         params=_KAIMING,
     ),
 )
-kaiming_uniform = variance_scaling.preset(
+kaiming_uniform = preset(
+    variance_scaling,
     "kaiming_uniform",
     params=_KAIMING_PARAMS,
     translate=_kaiming("uniform"),
@@ -879,7 +887,8 @@ kaiming_uniform = variance_scaling.preset(
         params=_KAIMING,
     ),
 )
-uniform_scaling = variance_scaling.preset(
+uniform_scaling = preset(
+    variance_scaling,
     "uniform_scaling",
     params=(Param("scale", 1.0, _positive),),
     translate=lambda scale: {
@@ -913,7 +922,8 @@ def _torch_uniform(a: float, b: float) -> dict[str, Any]:
     return {"minval": a, "maxval": b}
 
 
-torch_uniform = random_uniform.preset(
+torch_uniform = preset(
+    random_uniform,
     "torch_uniform",
     params=(Param("a", 0.0, _real), Param("b", 1.0, _real)),
     translate=_torch_uniform,
@@ -927,7 +937,8 @@ torch_uniform = random_uniform.preset(
         params="    a, b : float, default 0.0, 1.0\n        Bounds; ``a < b``.\n",
     ),
 )
-torch_normal = random_normal.preset(
+torch_normal = preset(
+    random_normal,
     "torch_normal",
     params=(Param("mean", 0.0, _real), Param("std", 1.0, _positive)),
     translate=lambda mean, std: {"mean": mean, "stddev": std},
@@ -947,7 +958,8 @@ torch_normal = random_normal.preset(
         params="    mean : float, default 0.0\n    std : float, default 1.0\n        Must be > 0.\n",
     ),
 )
-torch_constant = constant.preset(
+torch_constant = preset(
+    constant,
     "torch_constant",
     params=(Param("val", REQUIRED, _number),),
     translate=lambda val: {"value": val},
@@ -964,7 +976,8 @@ torch_constant = constant.preset(
         ),
     ),
 )
-jax_normal = random_normal.preset(
+jax_normal = preset(
+    random_normal,
     "jax_normal",
     params=(Param("stddev", 1e-2, _positive),),
     translate=lambda stddev: {"mean": 0.0, "stddev": stddev},
@@ -978,7 +991,8 @@ jax_normal = random_normal.preset(
         params="    stddev : float, default 0.01\n        Must be > 0.\n",
     ),
 )
-jax_uniform = random_uniform.preset(
+jax_uniform = preset(
+    random_uniform,
     "jax_uniform",
     params=(Param("scale", 1e-2, _positive),),
     translate=lambda scale: {"minval": 0.0, "maxval": scale},
@@ -992,7 +1006,8 @@ jax_uniform = random_uniform.preset(
         params="    scale : float, default 0.01\n        Must be > 0.\n",
     ),
 )
-jax_truncated_normal = truncated_normal.preset(
+jax_truncated_normal = preset(
+    truncated_normal,
     "jax_truncated_normal",
     params=(
         Param("stddev", 1e-2, _positive),

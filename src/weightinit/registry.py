@@ -43,9 +43,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import _registry
-from ._base import _OPTIONS, Aliases, Initializer, _plain
-from ._registry import Name
+from . import _names
+from ._initializer import _OPTIONS, Initializer, _plain
+from ._names import Aliases, Name
 from ._validation import describe, shown
 from .fans import check_axes
 from .initializers import fixed
@@ -97,7 +97,7 @@ def available() -> list[str]:
     >>> "glorot_uniform" in wi.available(), "GlorotUniform" in wi.available()
     (True, False)
     """
-    return _registry.available()
+    return _names.available()
 
 
 def names() -> dict[str, str]:
@@ -110,7 +110,7 @@ def names() -> dict[str, str]:
     >>> names["kaiming_normal_"], names["jax.kaiming_normal"], names["HeNormal"]
     ('kaiming_normal', 'he_normal', 'he_normal')
     """
-    return {name: entry.canonical for name, entry in _registry.table().items()}
+    return {name: entry.canonical for name, entry in _names.table().items()}
 
 
 def declarations() -> list[Name]:
@@ -119,7 +119,7 @@ def declarations() -> list[Name]:
     Includes names another library's spelling shadows (reachable only with
     their prefix); user registrations are not included.
     """
-    return _registry.declared()
+    return _names.declared()
 
 
 # --- get -------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def get(identifier: Any, **params: Any) -> Any:
 def _by_name(name: str) -> Any:
     if name in _UNSUPPORTED:
         raise ValueError(f"{_UNSUPPORTED[name]}; got the name {shown(name)}.")
-    return _registry.lookup(name)
+    return _names.lookup(name)
 
 
 def _bind(found: Any, params: Mapping[str, Any]) -> Any:
@@ -289,7 +289,7 @@ def register(
         if isinstance(obj, Initializer) and obj.name != name:
             info = dataclasses.replace(obj.info, origin="user", keras_class=None, aliases=Aliases())
             target = obj._copy(name=name, info=info)
-        _registry.add_user(name, target, alias_names, overwrite)
+        _names.add_user(name, target, alias_names, overwrite)
         return target  # type: ignore[no-any-return]
 
     return decorate
@@ -303,7 +303,7 @@ def unregister(name: str) -> None:
     ValueError
         If ``name`` is not a canonical name registered by the user.
     """
-    _registry.remove_user(name)
+    _names.remove_user(name)
 
 
 # --- serialize -------------------------------------------------------------------------
@@ -353,9 +353,9 @@ def serialize(init: Any) -> dict[str, Any] | None:
     if isinstance(init, Initializer):
         return _serialize_initializer(init)
     if isinstance(init, functools.partial) and not init.args:
-        name, config = _registry.canonical_of(init.func), dict(init.keywords)
+        name, config = _names.canonical_of(init.func), dict(init.keywords)
     else:
-        name, config = _registry.canonical_of(init), {}
+        name, config = _names.canonical_of(init), {}
     if name is None:
         raise ValueError(
             f"init must be registered so that a config can name it; got {describe('init', init)}; "
@@ -445,7 +445,7 @@ def _decoded(key: str, value: Any, depth: int = 0) -> Any:
 
 
 def _serialize_initializer(init: Initializer) -> dict[str, Any]:
-    registered = _registry.target(init.name)
+    registered = _names.target(init.name)
     if not isinstance(registered, Initializer) or registered._law is not init._law:
         raise ValueError(
             f"{shown(init)} is not registered under its name {shown(init.name)}, so no config can "
@@ -466,7 +466,7 @@ def _serialize_initializer(init: Initializer) -> dict[str, Any]:
 def _keras_config(init: Initializer, config: Mapping[str, Any]) -> dict[str, Any] | None:
     """The config of ``init``'s Keras class, or None if Keras cannot express it."""
     info = init.info
-    if info.keras_class is None or not _registry.builtin(init.name):
+    if info.keras_class is None or not _names.builtin(init.name):
         return None
     options = {key: config[key] for key in _OPTIONS if key in config}
     axes = {"in_axis": "input_axes", "out_axis": "output_axes"}
@@ -571,16 +571,16 @@ def deserialize(config: Any) -> Any:
     if class_name in _UNSUPPORTED:
         raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={shown(class_name)}.")
     inner = {key: _decoded(str(key), value) for key, value in inner.items()}
-    record = _registry.record(class_name)
-    keras_class = _registry.record(_keras_prefixed(class_name))
+    record = _names.record(class_name)
+    keras_class = _names.record(_keras_prefixed(class_name))
     if _is_keras_module(config.get("module")):
         if keras_class is None:
-            suggestion = _registry.suggest(class_name, _keras_spellings())
+            suggestion = _names.suggest(class_name, _keras_spellings())
             raise ValueError(
                 f"{shown(class_name)} is not a Keras initializer name (docs/names.md lists them), "
                 f"but the config's module is {shown(config['module'])}{suggestion or '.'}"
             )
-        return _from_keras(_registry.lookup(keras_class.name), inner)
+        return _from_keras(_names.lookup(keras_class.name), inner)
     if record is not None and record.origin == "Keras" and record.kind != "canonical":
         return _from_keras(_by_name(class_name), inner)
     found = _by_name(class_name)
@@ -591,13 +591,13 @@ def deserialize(config: Any) -> Any:
 
 def _keras_prefixed(name: str) -> str:
     """The name in the ``keras.`` namespace, where only Keras' spellings live."""
-    prefix = _registry.NAMESPACES["Keras"] + "."
+    prefix = _names.NAMESPACES["Keras"] + "."
     return name if name.startswith(prefix) else prefix + name
 
 
 def _keras_spellings() -> list[str]:
-    prefix = _registry.NAMESPACES["Keras"] + "."
-    return [name[len(prefix) :] for name in _registry.table() if name.startswith(prefix)]
+    prefix = _names.NAMESPACES["Keras"] + "."
+    return [name[len(prefix) :] for name in _names.table() if name.startswith(prefix)]
 
 
 def _is_keras_module(module: str | None) -> bool:

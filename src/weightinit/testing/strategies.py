@@ -26,7 +26,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as npst
 
-from .._registry import available, lookup
+from .._names import available, lookup
 from .._validation import check_int, shown
 
 __all__ = ["fans", "float_dtypes", "initializers", "seeds", "shapes"]

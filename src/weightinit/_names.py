@@ -16,13 +16,13 @@ import difflib
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._validation import shown
 
 if TYPE_CHECKING:
-    from ._base import Initializer
+    from ._initializer import Initializer
 
 __all__ = [
     "NAMESPACES",
@@ -41,6 +41,48 @@ __all__ = [
     "table",
     "target",
 ]
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Other names of a scheme, by the library that uses them.
+
+    A name is looked up as written (``'kaiming_normal_'``) and, always, with
+    its library's prefix (``'torch.kaiming_normal_'``). Where two libraries
+    use one name for different things, the plain name goes to the first of:
+    a canonical name, Keras, PyTorch, JAX, Haiku; the others stay reachable
+    through their prefix (``'jax.normal'``).
+    """
+
+    keras: tuple[str, ...] = ()
+    torch: tuple[str, ...] = ()
+    jax: tuple[str, ...] = ()
+    haiku: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SchemeInfo:
+    """What the docs table and the registry say of a scheme.
+
+    ``keras_class`` is the Keras class of the same meaning, if any;
+    ``keras_args`` are the keys its Keras config takes besides ``seed`` (which
+    every random Keras initializer takes); ``keras_values`` maps, per
+    parameter, each value a Keras config may hold to this scheme's value of
+    the same meaning (Keras' ``VarianceScaling`` reads ``'normal'`` as
+    ``'truncated_normal'``). ``aliases`` are the scheme's other names.
+    """
+
+    origin: str
+    distribution: str
+    scale: str
+    mode: str
+    formula: str
+    reference: str
+    keras_class: str | None = None
+    keras_args: tuple[str, ...] = ()
+    keras_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+    aliases: Aliases = Aliases()
+
 
 #: Library → the prefix of its namespaced names.
 NAMESPACES = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku"}

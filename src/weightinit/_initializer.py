@@ -1,10 +1,10 @@
-"""The :class:`Initializer` object every scheme is, and how schemes are defined.
+"""The :class:`Initializer` value type: a scheme's law, parameters, call and config.
 
-A scheme is written once, as a function from its checked parameters and the
-array's :class:`Geometry` to a :class:`~weightinit.distributions.Distribution`.
-:func:`scheme` turns such a function into an :class:`Initializer` and
-registers it; :meth:`Initializer.preset` makes a named specialization (all
-the variance-scaling presets are one line each).
+An initializer holds a law function (checked parameters and the array's
+:class:`~weightinit.fans.Geometry` to a
+:class:`~weightinit.distributions.Distribution`), its parameters and bound
+settings. It never registers anything: schemes are defined and named in
+:mod:`weightinit._define`.
 """
 
 from __future__ import annotations
@@ -12,28 +12,26 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _engine, _registry
+from . import _engine, _names
+from ._names import SchemeInfo
 from ._validation import (
-    MAX_ELEMENTS,
     check_allocation,
     check_dtype,
-    check_int,
     check_option,
     check_rng,
-    check_shape,
     describe,
     shown,
 )
 from .distributions import Distribution
-from .fans import LAYOUTS, check_axes, fans_and_axes
+from .fans import LAYOUTS, check_axes, make_geometry
 
-__all__ = ["REQUIRED", "Aliases", "Geometry", "Initializer", "Param", "SchemeInfo", "scheme"]
+__all__ = ["REQUIRED", "Initializer", "Param"]
 
 #: Marks a parameter that has no default and must be given.
 REQUIRED: Any = inspect.Parameter.empty
@@ -51,140 +49,6 @@ class Param:
     name: str
     default: Any
     check: Callable[[str, Any], Any]
-
-
-@dataclass(frozen=True)
-class Aliases:
-    """Other names of a scheme, by the library that uses them.
-
-    A name is looked up as written (``'kaiming_normal_'``) and, always, with
-    its library's prefix (``'torch.kaiming_normal_'``). Where two libraries
-    use one name for different things, the plain name goes to the first of:
-    a canonical name, Keras, PyTorch, JAX, Haiku; the others stay reachable
-    through their prefix (``'jax.normal'``).
-    """
-
-    keras: tuple[str, ...] = ()
-    torch: tuple[str, ...] = ()
-    jax: tuple[str, ...] = ()
-    haiku: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SchemeInfo:
-    """What the docs table and the registry say of a scheme.
-
-    ``keras_class`` is the Keras class of the same meaning, if any;
-    ``keras_args`` are the keys its Keras config takes besides ``seed`` (which
-    every random Keras initializer takes); ``keras_values`` maps, per
-    parameter, each value a Keras config may hold to this scheme's value of
-    the same meaning (Keras' ``VarianceScaling`` reads ``'normal'`` as
-    ``'truncated_normal'``). ``aliases`` are the scheme's other names.
-    """
-
-    origin: str
-    distribution: str
-    scale: str
-    mode: str
-    formula: str
-    reference: str
-    keras_class: str | None = None
-    keras_args: tuple[str, ...] = ()
-    keras_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
-    aliases: Aliases = Aliases()
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """The array being initialized: shape, fans and the axes they came from.
-
-    ``in_axes``/``out_axes`` are ``None`` for shapes of rank below 2.
-    """
-
-    shape: tuple[int, ...]
-    fan_in: int
-    fan_out: int
-    layout: str
-    in_axes: tuple[int, ...] | None
-    out_axes: tuple[int, ...] | None
-
-    def fan(self, mode: str) -> float:
-        """The fan a variance-scaling ``mode`` divides by."""
-        if mode == "fan_in":
-            return float(self.fan_in)
-        if mode == "fan_out":
-            return float(self.fan_out)
-        if mode == "fan_avg":
-            return (self.fan_in + self.fan_out) / 2.0
-        return math.sqrt(self.fan_in * self.fan_out)  # fan_geo_avg
-
-    def single_axes(self, scheme: str) -> tuple[int, int]:
-        """The one input axis and one output axis, for schemes that need exactly one each."""
-        if self.in_axes is None or self.out_axes is None:
-            raise ValueError(f"{scheme} needs a shape of rank >= 2; got shape={shown(self.shape)}.")
-        if len(self.in_axes) != 1 or len(self.out_axes) != 1:
-            raise ValueError(
-                f"{scheme} needs exactly one input axis and one output axis; got "
-                f"in_axis={self.in_axes!r}, out_axis={self.out_axes!r} "
-                f"for shape={shown(self.shape)}."
-            )
-        return self.in_axes[0], self.out_axes[0]
-
-
-def make_geometry(
-    shape: Any,
-    *,
-    fan_in: Any = None,
-    fan_out: Any = None,
-    layout: Any = "keras",
-    in_axis: Any = None,
-    out_axis: Any = None,
-    out_shape: tuple[int, ...] | None = None,
-) -> Geometry:
-    """Resolve the shape and fans of a call; fans given explicitly win."""
-    check_option("layout", layout, LAYOUTS)
-    if fan_in is not None:
-        fan_in = check_int("fan_in", fan_in, minimum=0, maximum=MAX_ELEMENTS)
-    if fan_out is not None:
-        fan_out = check_int("fan_out", fan_out, minimum=0, maximum=MAX_ELEMENTS)
-    if shape is None and out_shape is not None:
-        dims = out_shape
-    elif shape is None:
-        if fan_in is None or fan_out is None:
-            raise TypeError(
-                "shape is required unless both fan_in and fan_out are given; got "
-                f"shape=None, fan_in={shown(fan_in)}, fan_out={shown(fan_out)}."
-            )
-        if in_axis is not None or out_axis is not None:
-            raise ValueError(
-                "in_axis and out_axis need a shape; got shape=None with "
-                f"in_axis={shown(in_axis)}, out_axis={shown(out_axis)}."
-            )
-        dims = (fan_in, fan_out) if layout != "torch" else (fan_out, fan_in)
-        if fan_in * fan_out > MAX_ELEMENTS:
-            raise ValueError(
-                f"fan_in and fan_out give an array of {fan_in * fan_out} elements, more than "
-                f"{MAX_ELEMENTS} (2**40); got fan_in={fan_in}, fan_out={fan_out}."
-            )
-    else:
-        dims = check_shape(shape)
-        if out_shape is not None and dims != out_shape:
-            raise ValueError(
-                f"shape must match out.shape; got shape={shown(dims)} and "
-                f"out.shape={shown(out_shape)}."
-            )
-    computed_in, computed_out, axes = fans_and_axes(
-        dims, layout=layout, in_axis=in_axis, out_axis=out_axis
-    )
-    ins, outs = (None, None) if axes is None else axes
-    return Geometry(
-        shape=dims,
-        fan_in=computed_in if fan_in is None else fan_in,
-        fan_out=computed_out if fan_out is None else fan_out,
-        layout=layout,
-        in_axes=ins,
-        out_axes=outs,
-    )
 
 
 def _listed(values: Mapping[str, Any]) -> str:
@@ -518,38 +382,6 @@ class Initializer:
         settings.update(changes)
         return Initializer(**settings)
 
-    def preset(
-        self,
-        name: str,
-        *,
-        info: SchemeInfo,
-        doc: str,
-        params: tuple[Param, ...] = (),
-        translate: Callable[..., dict[str, Any]] | None = None,
-        **fixed: Any,
-    ) -> Initializer:
-        """Register a named specialization of this scheme.
-
-        ``fixed`` are this scheme's parameters, fixed for good; with
-        ``params`` and ``translate``, the preset has parameters of its own that
-        ``translate(**values)`` maps onto this scheme's (e.g. PyTorch's
-        ``gain`` onto ``scale = gain**2``).
-        """
-        base_law = self._law
-        base_values = self._resolve(fixed)
-
-        def law(geometry: Geometry, **values: Any) -> Distribution:
-            mapped = dict(base_values)
-            if translate is not None:
-                mapped.update(self._resolve({**fixed, **translate(**values)}))
-            return base_law(geometry, **mapped)
-
-        created = Initializer(name, law, params=params, random=self.random, info=info, doc=doc)
-        _registry.add(created)
-        return created
-
-    # --- config and identity -----------------------------------------------------
-
     def _settings(self) -> dict[str, Any]:
         config = {key: _plain(value) for key, value in self.defaults().items()}
         config.update({key: _plain(value) for key, value in self._options.items()})
@@ -649,7 +481,7 @@ def _plain(value: Any) -> Any:
 
 def _restore(name: str, bound: dict[str, Any], options: dict[str, Any]) -> Initializer:
     """Unpickle: the initializer registered under ``name`` now, with the pickled settings."""
-    registered = _registry.target(name)
+    registered = _names.target(name)
     if not isinstance(registered, Initializer):
         now = "nothing" if registered is None else describe("target", registered)
         raise ValueError(
@@ -658,25 +490,3 @@ def _restore(name: str, bound: dict[str, Any], options: dict[str, Any]) -> Initi
             f"weightinit.register({name!r}) before unpickling."
         )
     return registered.partial(**bound, **options)
-
-
-def scheme(
-    name: str,
-    *,
-    params: tuple[Param, ...] = (),
-    random: bool = True,
-    info: SchemeInfo,
-) -> Callable[[LawFunction], Initializer]:
-    """Define and register a scheme from its law function.
-
-    The decorated function takes the :class:`Geometry` and the checked
-    parameters and returns the :class:`~weightinit.distributions.Distribution`;
-    its docstring becomes the initializer's.
-    """
-
-    def define(law: LawFunction) -> Initializer:
-        created = Initializer(name, law, params=params, random=random, info=info, doc=law.__doc__)
-        _registry.add(created)
-        return created
-
-    return define
