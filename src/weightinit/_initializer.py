@@ -18,10 +18,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _engine, _names
+from . import _call, _names
 from ._names import SchemeInfo
 from ._validation import (
-    check_allocation,
     check_dtype,
     check_option,
     check_rng,
@@ -49,19 +48,6 @@ class Param:
     name: str
     default: Any
     check: Callable[[str, Any], Any]
-
-
-def _listed(values: Mapping[str, Any]) -> str:
-    """``name=value, ...`` for messages about a combination of parameters."""
-    return ", ".join(f"{key}={shown(value)}" for key, value in values.items()) or "its defaults"
-
-
-def _check_out(out: Any) -> NDArray[Any]:
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy.ndarray; got {describe('out', out)}.")
-    if not out.flags.writeable:
-        raise ValueError("out must be a writeable array; got a read-only array.")
-    return out
 
 
 LawFunction = Callable[..., Distribution]
@@ -154,6 +140,7 @@ class Initializer:
         self._options = dict(options or {})
         self.__doc__ = doc
         self.__signature__ = self._signature()
+        self._plans: dict[Any, _call.Plan] = {}
 
     # --- parameters -------------------------------------------------------------
 
@@ -252,7 +239,7 @@ class Initializer:
     def _moment(self, which: str, fan_in: Any, fan_out: Any, kwargs: dict[str, Any]) -> float:
         value: float = getattr(self.distribution(fan_in, fan_out, **kwargs), which)
         if not math.isfinite(value):
-            settings = _listed({**self.defaults(), **kwargs})
+            settings = _call.listed({**self.defaults(), **kwargs})
             raise ValueError(
                 f"the {which} of {self.name} with {settings} overflows float64; got {value}."
             )
@@ -276,73 +263,25 @@ class Initializer:
         progress: Any = None,
         **params: Any,
     ) -> NDArray[Any]:
-        values = self._resolve(params)
-        target = None if out is None else _check_out(out)
-        if progress is not None and not isinstance(progress, bool):
-            raise TypeError(
-                f"progress must be None, True or False; got {describe('progress', progress)}."
-            )
-        if dtype is None:
-            dtype = self._options.get("dtype")
-        if target is not None:
-            resolved = check_dtype(
-                target.dtype, random=self.random, name=self.name, param="out.dtype"
-            )
-            given = (
-                None if dtype is None else check_dtype(dtype, random=self.random, name=self.name)
-            )
-            if given is not None and given != target.dtype:
-                raise ValueError(
-                    f"dtype must match out.dtype; got dtype={given.name} and "
-                    f"out.dtype={target.dtype.name}."
-                )
-        else:
-            resolved = check_dtype(dtype, random=self.random, name=self.name)
-        if rng is None:
-            rng = self._options.get("rng")
-        layout, in_axis, out_axis = self._geometry_args(layout, in_axis, out_axis)
-        geometry = make_geometry(
+        options = self._options
+        arguments = (
             shape,
-            fan_in=fan_in,
-            fan_out=fan_out,
-            layout=layout,
-            in_axis=in_axis,
-            out_axis=out_axis,
-            out_shape=None if target is None or region is not None else target.shape,
+            options.get("dtype") if dtype is None else dtype,
+            *self._geometry_args(layout, in_axis, out_axis),
+            fan_in,
+            fan_out,
+            region,
+            progress,
         )
-        window = _engine.make_window(geometry.shape, region)
-        if target is not None and target.shape != window.region_shape:
-            raise ValueError(
-                f"out.shape must be the region's shape {shown(window.region_shape)}; "
-                f"got out.shape={shown(target.shape)}."
-            )
-        law = self._law(geometry, **values)
-        # What the call allocates, checked before the seed is taken: the result unless
-        # it fills out= in place, and the whole array where a structured law is asked
-        # for a region or works in a float64 copy of the whole.
-        source = (
-            f"shape={shown(shape)}"
-            if shape is not None
-            else "out"
-            if target is not None
-            else f"fan_in={fan_in}, fan_out={fan_out}"
-        )
-        if target is None:
-            check_allocation(window.region_shape, resolved, given=source)
-        if not law.windowed and (law.whole_in_float64 or not window.whole):
-            check_allocation(geometry.shape, np.dtype(np.float64), given=source)
-        described = f"{self.name} with {_listed(values)}" if law.random or values else self.name
-        seed = law.checked_seed(rng, resolved, described)
-        request = _engine.Request(seed, window, progress)
-        if target is not None:
-            # Filled through a plain ndarray view of the same memory, so that a
-            # subclass's own indexing or shapes (np.matrix) change no value; any
-            # strides are filled block by block, without a copy of the array.
-            law.fill(np.ndarray.view(target, np.ndarray), request)
-            return target
-        buffer = np.empty(window.region_shape, dtype=resolved)
-        law.fill(buffer, request)
-        return buffer
+        key = _call.plan_key(arguments, params, out)
+        plan = None if key is None else self._plans.get(key)
+        if plan is None:
+            plan, keep = _call.make_plan(self, arguments, params, out)
+            if keep and key is not None:
+                if len(self._plans) >= _call.MAX_PLANS:
+                    self._plans.clear()
+                self._plans[key] = plan
+        return _call.run(plan, options.get("rng") if rng is None else rng, out)
 
     # --- making new initializers -------------------------------------------------
 

@@ -295,6 +295,27 @@ def check_int_seed(rng: Any) -> int:
     return int(rng)
 
 
+def check_seed_source(rng: Any) -> Any:
+    """Check that ``rng`` is a seed source Scientific Python SPEC 7 allows, drawing nothing.
+
+    ``None``, an int (>= 0), a :class:`numpy.random.SeedSequence`, a
+    :class:`numpy.random.BitGenerator` or a :class:`numpy.random.Generator`;
+    returned as given. The one check of an ``rng`` argument: :func:`check_rng`
+    and the call seed use it.
+    """
+    if rng is None or isinstance(
+        rng, (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
+    ):
+        return rng
+    if _is_int(rng):
+        check_int_seed(rng)
+        return rng
+    raise TypeError(
+        "rng must be None, an int, a numpy.random.SeedSequence, a "
+        f"numpy.random.BitGenerator or a numpy.random.Generator; got {describe('rng', rng)}."
+    )
+
+
 def check_rng(rng: Any) -> np.random.Generator:
     """Normalise ``rng`` as Scientific Python SPEC 7 describes.
 
@@ -304,16 +325,8 @@ def check_rng(rng: Any) -> np.random.Generator:
     :class:`numpy.random.Generator` is used as it is, and advances.
     NumPy's global random state is never read nor changed.
     """
-    if rng is None or isinstance(
-        rng, (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
-    ):
-        return np.random.default_rng(rng)
-    if _is_int(rng):
-        return np.random.default_rng(check_int_seed(rng))
-    raise TypeError(
-        "rng must be None, an int, a numpy.random.SeedSequence, a "
-        f"numpy.random.BitGenerator or a numpy.random.Generator; got {describe('rng', rng)}."
-    )
+    check_seed_source(rng)
+    return np.random.default_rng(int(rng) if _is_int(rng) else rng)
 
 
 #: The dtypes random initializers draw in.

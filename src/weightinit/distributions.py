@@ -28,7 +28,7 @@ from ._validation import (
     check_allocation,
     check_dtype,
     check_representable,
-    check_rng,
+    check_seed_source,
     check_shape,
     shown,
 )
@@ -164,20 +164,37 @@ class Distribution(ABC):
     ) -> np.random.SeedSequence | None:
         """The call seed of a fill in ``dtype``, once every check that draws nothing has passed.
 
+        :meth:`check_drawable`, then :meth:`seed`. ``name`` is what messages
+        call the law.
+        """
+        self.check_drawable(dtype, name)
+        return self.seed(rng)
+
+    def check_drawable(self, dtype: np.dtype[Any], name: str) -> None:
+        """Refuse a fill in ``dtype`` that could not be made, before any seed is taken.
+
         A random law refuses parameters whose values ``dtype`` cannot hold
-        (:meth:`refusal`) and a bad ``WEIGHTINIT_WORKERS`` before the seed is
-        taken, so a refused call leaves a ``Generator`` passed as ``rng`` as it
-        was; a non-random law checks ``rng`` and that ``dtype`` holds its values
-        exactly, and has no seed. ``name`` is what messages call the law.
+        (:meth:`refusal`); a non-random law checks that ``dtype`` holds its
+        values exactly. ``name`` is what messages call the law.
         """
         if self.random:
             problem = self.refusal(dtype)
             if problem is not None:
                 raise ValueError(f"{name} {problem}.")
+            return
+        check_representable(self.values, dtype, name)  # type: ignore[attr-defined]
+
+    def seed(self, rng: Any) -> np.random.SeedSequence | None:
+        """The call seed taken from ``rng``, or ``None`` for a law that draws nothing.
+
+        A random law checks ``WEIGHTINIT_WORKERS`` first, so a refused call
+        leaves a ``Generator`` passed as ``rng`` as it was; a non-random law
+        checks ``rng`` and draws nothing from it.
+        """
+        if self.random:
             _engine.get_workers()
             return _engine.call_seed(rng)
-        check_rng(rng)
-        check_representable(self.values, dtype, name)  # type: ignore[attr-defined]
+        check_seed_source(rng)
         return None
 
     def fill(self, out: NDArray[Any], request: Request) -> None:
