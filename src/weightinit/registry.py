@@ -44,8 +44,10 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import _names
-from ._initializer import _OPTIONS, Initializer, _plain
+from ._initializer import Initializer
 from ._names import Aliases, Name
+from ._settings import OPTIONS as _OPTIONS
+from ._settings import plain as _plain
 from ._validation import describe, shown
 from .fans import check_axes
 from .initializers import fixed
