@@ -12,18 +12,40 @@ with exact theoretical moments and reproducible sampling.
 True
 """
 
+from typing import TYPE_CHECKING, Any
+
 from . import initializers, registry
 from ._engine import get_workers, set_workers
 from ._initializer import Initializer, Param
 from ._names import Aliases, SchemeInfo
 from ._validation import MAX_ELEMENTS
-from .diagnostics import propagate, train
 from .fans import Geometry, compute_fans
 from .gain import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
 from .registry import available, deserialize, get, register, serialize
 
+if TYPE_CHECKING:
+    from .diagnostics import propagate, train
+
 __version__ = "0.1.0.dev0"
+
+#: Names loaded on first use, so that ``import weightinit`` stays light.
+_LAZY = {"propagate": "diagnostics", "train": "diagnostics"}
+
+
+def __getattr__(name: str) -> Any:
+    """``propagate`` and ``train``: the diagnostics module is imported when first used."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [

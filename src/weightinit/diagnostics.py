@@ -307,41 +307,9 @@ def propagate(
     x = _standard_normal((batch, width), gen)
     top_gradient = _standard_normal((batch, width), gen)
 
-    peak = _peak_slope(act) if act.saturating else 0.0
-    inputs: list[FloatArray] = []
-    pre: list[FloatArray] = []
-    stats: dict[str, list[float]] = {
-        key: []
-        for key in ("pre_mean", "pre_std", "mean", "std", "saturated", "dead", "unit_spread")
-    }
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for layer, (w, b) in enumerate(zip(weights, biases, strict=True), start=1):
-            inputs.append(x)
-            h = x @ w + b
-            x = act.function(h)
-            _refuse_nan(act, "its value", h, x, layer)
-            pre.append(h)
-            stats["pre_mean"].append(float(h.mean()))
-            stats["pre_std"].append(float(h.std()))
-            stats["mean"].append(float(x.mean()))
-            stats["std"].append(float(x.std()))
-            saturated = np.abs(act.derivative(h)) < SATURATION_SLOPE * peak if peak else 0.0
-            stats["saturated"].append(float(np.mean(saturated)))
-            stats["dead"].append(float(np.mean(np.all(x == 0.0, axis=0))))
-            rms = float(np.sqrt(np.mean(x * x)))
-            spread = float(np.max(x.std(axis=1)))
-            stats["unit_spread"].append(spread / rms if rms > 0 else 0.0)
-
-        grad_std = np.empty(depth)
-        weight_grad_std = np.empty(depth)
-        gradient = top_gradient
-        for layer in range(depth - 1, -1, -1):
-            grad_std[layer] = gradient.std()
-            slope = act.derivative(pre[layer])
-            _refuse_nan(act, "its derivative", pre[layer], slope, layer + 1)
-            delta = gradient * slope
-            weight_grad_std[layer] = (inputs[layer].T @ delta / batch).std()
-            gradient = delta @ weights[layer].T
+        stats, inputs, pre = _forward(x, weights, biases, act)
+        grad_std, weight_grad_std = _backward(top_gradient, weights, inputs, pre, act)
 
     arrays = {key: np.asarray(values) for key, values in stats.items()}
     forward_ratio = _ratio(arrays["std"][-1], arrays["std"][0])
@@ -365,6 +333,57 @@ def propagate(
         explanation=explanation,
         **arrays,
     )
+
+
+def _forward(
+    x: FloatArray, weights: list[FloatArray], biases: list[FloatArray], act: Activation
+) -> tuple[dict[str, list[float]], list[FloatArray], list[FloatArray]]:
+    """The forward pass: per-layer statistics, and each layer's input and pre-activation."""
+    peak = _peak_slope(act) if act.saturating else 0.0
+    inputs: list[FloatArray] = []
+    pre: list[FloatArray] = []
+    stats: dict[str, list[float]] = {
+        key: []
+        for key in ("pre_mean", "pre_std", "mean", "std", "saturated", "dead", "unit_spread")
+    }
+    for layer, (w, b) in enumerate(zip(weights, biases, strict=True), start=1):
+        inputs.append(x)
+        h = x @ w + b
+        x = act.function(h)
+        _refuse_nan(act, "its value", h, x, layer)
+        pre.append(h)
+        stats["pre_mean"].append(float(h.mean()))
+        stats["pre_std"].append(float(h.std()))
+        stats["mean"].append(float(x.mean()))
+        stats["std"].append(float(x.std()))
+        saturated = np.abs(act.derivative(h)) < SATURATION_SLOPE * peak if peak else 0.0
+        stats["saturated"].append(float(np.mean(saturated)))
+        stats["dead"].append(float(np.mean(np.all(x == 0.0, axis=0))))
+        rms = float(np.sqrt(np.mean(x * x)))
+        spread = float(np.max(x.std(axis=1)))
+        stats["unit_spread"].append(spread / rms if rms > 0 else 0.0)
+    return stats, inputs, pre
+
+
+def _backward(
+    gradient: FloatArray,
+    weights: list[FloatArray],
+    inputs: list[FloatArray],
+    pre: list[FloatArray],
+    act: Activation,
+) -> tuple[FloatArray, FloatArray]:
+    """The backward pass from ``gradient`` at the top: per-layer std of gradients and weight gradients."""
+    depth, batch = len(weights), gradient.shape[0]
+    grad_std = np.empty(depth)
+    weight_grad_std = np.empty(depth)
+    for layer in range(depth - 1, -1, -1):
+        grad_std[layer] = gradient.std()
+        slope = act.derivative(pre[layer])
+        _refuse_nan(act, "its derivative", pre[layer], slope, layer + 1)
+        delta = gradient * slope
+        weight_grad_std[layer] = (inputs[layer].T @ delta / batch).std()
+        gradient = delta @ weights[layer].T
+    return grad_std, weight_grad_std
 
 
 def _verdict(
