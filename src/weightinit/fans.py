@@ -78,7 +78,13 @@ def resolve_axes(
     tuple of (tuple of int, tuple of int)
         Non-negative, sorted, disjoint axes.
     """
-    check_option("layout", layout, LAYOUTS)
+    return _axes(shape, check_option("layout", layout, LAYOUTS), in_axis, out_axis)
+
+
+def _axes(
+    shape: tuple[int, ...], layout: str, in_axis: Any, out_axis: Any
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """:func:`resolve_axes` for a layout already checked."""
     rank = len(shape)
     if rank < 2:
         raise ValueError(
@@ -150,8 +156,9 @@ def compute_fans(
     >>> wi.compute_fans(10)
     (10, 10)
     """
+    dims = check_shape(shape)
     fan_in, fan_out, _ = fans_and_axes(
-        check_shape(shape), layout=layout, in_axis=in_axis, out_axis=out_axis
+        dims, layout=check_option("layout", layout, LAYOUTS), in_axis=in_axis, out_axis=out_axis
     )
     return fan_in, fan_out
 
@@ -159,8 +166,7 @@ def compute_fans(
 def fans_and_axes(
     dims: tuple[int, ...], *, layout: Any, in_axis: Any, out_axis: Any
 ) -> tuple[int, int, tuple[tuple[int, ...], tuple[int, ...]] | None]:
-    """:func:`compute_fans` of a validated shape, with the axes it read (``None`` below rank 2)."""
-    check_option("layout", layout, LAYOUTS)
+    """:func:`compute_fans` of a checked shape and layout, with the axes read (``None`` below rank 2)."""
     rank = len(dims)
     if rank < 2:
         if in_axis is not None or out_axis is not None:
@@ -174,7 +180,7 @@ def fans_and_axes(
             )
         fan = 1 if rank == 0 else dims[0]
         return fan, fan, None
-    ins, outs = resolve_axes(dims, layout=layout, in_axis=in_axis, out_axis=out_axis)
+    ins, outs = _axes(dims, layout, in_axis, out_axis)
     receptive = math.prod(d for axis, d in enumerate(dims) if axis not in ins and axis not in outs)
     fan_in = receptive * math.prod(dims[axis] for axis in ins)
     fan_out = receptive * math.prod(dims[axis] for axis in outs)
