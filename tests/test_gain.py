@@ -20,7 +20,7 @@ from weightinit.activations import (
     central_difference,
     get_activation,
 )
-from weightinit.gain import LINEAR_NONLINEARITIES, normal_expectation
+from weightinit.gains import LINEAR_NONLINEARITIES, normal_expectation
 
 # --- calculate_gain: PyTorch's table ----------------------------------------------------
 

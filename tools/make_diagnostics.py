@@ -30,7 +30,7 @@ from weightinit.cli import (
     DEFAULT_WIDTH,
     main,
 )
-from weightinit.gain import NONLINEARITIES
+from weightinit.gains import NONLINEARITIES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "diagnostics.md"

@@ -30,7 +30,7 @@ from ._initializer import Initializer
 from ._validation import shown
 from .activations import activation_names, get_activation
 from .diagnostics import MAX_PROPAGATION_VALUES, Propagation, propagate
-from .gain import NONLINEARITIES, calculate_gain, gain
+from .gains import NONLINEARITIES, calculate_gain, gain
 from .registry import get
 
 __all__ = ["DEFAULT_ACTIVATIONS", "DEFAULT_INITIALIZERS", "main", "run_report"]
