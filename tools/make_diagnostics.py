@@ -22,15 +22,15 @@ import numpy as np
 import weightinit as wi
 from weightinit import diagnostics
 from weightinit.activations import activation_names, get_activation
-from weightinit.cli import (
+from weightinit.cli import main
+from weightinit.gains import NONLINEARITIES
+from weightinit.report import (
     DEFAULT_ACTIVATIONS,
     DEFAULT_BATCH,
     DEFAULT_DEPTH,
     DEFAULT_INITIALIZERS,
     DEFAULT_WIDTH,
-    main,
 )
-from weightinit.gains import NONLINEARITIES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "diagnostics.md"
