@@ -206,6 +206,9 @@ chain rule down. The same computation is available as
 returns every per-layer statistic (mean and std of pre-activations and
 activations, fraction saturated, fraction of dead units, spread across
 units, std of the gradients with respect to activations and to weights).
+The report itself is a library, `weightinit.report`: `run_report` runs
+the pairs, and `report_text`, `report_json` and `write_plot` give what the
+command prints and draws.
 
 ## The default report
 
