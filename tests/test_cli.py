@@ -151,20 +151,12 @@ def test_report_library_gives_what_the_command_prints(
     params = [("random_normal", "stddev", 0.5)]
     printed = _run(capsys, "report", *SMALL, *argv, "--param", "random_normal.stddev=0.5")
     inits = [("random_normal", wi.random_normal.partial(stddev=0.5)), ("zeros", wi.zeros)]
-    settings = {"depth": 4, "width": 16, "batch": 16, "seed": 5}
-    results = report.run_report(inits, ["relu", "tanh"], **settings)
+    results = report.run_report(inits, ["relu", "tanh"], depth=4, width=16, batch=16, seed=5)
     names = ["random_normal", "random_normal", "zeros", "zeros"]
-    assert printed == report.report_text(results, names=names, params=params, **settings) + "\n"
+    settings = report.Settings(["random_normal", "zeros"], ["relu", "tanh"], 4, 16, 16, 5, params)
+    assert printed == report.report_text(results, names, settings) + "\n"
     printed = _run(capsys, "report", *SMALL, *argv, "--param", "random_normal.stddev=0.5", "--json")
-    expected = report.report_json(
-        results,
-        names=names,
-        initializers=["random_normal", "zeros"],
-        activations=["relu", "tanh"],
-        params=params,
-        **settings,
-    )
-    assert printed == expected + "\n"
+    assert printed == report.report_json(results, names, settings) + "\n"
 
 
 def test_python_dash_m() -> None:

@@ -30,6 +30,7 @@ from .report import (
     DEFAULT_DEPTH,
     DEFAULT_INITIALIZERS,
     DEFAULT_WIDTH,
+    Settings,
     check_square,
     report_json,
     report_text,
@@ -279,18 +280,10 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             write_plot(args.plot, names, results)
         except OSError as error:
             _fail(f"cannot write the plot {args.plot!r}: {error}")
-    settings = {
-        "names": names,
-        "depth": args.depth,
-        "width": args.width,
-        "batch": args.batch,
-        "seed": args.seed,
-        "params": args.param,
-    }
-    if args.json:
-        print(report_json(results, initializers=args.init, activations=args.activation, **settings))
-    else:
-        print(report_text(results, **settings))
+    settings = Settings(
+        args.init, args.activation, args.depth, args.width, args.batch, args.seed, args.param
+    )
+    print((report_json if args.json else report_text)(results, names, settings))
     if progress is not None:
         progress.write(f"{len(results)} runs in {time.perf_counter() - started:.1f} s\n")
     return 0

@@ -18,6 +18,7 @@ import os
 import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import numpy as np
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_DEPTH",
     "DEFAULT_INITIALIZERS",
     "DEFAULT_WIDTH",
+    "Settings",
     "check_square",
     "format_table",
     "pair_seed",
@@ -190,28 +192,35 @@ def format_table(results: Sequence[Propagation], *, names: Sequence[str]) -> str
     return "\n".join(lines)
 
 
-def report_text(
-    results: Sequence[Propagation],
-    *,
-    names: Sequence[str],
-    depth: int,
-    width: int,
-    batch: int,
-    seed: int,
-    params: Sequence[tuple[str, str, Any]] = (),
-) -> str:
+@dataclass(frozen=True)
+class Settings:
+    """What a report compared, as its text and JSON state it.
+
+    ``initializers`` and ``activations`` are the names given, ``params`` the
+    ``(initializer, key, value)`` bound to them.
+    """
+
+    initializers: Sequence[str] = DEFAULT_INITIALIZERS
+    activations: Sequence[str] = DEFAULT_ACTIVATIONS
+    depth: int = DEFAULT_DEPTH
+    width: int = DEFAULT_WIDTH
+    batch: int = DEFAULT_BATCH
+    seed: int = 0
+    params: Sequence[tuple[str, str, Any]] = ()
+
+
+def report_text(results: Sequence[Propagation], names: Sequence[str], settings: Settings) -> str:
     """The report as ``weightinit report`` prints it: a heading, the table, a summary.
 
-    ``names`` are the rows' initializer names, ``params`` the
-    ``(initializer, key, value)`` bound to them.
+    ``names`` are the rows' initializer names.
     """
     counts = {v: sum(r.verdict == v for r in results) for v in diagnostics.VERDICTS}
     summary = ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
-    bound = " ".join(f"{n}.{k}={json.dumps(v)}" for n, k, v in params)
+    bound = " ".join(f"{n}.{k}={json.dumps(v)}" for n, k, v in settings.params)
     return "\n".join(
         [
-            f"Signal propagation through {depth} layers of width {width} "
-            f"(batch {batch}, seed {seed}{', ' + bound if bound else ''})",
+            f"Signal propagation through {settings.depth} layers of width {settings.width} "
+            f"(batch {settings.batch}, seed {settings.seed}{', ' + bound if bound else ''})",
             "fwd last/first: std of the activations in the last layer over the first;",
             "grad first/last: std of the gradient at the first layer over the last.",
             "",
@@ -225,18 +234,7 @@ def report_text(
     )
 
 
-def report_json(
-    results: Sequence[Propagation],
-    *,
-    names: Sequence[str],
-    initializers: Sequence[str],
-    activations: Sequence[str],
-    depth: int,
-    width: int,
-    batch: int,
-    seed: int,
-    params: Sequence[tuple[str, str, Any]] = (),
-) -> str:
+def report_json(results: Sequence[Propagation], names: Sequence[str], settings: Settings) -> str:
     """The report as ``weightinit report --json`` prints it: one JSON object.
 
     ``{"config": ..., "results": [...]}``: the settings and thresholds, then
@@ -244,13 +242,13 @@ def report_json(
     ``initializer`` name.
     """
     config = {
-        "initializers": list(initializers),
-        "activations": list(activations),
-        "depth": depth,
-        "width": width,
-        "batch": batch,
-        "seed": seed,
-        "params": [{"initializer": n, "key": k, "value": v} for n, k, v in params],
+        "initializers": list(settings.initializers),
+        "activations": list(settings.activations),
+        "depth": settings.depth,
+        "width": settings.width,
+        "batch": settings.batch,
+        "seed": settings.seed,
+        "params": [{"initializer": n, "key": k, "value": v} for n, k, v in settings.params],
         "thresholds": {
             "ratio_limit": diagnostics.RATIO_LIMIT,
             "saturation_slope": diagnostics.SATURATION_SLOPE,
