@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import weightinit as wi
+from weightinit import report
 from weightinit.cli import DEFAULT_ACTIVATIONS, DEFAULT_INITIALIZERS, main
 
 SMALL = ["--depth", "4", "--width", "16", "--batch", "16", "--jobs", "1"]
@@ -131,6 +133,30 @@ def test_report_without_plot_never_imports_matplotlib() -> None:
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_import_weightinit_imports_no_command_machinery() -> None:
+    code = (
+        "import sys, weightinit\n"
+        "loaded = {'argparse', 'weightinit.cli', 'weightinit.report', 'matplotlib'} & set(sys.modules)\n"
+        "assert not loaded, sorted(loaded)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_report_library_gives_what_the_command_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--init", "random_normal,zeros", "--activation", "relu,tanh", "--seed", "5"]
+    params = [("random_normal", "stddev", 0.5)]
+    printed = _run(capsys, "report", *SMALL, *argv, "--param", "random_normal.stddev=0.5")
+    inits = [("random_normal", wi.random_normal.partial(stddev=0.5)), ("zeros", wi.zeros)]
+    results = report.run_report(inits, ["relu", "tanh"], depth=4, width=16, batch=16, seed=5)
+    names = ["random_normal", "random_normal", "zeros", "zeros"]
+    settings = report.Settings(["random_normal", "zeros"], ["relu", "tanh"], 4, 16, 16, 5, params)
+    assert printed == report.report_text(results, names, settings) + "\n"
+    printed = _run(capsys, "report", *SMALL, *argv, "--param", "random_normal.stddev=0.5", "--json")
+    assert printed == report.report_json(results, names, settings) + "\n"
 
 
 def test_python_dash_m() -> None:

@@ -20,7 +20,7 @@ from weightinit.activations import (
     central_difference,
     get_activation,
 )
-from weightinit.gain import LINEAR_NONLINEARITIES, normal_expectation
+from weightinit.gains import LINEAR_NONLINEARITIES, normal_expectation
 
 # --- calculate_gain: PyTorch's table ----------------------------------------------------
 
@@ -257,3 +257,19 @@ def test_derivatives_are_not_nan_at_huge_finite_inputs(name: str) -> None:
     x = np.array([-1.7e308, -1e300, -1e155, -1e20, 1e20, 1e155, 1e300, 1.7e308])
     with np.errstate(over="ignore"):
         assert not np.isnan(get_activation(name).derivative(x)).any()
+
+
+def test_gain_is_a_function_and_gains_its_module() -> None:
+    import importlib
+
+    import weightinit.gains as gains
+
+    assert wi.gain is gains.gain and wi.calculate_gain is gains.calculate_gain
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("weightinit.gain")
+
+
+def test_gelu_is_quiet_and_exact_at_huge_inputs() -> None:
+    gelu = get_activation("gelu")
+    x = np.array([1e200, 1e308, -1e200, 40.0, -40.0])
+    assert gelu.function(x).tolist() == [1e200, 1e308, -0.0, 40.0, -0.0]

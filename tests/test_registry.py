@@ -1206,3 +1206,19 @@ def test_module_names_no_lookup(no_imports: list[str]) -> None:
         wi.get({"class_name": "Constant", "config": {"value": "__import__('os').getcwd()"}})
     with pytest.raises(ValueError, match="unknown config key '__class__'"):
         wi.get({"class_name": "he_normal", "config": {"__class__": "x"}})
+
+
+def test_the_keras_dialect_and_config_values_do_not_import_the_registry() -> None:
+    import ast
+    from pathlib import Path
+
+    package = Path(wi.__file__).parent
+    for module in ("keras.py", "_config.py"):
+        tree = ast.parse((package / module).read_text(encoding="utf-8"))
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+        } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert not imported & {"registry", "cli", "report"}, module

@@ -22,15 +22,15 @@ import numpy as np
 import weightinit as wi
 from weightinit import diagnostics
 from weightinit.activations import activation_names, get_activation
-from weightinit.cli import (
+from weightinit.cli import main
+from weightinit.gains import NONLINEARITIES
+from weightinit.report import (
     DEFAULT_ACTIVATIONS,
     DEFAULT_BATCH,
     DEFAULT_DEPTH,
     DEFAULT_INITIALIZERS,
     DEFAULT_WIDTH,
-    main,
 )
-from weightinit.gain import NONLINEARITIES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "diagnostics.md"
@@ -65,70 +65,50 @@ def _number(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.3g}"
 
 
-def _claims() -> str:
-    rows = []
-
-    def row(claim: str, init: object, label: str, activation: str, depth: int, width: int) -> None:
-        result = diagnostics.propagate(init, activation, depth=depth, width=width, rng=SEED)
-        alive = bool(np.all(result.std > 0))
-        slope = np.polyfit(np.arange(depth), np.log2(result.std**2), 1)[0] if alive else math.nan
-        rows.append(
-            [
-                claim,
-                f"`{label}`",
-                activation,
-                str(depth),
-                _number(result.forward_ratio),
-                _number(result.backward_ratio),
-                "—" if math.isnan(slope) else f"{slope:+.2f}",
-                f"**{result.verdict}**",
-            ]
-        )
-
-    row("zero weights: units stay identical", "zeros", "zeros", "tanh", 30, 256)
-    row("constant weights: units stay identical", wi.ones, "ones", "sigmoid", 30, 256)
-    for activation in ("tanh", "sigmoid", "relu"):
-        row(
-            "N(0, 1) weights saturate or blow up",
-            N01,
-            "random_normal(stddev=1)",
-            activation,
-            30,
-            256,
-        )
-    row("Xavier/Glorot keeps tanh alive", "glorot_uniform", "glorot_uniform", "tanh", 30, 256)
-    row("He keeps deep ReLU alive", "he_normal", "he_normal", "relu", 30, 256)
-    row(
-        "Xavier's variance halves per ReLU layer",
-        "glorot_uniform",
-        "glorot_uniform",
-        "relu",
-        30,
-        256,
-    )
-    for gain in (1.5, 0.5):
-        init = wi.identity.partial(gain=gain)
-        row(
+#: (claim, initializer, its label, activation, depth) of each row of the claims table.
+CLAIMS = [
+    ("zero weights: units stay identical", "zeros", "zeros", "tanh", 30),
+    ("constant weights: units stay identical", wi.ones, "ones", "sigmoid", 30),
+    *(
+        ("N(0, 1) weights saturate or blow up", N01, "random_normal(stddev=1)", activation, 30)
+        for activation in ("tanh", "sigmoid", "relu")
+    ),
+    ("Xavier/Glorot keeps tanh alive", "glorot_uniform", "glorot_uniform", "tanh", 30),
+    ("He keeps deep ReLU alive", "he_normal", "he_normal", "relu", 30),
+    ("Xavier's variance halves per ReLU layer", "glorot_uniform", "glorot_uniform", "relu", 30),
+    *(
+        (
             f"ten linear layers of {gain}·I: ×{gain}⁹",
-            init,
+            wi.identity.partial(gain=gain),
             f"identity(gain={gain})",
             "linear",
             10,
-            256,
         )
-    return _table(
-        [
-            "claim",
-            "initializer",
-            "activation",
-            "depth",
-            "fwd last/first",
-            "grad first/last",
-            "log₂ Var per layer",
-            "verdict",
-        ],
-        rows,
-    )
+        for gain in (1.5, 0.5)
+    ),
+]
+
+
+def _claim_row(claim: str, init: object, label: str, activation: str, depth: int) -> list[str]:
+    result = diagnostics.propagate(init, activation, depth=depth, width=256, rng=SEED)
+    alive = bool(np.all(result.std > 0))
+    slope = np.polyfit(np.arange(depth), np.log2(result.std**2), 1)[0] if alive else math.nan
+    return [
+        claim,
+        f"`{label}`",
+        activation,
+        str(depth),
+        _number(result.forward_ratio),
+        _number(result.backward_ratio),
+        "—" if math.isnan(slope) else f"{slope:+.2f}",
+        f"**{result.verdict}**",
+    ]
+
+
+def _claims() -> str:
+    header = ["claim", "initializer", "activation", "depth", "fwd last/first"]
+    header += ["grad first/last", "log₂ Var per layer", "verdict"]
+    return _table(header, [_claim_row(*claim) for claim in CLAIMS])
 
 
 def _biases() -> str:
@@ -226,6 +206,9 @@ chain rule down. The same computation is available as
 returns every per-layer statistic (mean and std of pre-activations and
 activations, fraction saturated, fraction of dead units, spread across
 units, std of the gradients with respect to activations and to weights).
+The report itself is a library, `weightinit.report`: `run_report` runs
+the pairs, and `report_text`, `report_json` and `write_plot` give what the
+command prints and draws.
 
 ## The default report
 

@@ -20,7 +20,7 @@ from ._initializer import Initializer, Param
 from ._names import Aliases, SchemeInfo
 from ._validation import MAX_ELEMENTS
 from .fans import Geometry, compute_fans
-from .gain import calculate_gain, gain
+from .gains import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
 from .registry import available, deserialize, get, register, serialize
 

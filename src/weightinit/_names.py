@@ -12,14 +12,13 @@ start, without locking.
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._validation import shown
+from ._validation import did_you_mean, shown
 
 if TYPE_CHECKING:
     from ._initializer import Initializer
@@ -274,14 +273,7 @@ def suggest(name: str, among: list[str] | None = None) -> str:
 def _suggest(state: _State, name: str, among: list[str] | None = None) -> str:
     if among is None:  # prefixed names only for a prefixed query: no near-duplicates
         among = [key for key in state.names if ("." in key) == ("." in name)]
-    # difflib's ratio is at most 2 * len(b) / (len(a) + len(b)), under the 0.6 cutoff
-    # once a name is over 7/3 times the longest: skip the (slow) comparisons then.
-    if 3 * len(name) > 7 * max(map(len, among), default=0):
-        return ""
-    close = difflib.get_close_matches(name, among, n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return did_you_mean(name, among)
 
 
 def canonical_of(target: Any) -> str | None:

@@ -7,6 +7,7 @@ the constraint and what was given.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 import numbers
@@ -32,6 +33,7 @@ __all__ = [
     "check_rng",
     "check_shape",
     "describe",
+    "did_you_mean",
     "shown",
 ]
 
@@ -414,3 +416,26 @@ def check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -
                 f"{name} writes nonzero values that dtype={dtype.name} rounds to 0 (its smallest "
                 f"positive value is {tiny:.3g}): {shown(values[vanished].tolist())}."
             )
+
+
+def did_you_mean(name: str, among: Iterable[str]) -> str:
+    """A ``"; did you mean ..."`` clause naming the (at most 3) closest of ``among``, or ``""``.
+
+    Closeness is :func:`difflib.get_close_matches`' ratio, at least 0.6.
+
+    Examples
+    --------
+    >>> did_you_mean("glorot_unifrom", ["glorot_uniform", "glorot_normal", "zeros"])
+    "; did you mean 'glorot_uniform' or 'glorot_normal'?"
+    >>> did_you_mean("xyz", ["glorot_uniform"])
+    ''
+    """
+    candidates = list(among)
+    # difflib's ratio is at most 2 * len(b) / (len(a) + len(b)), under the 0.6 cutoff
+    # once a name is over 7/3 times the longest: skip the (slow) comparisons then.
+    if 3 * len(name) > 7 * max(map(len, candidates), default=0):
+        return ""
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -30,7 +30,6 @@ quadrature splits its integrals there.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,7 +38,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validation import check_real, describe, shown
+from ._special import normal_cdf
+from ._validation import check_real, describe, did_you_mean, shown
 
 __all__ = [
     "ACTIVATIONS",
@@ -64,7 +64,6 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_TANH_CUBIC = 0.044715  # Hendrycks & Gimpel (2016), GELU's tanh approximation
-_erf = np.frompyfunc(math.erf, 1, 1)
 
 #: Relative step of :func:`central_difference`: the cube root of float64's
 #: machine epsilon balances the O(h²) truncation error against the O(eps/h)
@@ -182,9 +181,9 @@ def _softplus(x: FloatArray) -> FloatArray:
 
 
 def _normal_cdf(x: FloatArray) -> FloatArray:
-    erf = np.asarray(_erf(np.asarray(x) / math.sqrt(2.0)), dtype=np.float64)
-    result: FloatArray = 0.5 * (1.0 + erf)
-    return result
+    # Beyond |x| ~ 1e154 erf's tail term x * x overflows to inf, harmlessly (exp(-inf) = 0).
+    with np.errstate(over="ignore"):
+        return normal_cdf(x)
 
 
 def _normal_pdf(x: FloatArray) -> FloatArray:
@@ -364,10 +363,7 @@ def activation_names() -> list[str]:
 
 def suggest_activation(name: str) -> str:
     """A ``"; did you mean ..."`` clause naming the closest activation names."""
-    close = difflib.get_close_matches(name, activation_names(), n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return did_you_mean(name, activation_names())
 
 
 def get_activation(activation: Any, param: Any = None) -> Activation:

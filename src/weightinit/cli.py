@@ -1,8 +1,8 @@
-"""The ``weightinit`` command: the signal-propagation report, gains, the name list.
+"""The ``weightinit`` command: its arguments, and what it prints for report, gain and list.
 
-``weightinit report`` runs :func:`weightinit.diagnostics.propagate` for every
-pair of initializer and activation and prints a table with each verdict;
-``weightinit gain NAME`` prints an activation's exact gains;
+``weightinit report`` prints the signal-propagation report of
+:mod:`weightinit.report` for every pair of initializer and activation, with
+each verdict; ``weightinit gain NAME`` prints an activation's exact gains;
 ``weightinit list`` prints the registered initializers with their formulas.
 """
 
@@ -11,46 +11,35 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
-import multiprocessing
 import os
 import re
 import sys
 import time
-import zlib
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
-import numpy as np
-
-from . import diagnostics
-from ._initializer import Initializer
 from ._validation import shown
 from .activations import activation_names, get_activation
-from .diagnostics import MAX_PROPAGATION_VALUES, Propagation, propagate
-from .gain import NONLINEARITIES, calculate_gain, gain
+from .diagnostics import MAX_PROPAGATION_VALUES
+from .gains import NONLINEARITIES, calculate_gain, gain
 from .registry import get
+from .report import (
+    DEFAULT_ACTIVATIONS,
+    DEFAULT_BATCH,
+    DEFAULT_DEPTH,
+    DEFAULT_INITIALIZERS,
+    DEFAULT_WIDTH,
+    Settings,
+    check_square,
+    report_json,
+    report_text,
+    run_report,
+    write_plot,
+)
+from .report import format_table as format_table  # importable from here, as before
 
 __all__ = ["DEFAULT_ACTIVATIONS", "DEFAULT_INITIALIZERS", "main", "run_report"]
-
-#: What ``weightinit report`` compares when given no ``--init``.
-DEFAULT_INITIALIZERS = (
-    "zeros",
-    "random_normal",
-    "random_uniform",
-    "glorot_uniform",
-    "glorot_normal",
-    "he_normal",
-    "lecun_normal",
-    "orthogonal",
-)
-#: What ``weightinit report`` compares when given no ``--activation``.
-DEFAULT_ACTIVATIONS = ("relu", "tanh", "sigmoid")
-DEFAULT_DEPTH = 30
-DEFAULT_WIDTH = 256
-DEFAULT_BATCH = 256
 
 
 def _count(minimum: int) -> Any:
@@ -96,7 +85,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    report = commands.add_parser(
+    report = _report_parser(commands)
+    gain_command = commands.add_parser("gain", help="print an activation's exact gains")
+    gain_command.add_argument("name", help=f"one of {', '.join(activation_names())}")
+    gain_command.add_argument(
+        "--param", type=float, default=None, help="leaky_relu's negative slope or elu's alpha"
+    )
+    listing = commands.add_parser(
+        "list", help="print the registered initializers and their formulas"
+    )
+    for command in (report, gain_command, listing):
+        command.set_defaults(command_parser=command)
+    return parser
+
+
+def _report_parser(commands: Any) -> argparse.ArgumentParser:
+    report: argparse.ArgumentParser = commands.add_parser(
         "report",
         help="measure signal propagation per initializer and activation",
         description=(
@@ -141,17 +145,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write per-layer std curves to FILE, in the format its extension names "
         "(png, pdf, svg, ...; needs matplotlib)",
     )
-    gain_command = commands.add_parser("gain", help="print an activation's exact gains")
-    gain_command.add_argument("name", help=f"one of {', '.join(activation_names())}")
-    gain_command.add_argument(
-        "--param", type=float, default=None, help="leaky_relu's negative slope or elu's alpha"
-    )
-    listing = commands.add_parser(
-        "list", help="print the registered initializers and their formulas"
-    )
-    for command in (report, gain_command, listing):
-        command.set_defaults(command_parser=command)
-    return parser
+    return report
 
 
 # --- report --------------------------------------------------------------------------------
@@ -190,21 +184,10 @@ def _check_square(
     width: int,
     bound: set[str],
 ) -> None:
-    """Check that each initializer can make a (width, width) matrix, or make it a usage error.
-
-    An :class:`~weightinit.Initializer` is asked for its law (nothing is drawn);
-    any other callable draws one matrix with a generator of its own, so the
-    report's results do not change.
-    """
+    """Make an initializer that cannot make a (width, width) matrix a usage error."""
     for name, init in initializers:
         try:
-            if isinstance(init, Initializer):
-                law = init.distribution(shape=(width, width))
-                problem = law.refusal(np.dtype(np.float64)) if law.random else None
-                if problem is not None:
-                    raise ValueError(f"{name} {problem}")
-            else:
-                init((width, width), rng=np.random.default_rng(0))
+            check_square(name, init, width)
         except (TypeError, ValueError) as error:
             flag = "--param" if name in bound else "--init"
             hint = ""
@@ -265,223 +248,11 @@ def _check_activations(parser: argparse.ArgumentParser, names: list[str]) -> Non
             parser.error(f"argument --activation: {error}")
 
 
-#: Thread-count variables of the BLAS libraries NumPy may be built with.
-_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 def available_cores() -> int:
     """The number of cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
-
-
-def _run_pair(
-    name: str, init: Any, activation: str, depth: int, width: int, batch: int, seed: int
-) -> Propagation:
-    rng = np.random.SeedSequence([seed, zlib.crc32(name.encode())])
-    return propagate(init, activation, depth=depth, width=width, batch=batch, rng=rng)
-
-
-@contextlib.contextmanager
-def _single_threaded_blas_children() -> Iterator[None]:
-    """Make processes started inside the block load BLAS with one thread each.
-
-    The report's matrices are small (width x width): BLAS threads gain nothing
-    there and, on a machine whose cores are busy, make each product several
-    times slower while they wait for each other. Worker processes, one per
-    core with one BLAS thread each, use the cores without that contention.
-    Variables the user has set are left as they are.
-    """
-    added = [key for key in _BLAS_THREADS if key not in os.environ]
-    for key in added:
-        os.environ[key] = "1"
-    try:
-        yield
-    finally:
-        for key in added:
-            os.environ.pop(key, None)
-
-
-def run_report(
-    initializers: Sequence[tuple[str, Any]],
-    activations: Sequence[str],
-    *,
-    depth: int,
-    width: int,
-    batch: int,
-    seed: int,
-    jobs: int = 1,
-    progress: TextIO | None = None,
-) -> list[Propagation]:
-    """Run :func:`~weightinit.diagnostics.propagate` for every pair, deterministically.
-
-    Each initializer's generator is seeded from ``(seed, crc32(name))``, so a
-    row does not depend on which other rows are run, nor on ``jobs``, and every
-    activation sees the same weights and inputs for a given initializer. With
-    ``jobs > 1`` the pairs run in that many worker processes (each with one
-    BLAS thread); results come back in order.
-    """
-    pairs = [(name, init, act) for name, init in initializers for act in activations]
-    total = len(pairs)
-
-    def show(done: int, name: str, activation: str) -> None:
-        if progress is not None:
-            progress.write(f"\r\033[K[{done}/{total}] {name} × {activation}")
-            progress.flush()
-
-    results: list[Propagation] = []
-    if jobs <= 1 or total <= 1:
-        for index, (name, init, activation) in enumerate(pairs):
-            show(index + 1, name, activation)
-            results.append(_run_pair(name, init, activation, depth, width, batch, seed))
-    else:
-        context = multiprocessing.get_context("spawn")
-        with (
-            _single_threaded_blas_children(),
-            ProcessPoolExecutor(min(jobs, total), mp_context=context) as pool,
-        ):
-            futures = {
-                pool.submit(_run_pair, name, init, act, depth, width, batch, seed): (name, act)
-                for name, init, act in pairs
-            }
-            for done, future in enumerate(as_completed(futures), start=1):
-                show(done, *futures[future])
-            results = [future.result() for future in futures]  # submission order
-    if progress is not None:
-        progress.write("\r\033[K")
-        progress.flush()
-    return results
-
-
-def _ratio_text(value: float) -> str:
-    return "—" if math.isnan(value) else f"{value:.2g}"
-
-
-def format_table(results: Sequence[Propagation], *, names: Sequence[str]) -> str:
-    """The report's table as plain text: one row per initializer and activation."""
-    header = ("initializer", "activation", "verdict", "fwd last/first", "grad first/last", "why")
-    rows = [
-        (
-            name,
-            r.activation,
-            r.verdict,
-            _ratio_text(r.forward_ratio),
-            _ratio_text(r.backward_ratio),
-            r.explanation,
-        )
-        for name, r in zip(names, results, strict=True)
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-    lines = []
-    for row in [header, *rows]:
-        cells = [cell.ljust(size) for cell, size in zip(row[:-1], widths, strict=True)]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    lines.insert(1, "  ".join("-" * size for size in [*widths, len(header[-1])]))
-    return "\n".join(lines)
-
-
-def _report_text(args: argparse.Namespace, names: list[str], results: list[Propagation]) -> str:
-    counts = {v: sum(r.verdict == v for r in results) for v in diagnostics.VERDICTS}
-    summary = ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
-    params = " ".join(f"{n}.{k}={json.dumps(v)}" for n, k, v in args.param)
-    return "\n".join(
-        [
-            f"Signal propagation through {args.depth} layers of width {args.width} "
-            f"(batch {args.batch}, seed {args.seed}{', ' + params if params else ''})",
-            "fwd last/first: std of the activations in the last layer over the first;",
-            "grad first/last: std of the gradient at the first layer over the last.",
-            "",
-            format_table(results, names=names),
-            "",
-            f"{summary}. Exploding/vanishing: a ratio beyond ×{diagnostics.RATIO_LIMIT:g} "
-            f"or below ×{1 / diagnostics.RATIO_LIMIT:g}; saturated: more than "
-            f"{diagnostics.SATURATED_FRACTION:.0%} of units on the activation's flat tails; "
-            "symmetric: all units identical.",
-        ]
-    )
-
-
-def _report_json(args: argparse.Namespace, names: list[str], results: list[Propagation]) -> str:
-    config = {
-        "initializers": args.init,
-        "activations": args.activation,
-        "depth": args.depth,
-        "width": args.width,
-        "batch": args.batch,
-        "seed": args.seed,
-        "params": [{"initializer": n, "key": k, "value": v} for n, k, v in args.param],
-        "thresholds": {
-            "ratio_limit": diagnostics.RATIO_LIMIT,
-            "saturation_slope": diagnostics.SATURATION_SLOPE,
-            "saturated_fraction": diagnostics.SATURATED_FRACTION,
-            "symmetry_tolerance": diagnostics.SYMMETRY_TOLERANCE,
-        },
-    }
-    rows = []
-    for name, result in zip(names, results, strict=True):
-        row = result.to_dict()
-        row["initializer"] = name
-        rows.append(row)
-    return json.dumps({"config": config, "results": rows}, allow_nan=False)
-
-
-def write_plot(path: str, names: Sequence[str], results: Sequence[Propagation]) -> None:
-    """Per-layer std curves: one column per activation, forward on top, gradient below.
-
-    Needs matplotlib (the ``plot`` extra); imported here only.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
-    activations = list(dict.fromkeys(r.activation for r in results))
-    initializers = list(dict.fromkeys(names))
-    colours = plt.get_cmap("tab10")
-
-    def style(name: str) -> dict[str, Any]:
-        index = initializers.index(name)
-        return {"color": colours(index % 10), "linestyle": "-" if index < 10 else "--"}
-
-    figure, axes = plt.subplots(
-        2,
-        len(activations),
-        figsize=(4.6 * len(activations) + 2.4, 7.6),
-        sharex=True,
-        squeeze=False,
-        layout="constrained",
-    )
-    panels = (("std", "forward: std of activations"), ("grad_std", "backward: std of gradients"))
-    for column, activation in enumerate(activations):
-        for row, (attribute, title) in enumerate(panels):
-            ax = axes[row][column]
-            for name, result in zip(names, results, strict=True):
-                values = np.asarray(getattr(result, attribute), dtype=np.float64)
-                if result.activation == activation and np.any(values > 0):
-                    layers = np.arange(1, values.size + 1)
-                    ax.plot(layers, np.where(values > 0, values, np.nan), lw=1.8, **style(name))
-            ax.set_yscale("log")
-            ax.set_title(f"{activation} — {title}", fontsize=11)
-            ax.grid(True, which="major", alpha=0.3)
-            if row == 1:
-                ax.set_xlabel("layer")
-            if column == 0:
-                ax.set_ylabel("std (log scale)")
-    shown = {n for n, r in zip(names, results, strict=True) if np.any(np.asarray(r.std) > 0)}
-    handles = [Line2D([], [], lw=1.8, label=n, **style(n)) for n in initializers if n in shown]
-    title = "initializer"
-    hidden = [n for n in initializers if n not in shown]
-    if hidden:
-        title += "\n(not drawn, std 0 off the\nlog scale: " + ", ".join(hidden) + ")"
-    figure.legend(handles=handles, loc="outside right center", title=title, fontsize=10)
-    figure.suptitle(
-        f"Signal propagation through {results[0].depth} layers of width {results[0].width}",
-        fontsize=13,
-    )
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
 
 
 def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -509,7 +280,10 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             write_plot(args.plot, names, results)
         except OSError as error:
             _fail(f"cannot write the plot {args.plot!r}: {error}")
-    print(_report_json(args, names, results) if args.json else _report_text(args, names, results))
+    settings = Settings(
+        args.init, args.activation, args.depth, args.width, args.batch, args.seed, args.param
+    )
+    print((report_json if args.json else report_text)(results, names, settings))
     if progress is not None:
         progress.write(f"{len(results)} runs in {time.perf_counter() - started:.1f} s\n")
     return 0

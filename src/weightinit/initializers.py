@@ -45,7 +45,7 @@ from .distributions import (
     Uniform,
 )
 from .fans import Geometry
-from .gain import NONLINEARITIES, calculate_gain
+from .gains import NONLINEARITIES, calculate_gain
 
 __all__ = [
     "MODES",

@@ -22,7 +22,8 @@ parameter names, ``seed``, ``input_axes``/``output_axes``, ``dtype`` (in Keras 2
 configs of the TensorFlow 1 era), and Keras values
 (``VarianceScaling`` reads ``distribution='normal'`` as truncated). Otherwise
 it is read with this library's meaning, where a variance-scaling
-``distribution='normal'`` is untruncated.
+``distribution='normal'`` is untruncated. :mod:`weightinit.keras` holds that
+dialect, in both directions.
 
 Every operation here is atomic, also across threads: a reader never sees a
 name half registered, and built-in names can never be replaced.
@@ -37,20 +38,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import math
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import numpy as np
 
-from . import _names
+from . import _names, keras
+from ._config import MAX_NESTING as MAX_NESTING  # importable from here, as before
+from ._config import decoded, encoded
 from ._initializer import Initializer
 from ._names import Aliases, Name
-from ._settings import OPTIONS as _OPTIONS
-from ._settings import plain as _plain
 from ._validation import describe, shown
-from .fans import check_axes
 from .initializers import fixed
+from .keras import KERAS_MODULE as KERAS_MODULE  # importable from here, as before
 
 __all__ = [
     "Name",
@@ -64,28 +64,8 @@ __all__ = [
     "unregister",
 ]
 
-KERAS_MODULE = "keras.initializers"
 WEIGHTINIT_MODULE = "weightinit"
-_KERAS_MODULES = ("keras", "tf_keras", "tensorflow.keras")
 _DICT_KEYS = ("module", "class_name", "config", "registered_name")
-#: Keras initializers this library does not implement, and why.
-_UNSUPPORTED = {
-    name: "Keras' STFT initializer (Fourier kernels for STFTSpectrogram) is not implemented"
-    for name in (
-        "STFT",
-        "STFTInitializer",
-        "stft",
-        "keras.STFT",
-        "keras.STFTInitializer",
-        "keras.stft",
-    )
-}
-# Keras serializes arrays inside configs as these objects (plain data).
-_KERAS_ARRAYS = ("__numpy__", "__tensor__")
-# Floats strict JSON cannot hold, as serialize spells them: Keras' form of a
-# NumPy float64 scalar, {"class_name": "__numpy__", "config": {"value": <spelling>,
-# "dtype": "float64"}}, which Keras reads back too.
-_NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -193,8 +173,8 @@ def get(identifier: Any, **params: Any) -> Any:
 
 
 def _by_name(name: str) -> Any:
-    if name in _UNSUPPORTED:
-        raise ValueError(f"{_UNSUPPORTED[name]}; got the name {shown(name)}.")
+    if name in keras.UNSUPPORTED:
+        raise ValueError(f"{keras.UNSUPPORTED[name]}; got the name {shown(name)}.")
     return _names.lookup(name)
 
 
@@ -363,11 +343,7 @@ def serialize(init: Any) -> dict[str, Any] | None:
             f"init must be registered so that a config can name it; got {describe('init', init)}; "
             "register it with weightinit.register(name) first."
         )
-    return _weightinit_dict(name, _encoded(config))
-
-
-def _encoded(config: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _json_safe(key, value) for key, value in config.items()}
+    return _weightinit_dict(name, encoded(config))
 
 
 def _weightinit_dict(name: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -379,73 +355,6 @@ def _weightinit_dict(name: str, config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-#: How deep lists and dicts in a config value may nest: NumPy's own most
-#: dimensions in 2.x, so every array fits, and far within Python's recursion limit.
-MAX_NESTING = 64
-
-
-def _nesting_checked(key: str, value: Any, depth: int) -> None:
-    if depth > MAX_NESTING:
-        raise TypeError(
-            f"config values may nest lists and dicts at most {MAX_NESTING} deep; got "
-            f"{describe(key, value)} nested deeper."
-        )
-
-
-def _json_safe(key: str, value: Any, depth: int = 0) -> Any:
-    """``value`` as strict JSON data that :func:`_decoded` gives back as it is."""
-    _nesting_checked(key, value, depth)
-    plain = _plain(value)
-    if plain is None or isinstance(plain, (bool, int, str)):
-        return plain
-    if isinstance(plain, float):
-        if math.isfinite(plain):
-            return plain
-        spelling = "nan" if math.isnan(plain) else "inf" if plain > 0 else "-inf"
-        return {"class_name": "__numpy__", "config": {"value": spelling, "dtype": "float64"}}
-    if isinstance(plain, list):
-        return [_json_safe(key, item, depth + 1) for item in plain]
-    if isinstance(plain, dict):
-        if not all(isinstance(name, str) for name in plain):
-            raise TypeError(
-                "config values must be JSON-safe: a dict's keys must be str, as JSON's are "
-                f"(others would come back as str); got {describe(key, value)}."
-            )
-        if _non_finite(plain) is not None:
-            raise TypeError(
-                "config values must be JSON-safe: this dict is the form serialize writes for "
-                f"a non-finite float, so it would come back as that float; got {describe(key, value)}."
-            )
-        return {name: _json_safe(key, item, depth + 1) for name, item in plain.items()}
-    raise TypeError(f"config values must be JSON-safe; got {describe(key, value)}.")
-
-
-def _non_finite(value: Any) -> float | None:
-    """The float ``value`` spells in serialize's form of a non-finite float, or None."""
-    if not isinstance(value, Mapping) or set(value) != {"class_name", "config"}:
-        return None
-    inner = value["config"]
-    if value["class_name"] != "__numpy__" or not isinstance(inner, Mapping):
-        return None
-    spelling = inner.get("value")
-    if set(inner) != {"value", "dtype"} or inner["dtype"] != "float64":
-        return None
-    return _NON_FINITE.get(spelling) if isinstance(spelling, str) else None
-
-
-def _decoded(key: str, value: Any, depth: int = 0) -> Any:
-    """The inverse of :func:`_json_safe` (on JSON data)."""
-    _nesting_checked(key, value, depth)
-    special = _non_finite(value)
-    if special is not None:
-        return special
-    if isinstance(value, list):
-        return [_decoded(key, item, depth + 1) for item in value]
-    if isinstance(value, Mapping):
-        return {name: _decoded(key, item, depth + 1) for name, item in value.items()}
-    return value
-
-
 def _serialize_initializer(init: Initializer) -> dict[str, Any]:
     registered = _names.target(init.name)
     if not isinstance(registered, Initializer) or registered._law is not init._law:
@@ -454,48 +363,7 @@ def _serialize_initializer(init: Initializer) -> dict[str, Any]:
             "name it; register it with weightinit.register(name) first."
         )
     config = init.get_config()
-    keras = _keras_config(init, config)
-    if keras is None:
-        return _weightinit_dict(init.name, _encoded(config))
-    return {
-        "module": KERAS_MODULE,
-        "class_name": init.info.keras_class,
-        "config": _encoded(keras),
-        "registered_name": None,
-    }
-
-
-def _keras_config(init: Initializer, config: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The config of ``init``'s Keras class, or None if Keras cannot express it."""
-    info = init.info
-    if info.keras_class is None or not _names.builtin(init.name):
-        return None
-    options = {key: config[key] for key in _OPTIONS if key in config}
-    axes = {"in_axis": "input_axes", "out_axis": "output_axes"}
-    if set(options) - {"rng", *axes}:
-        return None
-    result: dict[str, Any] = {"seed": options.get("rng")} if init.random else {}
-    for option, keras_key in axes.items():
-        if option in options:
-            if keras_key not in info.keras_args:
-                return None
-            result[keras_key] = options[option]
-    for param in init.params:
-        value = config[param.name]
-        if param.name not in info.keras_args:
-            if value != param.default:  # Keras has no such argument: only its implied value fits
-                return None
-            continue
-        if isinstance(value, list):  # Keras takes scalars here
-            return None
-        table = info.keras_values.get(param.name)
-        if table is not None:
-            spellings = [keras for keras, meaning in table.items() if meaning == value]
-            if not spellings:
-                return None
-            value = value if value in spellings else spellings[0]
-        result[param.name] = value
-    return result
+    return keras.keras_dict(init, config) or _weightinit_dict(init.name, encoded(config))
 
 
 # --- deserialize -----------------------------------------------------------------------
@@ -547,6 +415,21 @@ def deserialize(config: Any) -> Any:
         return None
     if isinstance(config, str):
         return _by_name(config)
+    class_name, module, inner = _parts(config)
+    if class_name in keras.UNSUPPORTED:
+        raise ValueError(f"{keras.UNSUPPORTED[class_name]}; got class_name={shown(class_name)}.")
+    inner = {key: decoded(str(key), value) for key, value in inner.items()}
+    from_keras = keras.read(class_name, module, inner)
+    if from_keras is not None:
+        return from_keras
+    found = _by_name(class_name)
+    if isinstance(found, Initializer):
+        return found.from_config(keras.rng_from_seed(inner))
+    return _bind(found, inner) if inner else found
+
+
+def _parts(config: Any) -> tuple[str, str | None, Mapping[str, Any]]:
+    """A serialized dict's ``class_name``, ``module`` and inner config, each checked."""
     if not isinstance(config, Mapping):
         raise TypeError(f"config must be a dict or a name; got {describe('config', config)}.")
     for key in config:
@@ -570,192 +453,4 @@ def deserialize(config: Any) -> Any:
         raise TypeError(
             f"config['config'] must be a dict with str keys; got {describe('config', inner)}."
         )
-    if class_name in _UNSUPPORTED:
-        raise ValueError(f"{_UNSUPPORTED[class_name]}; got class_name={shown(class_name)}.")
-    inner = {key: _decoded(str(key), value) for key, value in inner.items()}
-    record = _names.record(class_name)
-    keras_class = _names.record(_keras_prefixed(class_name))
-    if _is_keras_module(config.get("module")):
-        if keras_class is None:
-            suggestion = _names.suggest(class_name, _keras_spellings())
-            raise ValueError(
-                f"{shown(class_name)} is not a Keras initializer name (docs/names.md lists them), "
-                f"but the config's module is {shown(config['module'])}{suggestion or '.'}"
-            )
-        return _from_keras(_names.lookup(keras_class.name), inner)
-    if record is not None and record.origin == "Keras" and record.kind != "canonical":
-        return _from_keras(_by_name(class_name), inner)
-    found = _by_name(class_name)
-    if isinstance(found, Initializer):
-        return found.from_config(_rng_from_seed(inner))
-    return _bind(found, inner) if inner else found
-
-
-def _keras_prefixed(name: str) -> str:
-    """The name in the ``keras.`` namespace, where only Keras' spellings live."""
-    prefix = _names.NAMESPACES["Keras"] + "."
-    return name if name.startswith(prefix) else prefix + name
-
-
-def _keras_spellings() -> list[str]:
-    prefix = _names.NAMESPACES["Keras"] + "."
-    return [name[len(prefix) :] for name in _names.table() if name.startswith(prefix)]
-
-
-def _is_keras_module(module: str | None) -> bool:
-    return module is not None and any(
-        module == root or module.startswith(root + ".") for root in _KERAS_MODULES
-    )
-
-
-def _rng_from_seed(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Keras' ``seed`` is this library's ``rng``."""
-    values = dict(config)
-    if "seed" in values:
-        if "rng" in values:
-            raise ValueError(
-                f"a config gives both seed and rng; got seed={shown(values['seed'])}, "
-                f"rng={shown(values['rng'])}."
-            )
-        seed = values.pop("seed")
-        if seed is not None:
-            values["rng"] = _check_seed(seed)
-    return values
-
-
-def _check_seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(
-            "seed must be an int or None (a serialized Keras SeedGenerator is not "
-            f"supported); got {describe('seed', seed)}."
-        )
-    return int(seed)
-
-
-def _keras_value(key: str, value: Any) -> Any:
-    """Keras writes arrays in configs as ``{"class_name": "__numpy__", ...}``.
-
-    The array must be a number or a rectangular nested list of them, of a
-    NumPy int or float dtype that holds every value exactly as given (floats
-    round to a float dtype, as in Keras).
-    """
-    if not isinstance(value, Mapping) or value.get("class_name") not in _KERAS_ARRAYS:
-        return value
-    inner = value.get("config")
-    if not isinstance(inner, Mapping) or "value" not in inner:
-        raise ValueError(f"{key} holds a malformed serialized array; got {key}={shown(value)}.")
-    dtype = inner.get("dtype")
-    if dtype is not None and not isinstance(dtype, str):
-        raise TypeError(f"{key}'s dtype must be a str; got {describe('dtype', dtype)}.")
-    kind = None if dtype is None else _numeric_kind(dtype)
-    if dtype is not None and kind is None:
-        raise ValueError(
-            f"{key}'s dtype must name a NumPy int or float dtype ('float32', 'int64', ...); "
-            f"got dtype={shown(dtype)}."
-        )
-    numbers = inner["value"]
-    bounds = (0, 0)
-    if kind in ("i", "u"):
-        info = np.iinfo(np.dtype(dtype))
-        bounds = (int(info.min), int(info.max))
-    leaves = _leaves(numbers)
-    for leaf in leaves:
-        where = "" if leaf is numbers else f" in {describe(key, numbers)}"
-        if isinstance(leaf, bool) or not isinstance(leaf, (int, float)):
-            raise TypeError(
-                f"{key} holds a serialized array whose values must be ints or floats; got "
-                f"{describe('item', leaf)}{where}."
-            )
-        if kind in ("i", "u") and isinstance(leaf, float):
-            raise ValueError(
-                f"{key} holds a serialized array of dtype {shown(dtype)}, which holds no floats; "
-                f"got item={shown(leaf)}{where}."
-            )
-        # Compared exactly, before NumPy converts (NumPy 1.x wraps, with a warning).
-        if kind in ("i", "u") and not bounds[0] <= leaf <= bounds[1]:
-            raise ValueError(
-                f"{key} holds a serialized array with a value out of range for dtype "
-                f"{shown(dtype)}; got {describe(key, numbers)}, whose item {shown(leaf)} is not "
-                f"in [{bounds[0]}, {bounds[1]}]."
-            )
-    try:
-        with np.errstate(over="raise"):  # 1e300 as float32 is out of range, not inf
-            array = np.asarray(numbers, dtype=None if dtype is None else np.dtype(dtype))
-    except (OverflowError, FloatingPointError):
-        raise ValueError(
-            f"{key} holds a serialized array with a value out of range for dtype {shown(dtype)}; "
-            f"got {describe(key, numbers)}."
-        ) from None
-    except ValueError:
-        raise ValueError(
-            f"{key} holds a serialized array that is not rectangular (a number, or nested "
-            f"lists of equal lengths); got {describe(key, numbers)}."
-        ) from None
-    if array.dtype.kind not in "iuf":
-        raise ValueError(
-            f"{key} holds a serialized array with a value no NumPy int or float dtype holds; "
-            f"got {describe(key, numbers)}."
-        )
-    return array
-
-
-def _numeric_kind(dtype: str) -> str | None:
-    """The kind (``'i'``, ``'u'``, ``'f'``) of a NumPy int or float dtype name, or None."""
-    try:
-        kind = np.dtype(dtype).kind
-    except (TypeError, ValueError):
-        return None
-    return kind if kind in "iuf" else None
-
-
-def _leaves(value: Any) -> list[Any]:
-    """The non-list items of a nested list (``[value]`` for a non-list)."""
-    if not isinstance(value, list):
-        return [value]
-    leaves: list[Any] = []
-    stack = [value]
-    while stack:
-        for item in stack.pop():
-            (stack if isinstance(item, list) else leaves).append(item)
-    return leaves
-
-
-def _from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
-    """``init`` configured as its Keras class ``config`` says, with Keras' meaning."""
-    info = init.info
-    # Keras 2 configs of the TensorFlow 1 era also carry the default dtype.
-    accepted = [*info.keras_args, *(["seed"] if init.random else []), "dtype"]
-    values: dict[str, Any] = {}
-    for key, value in config.items():
-        if key not in accepted:
-            raise ValueError(
-                f"unknown config key {shown(key)} for Keras' {info.keras_class}; accepted keys: "
-                f"{', '.join(accepted)}."
-            )
-        if value is None and key in ("seed", "input_axes", "output_axes", "dtype"):
-            continue
-        if key == "dtype":
-            if not isinstance(value, str):
-                raise TypeError(
-                    "dtype must be a dtype name (a str) or None in a Keras config (a "
-                    f"serialized Keras dtype policy is not supported); got {describe('dtype', value)}."
-                )
-            values["dtype"] = value
-        elif key == "seed":
-            values["rng"] = _check_seed(value)
-        elif key in ("input_axes", "output_axes"):
-            option = "in_axis" if key == "input_axes" else "out_axis"
-            check_axes(key, value)  # now, and under the config's name
-            values[option] = tuple(value) if isinstance(value, list) else value
-        elif key in info.keras_values:
-            table = info.keras_values[key]
-            if not isinstance(value, str) or value not in table:
-                listed = ", ".join(repr(option) for option in table)
-                raise ValueError(
-                    f"{key} must be one of {listed} for Keras' {info.keras_class}; "
-                    f"got {key}={shown(value)}."
-                )
-            values[key] = table[value]
-        else:
-            values[key] = _keras_value(key, value)
-    return init.partial(**values)
+    return class_name, config.get("module"), inner

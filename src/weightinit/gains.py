@@ -172,7 +172,7 @@ def normal_expectation(
     Examples
     --------
     >>> import numpy as np
-    >>> from weightinit.gain import normal_expectation
+    >>> from weightinit.gains import normal_expectation
     >>> round(normal_expectation(lambda z: z**4), 12)
     3.0
     >>> round(normal_expectation(lambda z: np.maximum(z, 0.0) ** 2), 12)
