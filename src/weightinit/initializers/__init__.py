@@ -31,70 +31,15 @@ all, in that order.
 from __future__ import annotations
 
 from ..gain import NONLINEARITIES as NONLINEARITIES  # importable here, as it always was
-from .constants import constant, fixed, ones, zeros
-from .plain import random_normal, random_uniform, trunc_normal, truncated_normal
-from .presets import (
-    jax_normal,
-    jax_truncated_normal,
-    jax_uniform,
-    kaiming_normal,
-    kaiming_uniform,
-    torch_constant,
-    torch_normal,
-    torch_uniform,
-    uniform_scaling,
-    xavier_normal,
-    xavier_uniform,
-)
-from .structured import delta_orthogonal, dirac, eye, identity, jax_orthogonal, orthogonal, sparse
-from .variance import (
-    MODES,
-    TRUNCATED_NORMAL_STD,
-    VS_DISTRIBUTIONS,
-    glorot_normal,
-    glorot_uniform,
-    he_normal,
-    he_uniform,
-    lecun_normal,
-    lecun_uniform,
-    variance_scaling,
-)
+from . import constants, plain, presets, structured, variance
+from .constants import *  # noqa: F403
+from .plain import *  # noqa: F403
+from .presets import *  # noqa: F403
+from .structured import *  # noqa: F403
+from .variance import *  # noqa: F403
 
-__all__ = [
-    "MODES",
-    "TRUNCATED_NORMAL_STD",
-    "VS_DISTRIBUTIONS",
-    "constant",
-    "delta_orthogonal",
-    "dirac",
-    "eye",
-    "fixed",
-    "glorot_normal",
-    "glorot_uniform",
-    "he_normal",
-    "he_uniform",
-    "identity",
-    "jax_normal",
-    "jax_orthogonal",
-    "jax_truncated_normal",
-    "jax_uniform",
-    "kaiming_normal",
-    "kaiming_uniform",
-    "lecun_normal",
-    "lecun_uniform",
-    "ones",
-    "orthogonal",
-    "random_normal",
-    "random_uniform",
-    "sparse",
-    "torch_constant",
-    "torch_normal",
-    "torch_uniform",
-    "trunc_normal",
-    "truncated_normal",
-    "uniform_scaling",
-    "variance_scaling",
-    "xavier_normal",
-    "xavier_uniform",
-    "zeros",
-]
+#: Every scheme, and the constants of variance scaling: each module's ``__all__``.
+__all__ = (
+    constants.__all__ + plain.__all__ + variance.__all__ + presets.__all__ + structured.__all__
+)
+__all__.sort()

@@ -7,6 +7,9 @@ doctest table of a module whose schemes are :class:`Initializer` values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .._initializer import Initializer
 
 __all__ = [
@@ -48,9 +51,12 @@ def preset_doc(summary: str, formula: str, reference: str, params: str = "") -> 
 """
 
 
-def doctests(*schemes: Initializer) -> dict[str, str]:
-    """The ``__test__`` table that makes doctest run the examples of these schemes.
+def doctests(namespace: Mapping[str, Any]) -> dict[str, str]:
+    """The ``__test__`` table that makes doctest run the examples of a module's schemes.
 
-    Doctest finds functions and classes, not :class:`Initializer` values.
+    ``namespace`` is the module's ``globals()``; every :class:`Initializer` its
+    ``__all__`` names is included. Doctest finds functions and classes, not
+    :class:`Initializer` values.
     """
-    return {init.name: init.__doc__ or "" for init in schemes}
+    schemes = [namespace[name] for name in namespace["__all__"]]
+    return {init.name: init.__doc__ or "" for init in schemes if isinstance(init, Initializer)}

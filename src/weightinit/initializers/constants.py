@@ -177,4 +177,4 @@ def fixed(geometry: Geometry, *, value: Any) -> Distribution:
     return Constant(array)
 
 
-__test__ = doctests(zeros, ones, constant, fixed)
+__test__ = doctests(globals())

@@ -15,7 +15,7 @@ from ..distributions import Distribution, Normal, TruncatedNormal, Uniform
 from ..fans import Geometry
 from ._docs import KERAS, TORCH, doctests
 
-__all__ = ["FARTHEST_BOUND", "random_normal", "random_uniform", "trunc_normal", "truncated_normal"]
+__all__ = ["random_normal", "random_uniform", "trunc_normal", "truncated_normal"]
 
 
 @scheme(
@@ -206,4 +206,4 @@ def trunc_normal(
     return _truncated(mean, std, a, b, {"mean": mean, "std": std, "a": a, "b": b})
 
 
-__test__ = doctests(random_normal, random_uniform, truncated_normal, trunc_normal)
+__test__ = doctests(globals())

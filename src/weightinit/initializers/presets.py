@@ -17,7 +17,7 @@ from .._initializer import REQUIRED, Initializer, Param
 from .._names import Aliases, SchemeInfo
 from .._validation import check_less, check_number, option_check, real_check
 from ..gain import NONLINEARITIES, calculate_gain
-from ._docs import GLOROT, HAIKU, HE, JAX, TORCH, preset_doc
+from ._docs import GLOROT, HAIKU, HE, JAX, TORCH, doctests, preset_doc
 from .constants import constant
 from .plain import random_normal, random_uniform, truncated_normal
 from .variance import variance_scaling
@@ -215,3 +215,6 @@ jax_truncated_normal = _preset(
          "``stddev`` is the standard deviation before truncation; ``lower`` and ``upper`` are in units of it.",
          _STDDEV_DOC + "    lower, upper : float, default -2.0, 2.0\n        ``lower < upper``; either may be infinite.\n"),
 )  # fmt: skip
+
+
+__test__ = doctests(globals())

@@ -357,4 +357,4 @@ def sparse(geometry: Geometry, *, sparsity: float, std: float) -> Distribution:
     return Sparse(std, math.ceil(sparsity * shape[out_axis]), shape, out_axis)
 
 
-__test__ = doctests(orthogonal, jax_orthogonal, identity, eye, dirac, delta_orthogonal, sparse)
+__test__ = doctests(globals())

@@ -18,7 +18,6 @@ from ..fans import Geometry
 from ._docs import GLOROT, HE, KERAS, LECUN, doctests, preset_doc
 
 __all__ = [
-    "KERAS_AXES",
     "MODES",
     "TRUNCATED_NORMAL_STD",
     "VS_DISTRIBUTIONS",
@@ -220,12 +219,4 @@ lecun_uniform = _keras_preset(
 )  # fmt: skip
 
 
-__test__ = doctests(
-    variance_scaling,
-    glorot_normal,
-    glorot_uniform,
-    he_normal,
-    he_uniform,
-    lecun_normal,
-    lecun_uniform,
-)
+__test__ = doctests(globals())
