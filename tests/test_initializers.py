@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 import weightinit as wi
 from weightinit import _names
-from weightinit._define import scheme
+from weightinit._define import preset, scheme
 from weightinit._initializer import REQUIRED, Param
 from weightinit._names import SchemeInfo
 from weightinit._validation import int_check
@@ -367,6 +367,24 @@ def test_a_new_scheme_is_picked_up_by_every_derived_table(monkeypatch: pytest.Mo
     assert "test_halves/dense/keras/float64/seed=0" in keys
     assert "| `test_halves` |" in load_tool("gen_formulas").render()
     assert "| `test_halves` |" in load_tool("gen_names_doc").render()
+
+
+def test_a_preset_whose_translation_the_base_would_change_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A call does not check translated values again, so the definition checks them once.
+    monkeypatch.setattr(_names, "_STATE", _names._STATE)
+    info = SchemeInfo(origin="weightinit", distribution="normal", formula="N(0, s²)")
+    with pytest.raises(ValueError, match="translate gives stddev=1, which random_normal"):
+        preset(
+            wi.random_normal,
+            "test_int_stddev",
+            params=(Param("s", 1, int_check(minimum=1)),),
+            translate=lambda s: {"stddev": s},  # an int, which random_normal makes a float
+            info=info,
+            doc="A preset whose translation gives an unchecked value.",
+        )
+    assert "test_int_stddev" not in wi.available()
 
 
 # --- samples agree with the declared law --------------------------------------------------
