@@ -11,24 +11,20 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import REQUIRED_PARAMS, first_shape
 
 import weightinit as wi
 from weightinit import _engine
 from weightinit._validation import check_allocation, machine_memory
 
 INITIALIZERS = [wi.get(name) for name in wi.available()]
-#: Parameters an initializer cannot be called without.
-PARAMS: dict[str, dict[str, Any]] = {"sparse": {"sparsity": 0.25}, "torch_constant": {"val": 0.5}}
-#: A (16, 8, 3, 4) array suits the kernels; the rank-2 schemes get (16, 8).
-RANK2 = {"eye", "sparse", "fixed"}
 
 
 def case(name: str) -> tuple[tuple[int, ...], dict[str, Any]]:
+    """A (3, 4, 8, 16) array suits the kernels; the rank-2 schemes get (16, 8)."""
     if name == "fixed":
         return (16, 8), {"value": np.arange(128.0).reshape(16, 8)}
-    if name == "delta_orthogonal":
-        return (3, 4, 8, 16), {}
-    return ((16, 8) if name in RANK2 else (3, 4, 8, 16)), PARAMS.get(name, {})
+    return first_shape(name, ((3, 4, 8, 16), (16, 8))), REQUIRED_PARAMS.get(name, {})
 
 
 VIEWS: dict[str, Callable[[tuple[int, ...]], np.ndarray]] = {

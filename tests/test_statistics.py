@@ -4,8 +4,8 @@ Each case goes through :func:`weightinit.testing.assert_initializer` (moments,
 support, Kolmogorov-Smirnov, structure, identical units) at its default
 alpha of 1e-6, with a fixed seed, on float32 and float64, for every shape and
 layout of a small set that the scheme accepts. A new initializer is picked up
-from the registry; only schemes with required parameters, or parameters worth
-varying, are named here.
+from the registry, with the example values its definition gives parameters
+without default; only schemes with parameters worth varying are named here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import REQUIRED_PARAMS
 
 import weightinit as wi
 from weightinit.testing import assert_initializer
@@ -28,7 +29,8 @@ SHAPES: tuple[tuple[tuple[int, ...], str], ...] = (
 )
 DTYPES = (np.float32, np.float64)
 
-#: Parameter sets per scheme; a scheme not named here runs with its defaults.
+#: Parameter sets per scheme; a scheme not named here runs with its defaults (and the
+#: example values its definition gives parameters without default).
 PARAMS: dict[str, tuple[dict[str, Any], ...]] = {
     "constant": ({}, {"value": -0.75}),
     "dirac": ({}, {"groups": 2}),
@@ -92,7 +94,7 @@ def _case(
 CASES = [
     _case(name, params, shape, layout, dtype)
     for name in wi.available()
-    for params in PARAMS.get(name, ({},))
+    for params in PARAMS.get(name, (REQUIRED_PARAMS.get(name, {}),))
     for shape, layout in SHAPES
     if _accepts(name, shape, layout, params)
     for dtype in DTYPES

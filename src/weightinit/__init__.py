@@ -12,7 +12,7 @@ with exact theoretical moments and reproducible sampling.
 True
 """
 
-from typing import TYPE_CHECKING, Any
+import typing
 
 from . import initializers, registry
 from ._engine import get_workers, set_workers
@@ -24,7 +24,7 @@ from .gains import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
 from .registry import available, deserialize, get, register, serialize
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from .diagnostics import propagate, train
 
 __version__ = "0.1.0.dev0"
@@ -33,7 +33,7 @@ __version__ = "0.1.0.dev0"
 _LAZY = {"propagate": "diagnostics", "train": "diagnostics"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """``propagate`` and ``train``: the diagnostics module is imported when first used."""
     if name in _LAZY:
         import importlib
@@ -45,7 +45,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    names = set(globals()) | set(__all__)
+    return sorted(name for name in names if not name.startswith("_") or name.startswith("__"))
 
 
 __all__ = [

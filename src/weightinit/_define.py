@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _names
-from ._initializer import Initializer, LawFunction, Param
+from ._initializer import REQUIRED, Initializer, LawFunction, Param
 from ._names import SchemeInfo
 from .distributions import Distribution
 from .fans import Geometry
@@ -55,23 +55,51 @@ def preset(
 ) -> Initializer:
     """Define and register ``name``, a specialization of the scheme ``base``.
 
-    ``fixed`` are ``base``'s parameters, fixed for good; with
-    ``params`` and ``translate``, the preset has parameters of its own that
-    ``translate(**values)`` maps onto ``base``'s (e.g. PyTorch's
-    ``gain`` onto ``scale = gain**2``).
+    ``fixed`` are ``base``'s parameters, fixed for good and checked here,
+    once. With ``params`` and ``translate``, the preset has parameters of its
+    own: a call checks them with the preset's checks, and
+    ``translate(**values)`` maps them onto ``base``'s (e.g. PyTorch's ``gain``
+    onto ``scale = gain**2``). What ``translate`` returns is not checked again:
+    it must be values ``base``'s checks accept unchanged, which is verified
+    here on the preset's defaults (and ``info.example``).
     """
     base_law = base._law
     base_values = base._resolve(fixed)
+    if translate is None:
 
-    def law(geometry: Geometry, **values: Any) -> Distribution:
-        mapped = dict(base_values)
-        if translate is not None:
-            mapped.update(base._resolve({**fixed, **translate(**values)}))
-        return base_law(geometry, **mapped)
+        def law(geometry: Geometry, **values: Any) -> Distribution:
+            return base_law(geometry, **base_values)
+
+    else:
+        _check_translation(base, name, params, translate, fixed, info)
+        mapped = translate
+
+        def law(geometry: Geometry, **values: Any) -> Distribution:
+            return base_law(geometry, **{**base_values, **mapped(**values)})
 
     created = Initializer(name, law, params=params, random=base.random, info=info, doc=doc)
     _names.add(created)
     return created
 
 
-# --- config and identity -----------------------------------------------------
+def _check_translation(
+    base: Initializer,
+    name: str,
+    params: tuple[Param, ...],
+    translate: Callable[..., dict[str, Any]],
+    fixed: dict[str, Any],
+    info: SchemeInfo,
+) -> None:
+    """Refuse a ``translate`` whose values, for the preset's defaults, ``base`` would change."""
+    given = {p.name: p.default for p in params if p.default is not REQUIRED}
+    given.update(info.example)
+    if len(given) < len(params):
+        return  # a parameter without default or example: nothing to translate
+    translated = translate(**{p.name: p.check(p.name, given[p.name]) for p in params})
+    checked = base._resolve({**fixed, **translated})
+    for key, value in translated.items():
+        if not (isinstance(value, type(checked[key])) and bool(checked[key] == value)):
+            raise ValueError(
+                f"preset {name!r}: translate gives {key}={value!r}, which {base.name}'s "
+                f"check makes {checked[key]!r}; translate must give checked values."
+            )

@@ -59,28 +59,33 @@ class Aliases:
     haiku: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SchemeInfo:
     """What the docs table and the registry say of a scheme.
 
-    ``keras_class`` is the Keras class of the same meaning, if any;
-    ``keras_args`` are the keys its Keras config takes besides ``seed`` (which
-    every random Keras initializer takes); ``keras_values`` maps, per
-    parameter, each value a Keras config may hold to this scheme's value of
-    the same meaning (Keras' ``VarianceScaling`` reads ``'normal'`` as
-    ``'truncated_normal'``). ``aliases`` are the scheme's other names.
+    ``origin`` is the library the scheme comes from; ``distribution``,
+    ``scale``, ``mode``, ``formula`` and ``reference`` are its cells in
+    docs/formulas.md. ``keras_class`` is the Keras class of the same meaning,
+    if any; ``keras_args`` are the keys its Keras config takes besides
+    ``seed`` (which every random Keras initializer takes); ``keras_values``
+    maps, per parameter, each value a Keras config may hold to this scheme's
+    value of the same meaning (Keras' ``VarianceScaling`` reads ``'normal'``
+    as ``'truncated_normal'``). ``aliases`` are the scheme's other names.
+    ``example`` gives a value to each parameter without default, so that
+    tests and the golden samples can call every registered scheme.
     """
 
     origin: str
     distribution: str
-    scale: str
-    mode: str
+    scale: str = "—"
+    mode: str = "—"
     formula: str
-    reference: str
+    reference: str = "—"
     keras_class: str | None = None
     keras_args: tuple[str, ...] = ()
     keras_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
     aliases: Aliases = Aliases()
+    example: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 #: Library → the prefix of its namespaced names.

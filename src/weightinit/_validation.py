@@ -14,7 +14,7 @@ import numbers
 import os
 import reprlib
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -439,3 +439,72 @@ def did_you_mean(name: str, among: Iterable[str]) -> str:
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+# --- parameter checks: what a scheme's Param holds ---------------------------------------
+
+#: A parameter check: ``check(name, value)`` returns the normalised value or raises.
+ParamCheck = Callable[[str, Any], Any]
+
+
+def real_check(
+    *,
+    positive: bool = False,
+    nonnegative: bool = False,
+    allow_inf: bool = False,
+    at_most: float | None = None,
+) -> Callable[[str, Any], float]:
+    """The parameter check :func:`check_real` with these constraints."""
+
+    def check(name: str, value: Any) -> float:
+        return check_real(
+            name,
+            value,
+            positive=positive,
+            nonnegative=nonnegative,
+            allow_inf=allow_inf,
+            at_most=at_most,
+        )
+
+    return check
+
+
+def option_check(options: tuple[str, ...]) -> Callable[[str, Any], str]:
+    """The parameter check :func:`check_option` with these options."""
+
+    def check(name: str, value: Any) -> str:
+        return check_option(name, value, options)
+
+    return check
+
+
+def int_check(
+    *, minimum: int | None = None, maximum: int | None = None
+) -> Callable[[str, Any], int]:
+    """The parameter check :func:`check_int` with these bounds."""
+
+    def check(name: str, value: Any) -> int:
+        return check_int(name, value, minimum=minimum, maximum=maximum)
+
+    return check
+
+
+def check_number(name: str, value: Any) -> float:
+    """A real number, as :func:`check_real`, but an int stays an exact Python int.
+
+    So ``2**60 + 1`` reaches an int64 array exactly, and an int no integer
+    dtype holds is refused by that dtype rather than rounded.
+    """
+    checked = check_real(name, value)
+    return int(value) if isinstance(value, (int, np.integer)) else checked
+
+
+def check_less(low_name: str, low: float, high_name: str, high: float) -> None:
+    """Refuse bounds that are not in order: ``low`` must be < ``high``."""
+    if not low < high:
+        raise ValueError(
+            f"{low_name} must be < {high_name}; got {low_name}={low!r}, {high_name}={high!r}."
+        )
+
+
+__all__ += ["ParamCheck", "check_less", "check_number", "int_check", "option_check", "real_check"]

@@ -211,17 +211,42 @@ class Geometry:
             return (self.fan_in + self.fan_out) / 2.0
         return math.sqrt(self.fan_in * self.fan_out)  # fan_geo_avg
 
+    def require_rank(self, scheme: str, ranks: tuple[int, ...] | None = None) -> None:
+        """Refuse a shape whose rank ``scheme`` cannot take: one of ``ranks``, or >= 2 if ``None``.
+
+        The one message for a rank a scheme does not support, e.g.
+        ``"eye needs a shape of rank 2; got shape=(2, 2, 2) (rank 3)."``.
+        """
+        rank = len(self.shape)
+        if (rank >= 2) if ranks is None else (rank in ranks):
+            return
+        if ranks is None:
+            allowed = ">= 2"
+        else:
+            allowed = ", ".join(map(str, ranks[:-1])) + (" or " if len(ranks) > 1 else "")
+            allowed += str(ranks[-1])
+        raise ValueError(
+            f"{scheme} needs a shape of rank {allowed}; got shape={shown(self.shape)} "
+            f"(rank {rank})."
+        )
+
+    def axes(self, scheme: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The input and output axes, for schemes that need a shape of rank >= 2."""
+        if self.in_axes is None or self.out_axes is None:
+            self.require_rank(scheme)
+        assert self.in_axes is not None and self.out_axes is not None  # rank >= 2 has axes
+        return self.in_axes, self.out_axes
+
     def single_axes(self, scheme: str) -> tuple[int, int]:
         """The one input axis and one output axis, for schemes that need exactly one each."""
-        if self.in_axes is None or self.out_axes is None:
-            raise ValueError(f"{scheme} needs a shape of rank >= 2; got shape={shown(self.shape)}.")
-        if len(self.in_axes) != 1 or len(self.out_axes) != 1:
+        in_axes, out_axes = self.axes(scheme)
+        if len(in_axes) != 1 or len(out_axes) != 1:
             raise ValueError(
                 f"{scheme} needs exactly one input axis and one output axis; got "
-                f"in_axis={self.in_axes!r}, out_axis={self.out_axes!r} "
+                f"in_axis={in_axes!r}, out_axis={out_axes!r} "
                 f"for shape={shown(self.shape)}."
             )
-        return self.in_axes[0], self.out_axes[0]
+        return in_axes[0], out_axes[0]
 
 
 def make_geometry(

@@ -1,0 +1,360 @@
+"""The structured schemes, whose elements are not independent: orthogonal, identity, dirac, sparse.
+
+Each needs a shape of a given rank (:meth:`~weightinit.fans.Geometry.require_rank`)
+and computes the whole array, even for a ``region=``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._define import scheme
+from .._initializer import REQUIRED, Param
+from .._names import Aliases, SchemeInfo
+from .._validation import check_number, int_check, real_check
+from ..distributions import DeltaOrthogonal, Distribution, Indicator, Orthogonal, Sparse
+from ..fans import Geometry
+from ._docs import JAX, KERAS, SAXE, TORCH, doctests
+
+__all__ = [
+    "delta_orthogonal",
+    "dirac",
+    "eye",
+    "identity",
+    "jax_orthogonal",
+    "orthogonal",
+    "sparse",
+]
+
+
+@scheme(
+    "orthogonal",
+    params=(Param("gain", 1.0, real_check()),),
+    info=SchemeInfo(
+        origin=KERAS,
+        distribution="Haar orthogonal",
+        scale="gain",
+        formula="gain · Q, QᵀQ = I (or QQᵀ = I)",
+        reference=SAXE,
+        keras_class="Orthogonal",
+        keras_args=("gain",),
+        aliases=Aliases(keras=("OrthogonalInitializer",), torch=("orthogonal", "orthogonal_")),
+    ),
+)
+def orthogonal(geometry: Geometry, *, gain: float) -> Distribution:
+    r"""A (semi-)orthogonal matrix, Haar-distributed, times ``gain``.
+
+    The array is flattened to a (rows, cols) matrix whose columns are the
+    output axes (Keras: the last axis; ``layout='torch'``: the first, as
+    PyTorch's ``orthogonal_``). Tall matrices get orthonormal columns, wide
+    ones orthonormal rows.
+
+    Parameters
+    ----------
+    gain : float, default 1.0
+
+    Notes
+    -----
+    The Q factor of a standard normal matrix with R's diagonal made positive
+    (Mezzadri, 2007), which makes Q exactly Haar-distributed; it is formed
+    from the Householder reflectors alone, in blocks of matrix products, in
+    float64 (see :class:`~weightinit.distributions.Orthogonal`). Every entry
+    has mean 0 and variance
+    :math:`\mathrm{gain}^2 / \max(\mathrm{rows}, \mathrm{cols})`.
+
+    The rows and columns are not independent, so ``region=`` computes the
+    whole matrix and returns the requested part of it (so do ``identity``,
+    ``eye``, ``dirac``, ``delta_orthogonal`` and ``sparse``).
+
+    References
+    ----------
+    Saxe, McClelland & Ganguli (2014), Exact solutions to the nonlinear
+    dynamics of learning in deep linear neural networks, ICLR.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> Q = wi.orthogonal((64, 32), rng=0)
+    >>> bool(np.allclose(Q.T @ Q, np.eye(32)))
+    True
+    """
+    _, out_axes = geometry.axes("orthogonal")
+    return Orthogonal(gain, geometry.shape, out_axes)
+
+
+@scheme(
+    "jax_orthogonal",
+    params=(Param("scale", 1.0, real_check()), Param("column_axis", -1, int_check())),
+    info=SchemeInfo(
+        origin=JAX,
+        distribution="Haar orthogonal",
+        scale="scale",
+        formula="scale · Q, orthonormal along column_axis",
+        reference=SAXE,
+        aliases=Aliases(jax=("orthogonal",)),
+    ),
+)
+def jax_orthogonal(geometry: Geometry, *, scale: float, column_axis: int) -> Distribution:
+    """A (semi-)orthogonal matrix times ``scale``, as JAX's ``orthogonal``.
+
+    The array is viewed as a matrix whose columns run along ``column_axis``
+    (all other axes flattened into rows); the law is :func:`orthogonal`'s.
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+    column_axis : int, default -1
+        The axis holding the columns.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> Q = wi.jax_orthogonal((32, 64), column_axis=0, rng=0)
+    >>> bool(np.allclose(Q @ Q.T, np.eye(32)))
+    True
+    """
+    geometry.require_rank("jax_orthogonal")
+    rank = len(geometry.shape)
+    if not -rank <= column_axis < rank:
+        raise ValueError(
+            f"column_axis must be an axis of shape={geometry.shape!r}; got column_axis={column_axis}."
+        )
+    return Orthogonal(scale, geometry.shape, (column_axis % rank,))
+
+
+def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) -> Indicator:
+    return Indicator(value, shape, tuple(np.asarray(i, dtype=np.intp) for i in index))
+
+
+@scheme(
+    "identity",
+    params=(Param("gain", 1.0, check_number),),
+    random=False,
+    info=SchemeInfo(
+        origin=KERAS,
+        distribution="constant",
+        scale="gain",
+        formula="gain · I (rectangular, per trailing 2-D block)",
+        keras_class="Identity",
+        keras_args=("gain",),
+        aliases=Aliases(keras=("IdentityInitializer",), haiku=("Identity",)),
+    ),
+)
+def identity(geometry: Geometry, *, gain: float) -> Distribution:
+    """``gain`` times the identity matrix, rectangular, batched over leading axes.
+
+    Each trailing 2-D block is ``gain * eye(n, m)``.
+
+    Parameters
+    ----------
+    gain : float or int, default 1.0
+        An int is written exactly into an integer dtype that holds it, and
+        refused by one that does not.
+
+    Notes
+    -----
+    With k = min(n, m) ones per n x m block, the per-element mean is
+    ``gain * k / (n m)`` and the variance ``gain**2 * p * (1 - p)``, p = k / (n m).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.identity((2, 3), gain=2.0)
+    array([[2., 0., 0.],
+           [0., 2., 0.]])
+    """
+    geometry.require_rank("identity")
+    *lead, n, m = geometry.shape
+    grid = np.indices((*lead, min(n, m))).reshape(len(lead) + 1, -1)
+    return _indicator(gain, geometry.shape, [*grid[:-1], grid[-1], grid[-1]])
+
+
+@scheme(
+    "eye",
+    random=False,
+    info=SchemeInfo(
+        origin=TORCH,
+        distribution="constant",
+        formula="I (rectangular)",
+        aliases=Aliases(torch=("eye", "eye_")),
+    ),
+)
+def eye(geometry: Geometry) -> Distribution:
+    """The (rectangular) identity matrix, as PyTorch's ``eye_``; 2-D only.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.eye((2, 2))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    geometry.require_rank("eye", (2,))
+    diagonal = np.arange(min(geometry.shape))
+    return _indicator(1.0, geometry.shape, [diagonal, diagonal])
+
+
+@scheme(
+    "dirac",
+    params=(Param("groups", 1, int_check(minimum=1)),),
+    random=False,
+    info=SchemeInfo(
+        origin=TORCH,
+        distribution="constant",
+        formula="Dirac delta per channel (identity convolution)",
+        aliases=Aliases(torch=("dirac", "dirac_")),
+    ),
+)
+def dirac(geometry: Geometry, *, groups: int) -> Distribution:
+    """A Dirac delta at each kernel's centre: the identity convolution, as PyTorch's ``dirac_``.
+
+    For 3-, 4- and 5-D kernels. Within each of ``groups`` groups of output
+    channels, output channel ``d`` passes input channel ``d`` through.
+
+    Parameters
+    ----------
+    groups : int, default 1
+        Must divide the number of output channels.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> K = wi.dirac((3, 3, 4, 4))            # Keras layout (h, w, in, out)
+    >>> K[1, 1]
+    array([[1., 0., 0., 0.],
+           [0., 1., 0., 0.],
+           [0., 0., 1., 0.],
+           [0., 0., 0., 1.]])
+    """
+    geometry.require_rank("dirac", (3, 4, 5))
+    in_axis, out_axis = geometry.single_axes("dirac")
+    shape = geometry.shape
+    if shape[out_axis] % groups:
+        raise ValueError(
+            f"groups must divide the number of output channels; got groups={groups} "
+            f"with {shape[out_axis]} output channels in shape={shape!r}."
+        )
+    if math.prod(shape) == 0:  # a zero-size kernel axis has no centre (and 0 has any divisor)
+        outputs = inputs = np.empty(0, dtype=np.intp)
+    else:  # groups divides a positive channel count, so it is at most that count
+        per_group = shape[out_axis] // groups
+        channels = np.arange(min(per_group, shape[in_axis]))
+        outputs = (np.arange(groups)[:, None] * per_group + channels[None, :]).ravel()
+        inputs = np.tile(channels, groups)
+    index: list[np.ndarray] = [np.full(outputs.size, size // 2) for size in shape]
+    index[out_axis] = outputs
+    index[in_axis] = inputs
+    return _indicator(1.0, shape, index)
+
+
+@scheme(
+    "delta_orthogonal",
+    params=(Param("scale", 1.0, real_check()),),
+    info=SchemeInfo(
+        origin=JAX,
+        distribution="orthogonal at kernel centre",
+        scale="scale",
+        formula="scale · Q at the centre, 0 elsewhere",
+        reference="Xiao et al. (2018), Dynamical Isometry and a Mean Field Theory of CNNs, ICML",
+        aliases=Aliases(jax=("delta_orthogonal",)),
+    ),
+)
+def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
+    r"""An orthogonal (in, out) matrix at the kernel's centre, zeros elsewhere (JAX).
+
+    For 3-, 4- and 5-D convolution kernels with no more input than output
+    channels; keeps the signal's norm exactly through deep CNNs.
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+        Multiplies the orthogonal matrix.
+
+    Notes
+    -----
+    With K spatial positions, mean 0 and variance
+    :math:`\mathrm{scale}^2 / (K \cdot n_\mathrm{out})`.
+
+    References
+    ----------
+    Xiao et al. (2018), Dynamical Isometry and a Mean Field Theory of CNNs:
+    How to Train 10,000-Layer Vanilla Convolutional Neural Networks, ICML.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> K = wi.delta_orthogonal((3, 3, 16, 32), rng=0)
+    >>> bool(np.allclose(K[1, 1] @ K[1, 1].T, np.eye(16))), float(abs(K[0, 0]).max())
+    (True, 0.0)
+    """
+    geometry.require_rank("delta_orthogonal", (3, 4, 5))
+    in_axis, out_axis = geometry.single_axes("delta_orthogonal")
+    n_in, n_out = geometry.shape[in_axis], geometry.shape[out_axis]
+    if n_in > n_out:
+        raise ValueError(
+            "delta_orthogonal needs no more input than output channels; got "
+            f"{n_in} inputs and {n_out} outputs in shape={geometry.shape!r}."
+        )
+    return DeltaOrthogonal(scale, geometry.shape, in_axis, out_axis)
+
+
+@scheme(
+    "sparse",
+    params=(
+        Param("sparsity", REQUIRED, real_check(nonnegative=True, at_most=1.0)),
+        Param("std", 0.01, real_check(positive=True)),
+    ),
+    info=SchemeInfo(
+        origin=TORCH,
+        distribution="sparse normal",
+        formula="N(0, std²), ⌈sparsity · n_out⌉ zeros per input",
+        reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
+        aliases=Aliases(torch=("sparse", "sparse_")),
+        example={"sparsity": 0.25},
+    ),
+)
+def sparse(geometry: Geometry, *, sparsity: float, std: float) -> Distribution:
+    r"""A sparse normal matrix, as PyTorch's ``sparse_``; 2-D only.
+
+    For each input unit, exactly ``ceil(sparsity * n_out)`` of its outgoing
+    weights are zero (PyTorch: per column of the (out, in) matrix); the rest
+    are N(0, std²). Unlike PyTorch's, the zeros are drawn from ``rng``, so the
+    result is reproducible.
+
+    Parameters
+    ----------
+    sparsity : float
+        Fraction of zeros, in [0, 1]. Required.
+    std : float, default 0.01
+        Must be > 0.
+
+    Notes
+    -----
+    Mean 0, variance :math:`\mathrm{std}^2 (1 - z / n_\mathrm{out})` with
+    :math:`z = \lceil \mathrm{sparsity} \cdot n_\mathrm{out} \rceil`.
+
+    The zeros of each input unit are the positions of the smallest of
+    ``n_out`` uniform float64 keys; the keys are drawn a few units at a time
+    (about 2**18 keys, at least one unit's), so besides the array a fill takes
+    a few MiB, in float32 as in float64.
+
+    References
+    ----------
+    Martens (2010), Deep learning via Hessian-free optimization, ICML.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> W = wi.sparse((10, 20), sparsity=0.25, rng=0)   # (in, out)
+    >>> [int((row == 0).sum()) for row in W[:3]]
+    [5, 5, 5]
+    """
+    geometry.require_rank("sparse", (2,))
+    _, out_axis = geometry.single_axes("sparse")
+    shape = (geometry.shape[0], geometry.shape[1])
+    return Sparse(std, math.ceil(sparsity * shape[out_axis]), shape, out_axis)
+
+
+__test__ = doctests(globals())

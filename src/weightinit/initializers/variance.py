@@ -1,0 +1,222 @@
+"""Variance scaling, and the Keras presets of it (Glorot, He, LeCun).
+
+The one engine behind Glorot/Xavier, He/Kaiming and LeCun initialization: a
+law whose variance is ``scale / n``, ``n`` the fan ``mode`` chooses. The
+PyTorch and Haiku presets of it are in :mod:`.presets`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .._define import preset, scheme
+from .._initializer import Initializer, Param
+from .._names import Aliases, SchemeInfo
+from .._validation import option_check, real_check
+from ..distributions import Distribution, Normal, TruncatedNormal, Uniform
+from ..fans import Geometry
+from ._docs import GLOROT, HE, KERAS, LECUN, doctests, preset_doc
+
+__all__ = [
+    "MODES",
+    "TRUNCATED_NORMAL_STD",
+    "VS_DISTRIBUTIONS",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "lecun_normal",
+    "lecun_uniform",
+    "variance_scaling",
+]
+
+#: Standard deviation of N(0, 1) truncated to [-2, 2], i.e.
+#: ``scipy.stats.truncnorm.std(a=-2, b=2)``; dividing by it makes a ±2σ
+#: truncated normal's variance exactly the variance-scaling target (Keras, JAX).
+TRUNCATED_NORMAL_STD = 0.87962566103423978
+
+#: The fans variance scaling can divide by.
+MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
+
+#: Variance-scaling distributions. 'normal' is untruncated, as in JAX and
+#: Haiku (Keras silently remaps it to truncated; this library does not).
+VS_DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
+
+#: The keys of a Keras variance-scaling config that name the fan axes.
+KERAS_AXES = ("input_axes", "output_axes")
+
+
+def _divisor(geometry: Geometry, mode: str) -> float:
+    fan = geometry.fan(mode)
+    if fan == 0:
+        raise ValueError(
+            f"mode={mode!r} divides by a fan that is 0 for shape={geometry.shape!r} "
+            f"(fan_in={geometry.fan_in}, fan_out={geometry.fan_out}); a zero fan has no "
+            "variance-scaling scale."
+        )
+    return fan
+
+
+@scheme(
+    "variance_scaling",
+    params=(
+        Param("scale", 1.0, real_check(positive=True)),
+        Param("mode", "fan_in", option_check(MODES)),
+        Param("distribution", "truncated_normal", option_check(VS_DISTRIBUTIONS)),
+    ),
+    info=SchemeInfo(
+        origin=KERAS,
+        distribution="per `distribution`",
+        scale="scale",
+        mode="per `mode`",
+        formula="Var = scale / n",
+        reference=f"{GLOROT}; {HE}",
+        keras_class="VarianceScaling",
+        keras_args=("scale", "mode", "distribution", *KERAS_AXES),
+        keras_values={
+            # Keras' VarianceScaling reads 'normal' as 'truncated_normal'.
+            "distribution": {
+                "truncated_normal": "truncated_normal",
+                "normal": "truncated_normal",
+                "untruncated_normal": "untruncated_normal",
+                "uniform": "uniform",
+            },
+            "mode": {mode: mode for mode in ("fan_in", "fan_out", "fan_avg")},
+        },
+        aliases=Aliases(jax=("variance_scaling",), haiku=("VarianceScaling",)),
+    ),
+)
+def variance_scaling(
+    geometry: Geometry, *, scale: float, mode: str, distribution: str
+) -> Distribution:
+    r"""Draw with variance ``scale / n``, where ``n`` is the fan chosen by ``mode``.
+
+    The one engine behind Glorot/Xavier, He/Kaiming and LeCun initialization.
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+        Must be finite and > 0.
+    mode : {'fan_in', 'fan_out', 'fan_avg', 'fan_geo_avg'}, default 'fan_in'
+        ``n`` is ``fan_in``, ``fan_out``, ``(fan_in + fan_out) / 2`` or
+        ``sqrt(fan_in * fan_out)`` (JAX).
+    distribution : {'truncated_normal', 'normal', 'untruncated_normal', 'uniform'}, default 'truncated_normal'
+        - ``'truncated_normal'``: N(0, σ²) cut at ±2σ with
+          σ = sqrt(scale / n) / 0.87962566103423978, so that the variance is
+          exactly scale / n.
+        - ``'normal'`` and ``'untruncated_normal'``: N(0, scale / n). (Keras
+          treats ``'normal'`` as truncated; here it means what it says. A
+          Keras config is read with Keras' meaning: see
+          :mod:`weightinit.registry`.)
+        - ``'uniform'``: U(-l, l) with l = sqrt(3 · scale / n).
+
+    Raises
+    ------
+    ValueError
+        If the fan ``mode`` selects is 0.
+
+    References
+    ----------
+    Glorot & Bengio (2010); He et al. (2015); LeCun et al. (1998).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> vs = wi.variance_scaling.partial(scale=2.0, mode="fan_out", distribution="uniform")
+    >>> W = vs((256, 128), rng=1)
+    >>> W.shape, round(vs.variance(256, 128) * 128, 12)
+    ((256, 128), 2.0)
+    """
+    variance = scale / _divisor(geometry, mode)
+    if not variance > 0.0:  # scale / n underflowed
+        raise ValueError(
+            f"scale must give a variance scale / n that is a positive float; got scale={scale!r} "
+            f"with mode={mode!r} (n={_divisor(geometry, mode):g}), whose variance underflows to 0."
+        )
+    if distribution == "uniform":
+        limit = math.sqrt(3.0 * variance)
+        return Uniform(-limit, limit)
+    if distribution == "truncated_normal":
+        std = math.sqrt(variance) / TRUNCATED_NORMAL_STD
+        return TruncatedNormal(0.0, std, -2.0 * std, 2.0 * std)
+    return Normal(0.0, math.sqrt(variance))
+
+
+_FAN_TEXT = {"fan_in": (1, "fan_in"), "fan_avg": (2, "(fan_in + fan_out)")}
+
+
+def _keras_preset(
+    name: str,
+    keras_class: str,
+    *,
+    scale: float,
+    mode: str,
+    distribution: str,
+    reference: str,
+    summary: str,
+    jax: tuple[str, ...],
+) -> Initializer:
+    """A Keras variance-scaling preset; its formula text comes from (scale, mode, distribution)."""
+    factor, fans = _FAN_TEXT[mode]
+    variance = f"{scale * factor:g} / {fans}"
+    if distribution == "uniform":
+        label, formula = "uniform", f"U(±√({3 * scale * factor:g} / {fans}))"
+        detail = f"U(-l, l) with l = sqrt({3 * scale * factor:g} / {fans})"
+    else:
+        label, formula = "truncated normal (±2σ)", f"Var = {variance}"
+        detail = f"Variance {variance}, truncated at ±2σ"
+    return preset(
+        variance_scaling,
+        name,
+        scale=scale,
+        mode=mode,
+        distribution=distribution,
+        info=SchemeInfo(
+            origin=KERAS,
+            distribution=label,
+            scale=f"{scale:g}",
+            mode=mode,
+            formula=formula,
+            reference=reference,
+            keras_class=keras_class,
+            keras_args=KERAS_AXES,
+            aliases=Aliases(jax=jax),
+        ),
+        doc=preset_doc(
+            summary,
+            f"{detail}; ``variance_scaling({scale}, {mode!r}, {distribution!r})``.",
+            reference,
+        ),
+    )
+
+
+glorot_normal = _keras_preset(
+    "glorot_normal", "GlorotNormal", scale=1.0, mode="fan_avg", distribution="truncated_normal",
+    reference=GLOROT, summary="Glorot (Xavier) normal, Keras' form: truncated at ±2σ.",
+    jax=("glorot_normal", "xavier_normal"),
+)  # fmt: skip
+glorot_uniform = _keras_preset(
+    "glorot_uniform", "GlorotUniform", scale=1.0, mode="fan_avg", distribution="uniform",
+    reference=GLOROT, summary="Glorot (Xavier) uniform.", jax=("glorot_uniform", "xavier_uniform"),
+)  # fmt: skip
+he_normal = _keras_preset(
+    "he_normal", "HeNormal", scale=2.0, mode="fan_in", distribution="truncated_normal",
+    reference=HE, summary="He normal, Keras' form: truncated at ±2σ.",
+    jax=("he_normal", "kaiming_normal"),
+)  # fmt: skip
+he_uniform = _keras_preset(
+    "he_uniform", "HeUniform", scale=2.0, mode="fan_in", distribution="uniform",
+    reference=HE, summary="He uniform.", jax=("he_uniform", "kaiming_uniform"),
+)  # fmt: skip
+lecun_normal = _keras_preset(
+    "lecun_normal", "LecunNormal", scale=1.0, mode="fan_in", distribution="truncated_normal",
+    reference=LECUN, summary="LeCun normal, truncated at ±2σ (the SELU initializer).",
+    jax=("lecun_normal",),
+)  # fmt: skip
+lecun_uniform = _keras_preset(
+    "lecun_uniform", "LecunUniform", scale=1.0, mode="fan_in", distribution="uniform",
+    reference=LECUN, summary="LeCun uniform.", jax=("lecun_uniform",),
+)  # fmt: skip
+
+
+__test__ = doctests(globals())
