@@ -285,7 +285,7 @@ class _BareFill:
     """
 
     def __init__(self, threads: int) -> None:
-        self._seeds = _engine._StreamSeeds(_engine.call_seed(6), 0)
+        self._seeds = _engine.seeds._StreamSeeds(_engine.call_seed(6), 0)
         self._task: Callable[[], None] | None = None
         self._helpers: list[tuple[threading.Lock, threading.Lock, threading.Thread]] = []
         for _ in range(threads - 1):
@@ -317,7 +317,7 @@ class _BareFill:
                     return
                 start = block * _engine.BLOCK
                 piece = out[start : start + _engine.BLOCK]
-                _engine._uniform32(piece, self._seeds.generator(block), 0.05)  # any width
+                _engine.kernels._uniform32(piece, self._seeds.generator(block), 0.05)  # any width
 
         self._task = drain
         for wake, _, _ in self._helpers:
@@ -494,7 +494,7 @@ def _wake_latency(rounds: int) -> float:
 def fixed_costs(rounds: int) -> Fixed:
     """Per-block and per-call costs: what makes small fills dearer per element."""
     seed = _engine.call_seed(5)
-    seeds = _engine._StreamSeeds(seed, 0)
+    seeds = _engine.seeds._StreamSeeds(seed, 0)
     block = np.empty(_engine.BLOCK, dtype=np.float32)
     rng = np.random.default_rng(5)
     with wi.set_workers(1):
