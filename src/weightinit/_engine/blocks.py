@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .seeds import _StreamSeeds
-from .threads import _Progress, _run_blocks
+from .threads import _Progress, _run_blocks, settle_interrupted
 from .windows import Request, Window
 from .workspace import _workspace
 
@@ -63,11 +63,16 @@ def fill_blocks(
     """
     if request.seed is None:
         raise AssertionError("random fills need a call seed")
+    seeds = _StreamSeeds(request.seed, stream)
+    if out.size <= BLOCK and request.window.whole and not request.progress:
+        settle_interrupted()  # as every fill does: no helper still draws anywhere
+        if out.size:
+            _fill_one(out, seeds.generator(0), sample)
+        return
     contiguous = out.flags.c_contiguous
     flat = out.reshape(-1) if contiguous else out
     work = _work_dtype(out.dtype)
     total = math.prod(request.window.shape)
-    seeds = _StreamSeeds(request.seed, stream)
     pieces = None if request.window.whole else _pieces(request.window)
     blocks = range(-(-total // BLOCK)) if pieces is None else sorted(pieces)
 
@@ -92,6 +97,28 @@ def fill_blocks(
         show = out.nbytes >= PROGRESS_BYTES and sys.stderr.isatty()
     bar = _Progress(len(blocks), out.nbytes) if show and blocks else None
     _run_blocks(run, blocks, bar)
+
+
+def _fill_one(out: NDArray[Any], gen: np.random.Generator, sample: BlockSampler) -> None:
+    """Fill all of ``out``, one block's worth or less, on the calling thread.
+
+    What :func:`fill_blocks` does for a whole array of at most one block,
+    without threads, the per-block bookkeeping or a progress bar: in place
+    when ``out`` is C-contiguous in the working dtype, else through the
+    thread's scratch buffer.
+    """
+    work = _work_dtype(out.dtype)
+    level = _workspace.level
+    _workspace.enter()
+    try:
+        if out.flags.c_contiguous and out.dtype == work:
+            sample(out.reshape(-1), gen)
+            return
+        buffer = _workspace.take("block", out.size, work)
+        sample(buffer, gen)
+        _put(out, 0, buffer)
+    finally:
+        _workspace.leave(level)
 
 
 def _put(out: NDArray[Any], start: int, values: FloatArray) -> None:

@@ -9,6 +9,7 @@ without building a ``SeedSequence`` per block.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from typing import Any
 
@@ -37,13 +38,23 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
     if isinstance(rng, np.random.SeedSequence):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
-        return np.random.SeedSequence(_words(check_int_seed(rng)))
+        return _int_seed(check_int_seed(rng))
     generator = check_rng(rng)  # refuses other types, wraps bit generators
     # The low 32 bits of four raw outputs: 128 bits from any bit generator (MT19937's
     # are 32-bit), drawn under its lock like every Generator method, at a tenth of
     # the cost of Generator.integers.
     raw = generator.bit_generator.random_raw(4)
     return np.random.SeedSequence((raw & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+
+#: Int seeds whose call seed is kept: a model's layers are often seeded 0, 1, 2, ...
+SEED_CACHE = 1024
+
+
+@functools.lru_cache(maxsize=SEED_CACHE)
+def _int_seed(value: int) -> np.random.SeedSequence:
+    """The call seed of the int seed ``value``, made once: the engine only reads a call seed."""
+    return np.random.SeedSequence(_words(value))
 
 
 def _words(value: int) -> NDArray[np.uint32]:
@@ -114,35 +125,43 @@ class _StreamSeeds:
 
     A block's child ``SeedSequence`` differs from the stream's only by the
     last word of its spawn key, which ``SeedSequence`` mixes into its pool
-    last. So the stream's pool and hash constants are computed once, from
-    the call seed's pool; each block then mixes in its index and hashes out
-    the three words ``SFC64`` seeds itself with, in Python integers, at
-    half the cost of building the child ``SeedSequence``. The generator is
-    bit for bit :func:`block_generator`'s.
+    last. So the stream's pool is computed once, from the call seed's pool
+    and the constants of :func:`_stream_tables` (kept per pool size, word
+    count and stream); each block then mixes in its index and hashes out the
+    three words ``SFC64`` seeds itself with, in Python integers, at a
+    fraction of the cost of building the child ``SeedSequence``. The
+    generator is bit for bit :func:`block_generator`'s.
     """
 
     def __init__(self, seed: np.random.SeedSequence, stream: int) -> None:
-        size = seed.pool_size
-        # Hashes so far: the pool's filling (the entropy, zero-padded to the pool
-        # size), the pool mixed with itself, then one hash per pool word for each
-        # further entropy word and for each spawn-key word.
-        further = max(_word_count(seed.entropy) - size, 0) + _word_count(seed.spawn_key)
-        const = _INIT_A * pow(_MULT_A, size * size + size * further, 1 << 32) & _MASK32
+        count = _word_count(seed.entropy)
+        spawn_key = seed.spawn_key
+        try:
+            mixes, self._block_hashes = _stream_tables(seed.pool_size, count, spawn_key, stream)
+        except TypeError:  # pragma: no cover - a spawn key that is not hashable
+            mixes, self._block_hashes = _stream_tables.__wrapped__(
+                seed.pool_size, count, spawn_key, stream
+            )
         pool = seed.pool.tolist()
-        for word in _int_words(stream):
-            pool, const = _mix_in(pool, _hash_constants(const, _MULT_A, size), word)
+        for mix in mixes:
+            pool = _mixed(pool, mix)
         self._pool = pool
-        self._block_hashes = _hash_constants(const, _MULT_A, size)
 
     def generator(self, block: int) -> np.random.Generator:
         """Block ``block``'s generator: equal to ``block_generator(seed, block, stream)``."""
         if not 0 <= block <= _MASK32:
             raise AssertionError("block indices are one 32-bit word")
-        pool, _ = _mix_in(self._pool, self._block_hashes, block)
-        words = [  # SeedSequence.generate_state(3, np.uint64): the pool's words in turn, hashed
-            _hashed(pool[index % len(pool)], before, after)
-            for index, (before, after) in enumerate(_STATE_HASHES)
-        ]
+        mask = _MASK32
+        pool = []
+        for held, (before, after) in zip(self._pool, self._block_hashes, strict=True):
+            value = (block ^ before) * after & mask  # the block word's hash, then the mixing
+            value = (_MIX_L * held - _MIX_R * (value ^ (value >> 16))) & mask
+            pool.append(value ^ (value >> 16))
+        size = len(pool)
+        words = []  # SeedSequence.generate_state(3, np.uint64): the pool's words in turn, hashed
+        for index, (before, after) in enumerate(_STATE_HASHES):
+            value = (pool[index % size] ^ before) * after & mask
+            words.append(value ^ (value >> 16))
         state = np.array(
             [words[0] | words[1] << 32, words[2] | words[3] << 32, words[4] | words[5] << 32],
             dtype=np.uint64,
@@ -151,13 +170,43 @@ class _StreamSeeds:
         return np.random.Generator(np.random.SFC64(_Words(state)))  # type: ignore[arg-type]
 
 
-def _mix_in(pool: list[int], hashes: list[tuple[int, int]], word: int) -> tuple[list[int], int]:
-    """``SeedSequence``'s mixing of one more entropy word into ``pool``: new pool, next constant."""
+#: Kept tables of :func:`_stream_tables`: one per kind of call seed and stream.
+TABLE_CACHE = 256
+
+
+@functools.lru_cache(maxsize=TABLE_CACHE)
+def _stream_tables(
+    size: int, count: int, spawn_key: tuple[int, ...], stream: int
+) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """What mixing a stream into a call seed's pool takes, the pool aside.
+
+    For a pool of ``size`` words, ``count`` entropy words and the call
+    seed's ``spawn_key``: for each word of ``stream``, the terms
+    ``_MIX_R * hash(word)`` subtracted at each pool position; and the
+    ``(before, after)`` constants of the block word's hashes. They depend on
+    the pool only through its size, so a call seed of the same kind reuses
+    them.
+    """
+    # Hashes so far: the pool's filling (the entropy, zero-padded to the pool
+    # size), the pool mixed with itself, then one hash per pool word for each
+    # further entropy word and for each spawn-key word.
+    further = max(count - size, 0) + _word_count(spawn_key)
+    const = _INIT_A * pow(_MULT_A, size * size + size * further, 1 << 32) & _MASK32
+    mixes = []
+    for word in _int_words(stream):
+        hashes = _hash_constants(const, _MULT_A, size)
+        mixes.append([_MIX_R * _hashed(word, before, after) for before, after in hashes])
+        const = hashes[-1][1]
+    return mixes, _hash_constants(const, _MULT_A, size)
+
+
+def _mixed(pool: list[int], terms: list[int]) -> list[int]:
+    """``SeedSequence``'s mixing of one more word into ``pool``, its ``_MIX_R * hash`` terms given."""
     mixed = []
-    for held, (before, after) in zip(pool, hashes, strict=True):
-        value = (_MIX_L * held - _MIX_R * _hashed(word, before, after)) & _MASK32
+    for held, term in zip(pool, terms, strict=True):
+        value = (_MIX_L * held - term) & _MASK32
         mixed.append(value ^ (value >> 16))
-    return mixed, hashes[-1][1]
+    return mixed
 
 
 def _hashed(value: int, before: int, after: int) -> int:

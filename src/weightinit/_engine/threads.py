@@ -314,6 +314,21 @@ class _Progress:
             sys.stderr.flush()
 
 
+def settle_interrupted() -> None:
+    """Finish the wait of this thread's last fill, if an interrupt cut it short.
+
+    Every fill starts with it, so that no helper of an interrupted fill still
+    draws into an array when the next fill on this thread begins; the
+    interrupt caught while waiting, if any, is raised now.
+    """
+    previous = _unsettled.fill
+    if previous is not None:
+        interrupt = previous.settle()
+        _unsettled.fill = None
+        if interrupt is not None:
+            raise interrupt
+
+
 def _run_blocks(run: Callable[[int], None], blocks: Sequence[int], bar: _Progress | None) -> None:
     """Call ``run`` on every block, on the calling thread and up to ``workers - 1`` helpers.
 
@@ -329,12 +344,7 @@ def _run_blocks(run: Callable[[int], None], blocks: Sequence[int], bar: _Progres
     interrupt land in the few steps before that wait begins, the thread's
     next fill finishes the wait first.
     """
-    previous = _unsettled.fill
-    if previous is not None:
-        interrupt = previous.settle()
-        _unsettled.fill = None
-        if interrupt is not None:
-            raise interrupt
+    settle_interrupted()
     workers = min(get_workers(), len(blocks))
     if workers <= 1:
         level = _workspace.level

@@ -24,12 +24,15 @@ class _Workspace(threading.local):
     def __init__(self) -> None:
         self.arrays: dict[tuple[int, str, np.dtype[Any]], NDArray[Any]] = {}
         self.level = 0
+        self.nbytes = 0  # of the arrays held
 
     def take(self, name: str, size: int, dtype: np.dtype[Any] | type) -> NDArray[Any]:
         key = (self.level, name, np.dtype(dtype))
         array = self.arrays.get(key)
         if array is None or array.size < size:
+            held = 0 if array is None else array.nbytes
             array = self.arrays[key] = np.empty(max(size, 1), dtype=dtype)
+            self.nbytes += array.nbytes - held
         return array[:size]
 
     def enter(self) -> None:
@@ -41,9 +44,10 @@ class _Workspace(threading.local):
         self.level = outer
         if level > 1:  # a nested fill's arrays are not kept
             for key in [key for key in self.arrays if key[0] == level]:
-                del self.arrays[key]
-        elif sum(array.nbytes for array in self.arrays.values()) > KEEP_BYTES:
+                self.nbytes -= self.arrays.pop(key).nbytes
+        elif self.nbytes > KEEP_BYTES:
             self.arrays.clear()
+            self.nbytes = 0
 
 
 _workspace = _Workspace()
