@@ -137,11 +137,10 @@ class _StreamSeeds:
         count = _word_count(seed.entropy)
         spawn_key = seed.spawn_key
         try:
-            mixes, self._block_hashes = _stream_tables(seed.pool_size, count, spawn_key, stream)
+            tables = _stream_tables(seed.pool_size, count, spawn_key, stream)
         except TypeError:  # pragma: no cover - a spawn key that is not hashable
-            mixes, self._block_hashes = _stream_tables.__wrapped__(
-                seed.pool_size, count, spawn_key, stream
-            )
+            tables = _stream_tables.__wrapped__(seed.pool_size, count, spawn_key, stream)
+        mixes, self._block_hashes, self._zero_terms = tables
         pool = seed.pool.tolist()
         for mix in mixes:
             pool = _mixed(pool, mix)
@@ -151,12 +150,12 @@ class _StreamSeeds:
         """Block ``block``'s generator: equal to ``block_generator(seed, block, stream)``."""
         if not 0 <= block <= _MASK32:
             raise AssertionError("block indices are one 32-bit word")
+        if block == 0:  # the usual case, whose mixing terms are kept
+            terms = self._zero_terms
+        else:
+            terms = [_MIX_R * _hashed(block, b, a) for b, a in self._block_hashes]
+        pool = _mixed(self._pool, terms)
         mask = _MASK32
-        pool = []
-        for held, (before, after) in zip(self._pool, self._block_hashes, strict=True):
-            value = (block ^ before) * after & mask  # the block word's hash, then the mixing
-            value = (_MIX_L * held - _MIX_R * (value ^ (value >> 16))) & mask
-            pool.append(value ^ (value >> 16))
         size = len(pool)
         words = []  # SeedSequence.generate_state(3, np.uint64): the pool's words in turn, hashed
         for index, (before, after) in enumerate(_STATE_HASHES):
@@ -177,13 +176,14 @@ TABLE_CACHE = 256
 @functools.lru_cache(maxsize=TABLE_CACHE)
 def _stream_tables(
     size: int, count: int, spawn_key: tuple[int, ...], stream: int
-) -> tuple[list[list[int]], list[tuple[int, int]]]:
+) -> tuple[list[list[int]], list[tuple[int, int]], list[int]]:
     """What mixing a stream into a call seed's pool takes, the pool aside.
 
     For a pool of ``size`` words, ``count`` entropy words and the call
     seed's ``spawn_key``: for each word of ``stream``, the terms
     ``_MIX_R * hash(word)`` subtracted at each pool position; and the
-    ``(before, after)`` constants of the block word's hashes. They depend on
+    ``(before, after)`` constants of the block word's hashes, and the terms
+    of block 0's word. They depend on
     the pool only through its size, so a call seed of the same kind reuses
     them.
     """
@@ -197,7 +197,8 @@ def _stream_tables(
         hashes = _hash_constants(const, _MULT_A, size)
         mixes.append([_MIX_R * _hashed(word, before, after) for before, after in hashes])
         const = hashes[-1][1]
-    return mixes, _hash_constants(const, _MULT_A, size)
+    hashes = _hash_constants(const, _MULT_A, size)
+    return mixes, hashes, [_MIX_R * _hashed(0, before, after) for before, after in hashes]
 
 
 def _mixed(pool: list[int], terms: list[int]) -> list[int]:
