@@ -255,6 +255,53 @@ def test_stream_seeds_are_numpys_block_generators(stream: int) -> None:
             assert np.array_equal(ours, numpy), (seed, stream, block)
 
 
+def test_stream_tables_depend_on_the_kind_of_seed_alone() -> None:
+    # The tables kept for one call seed serve every call seed of the same pool size,
+    # entropy length and spawn key: the generators must still be NumPy's for each.
+    _engine.seeds._stream_tables.cache_clear()
+    kinds = [(1, 2, 3), (2**40, 7), (2**200, 5)]
+    for first, second in kinds:
+        _engine.seeds._StreamSeeds(_engine.call_seed(first), 1)  # warms the tables
+        seed = _engine.call_seed(second)
+        seeds = _engine.seeds._StreamSeeds(seed, 1)
+        for block in (0, 1, 77):
+            ours = seeds.generator(block).bit_generator.random_raw(4)
+            numpy = _engine.block_generator(seed, block, 1).bit_generator.random_raw(4)
+            assert np.array_equal(ours, numpy), (first, second, block)
+    assert _engine.seeds._stream_tables.cache_info().hits >= len(kinds)
+
+
+def test_an_int_seed_is_kept_and_never_changed() -> None:
+    seed = _engine.call_seed(2**70 + 3)
+    wi.he_normal((300, 300), rng=2**70 + 3)
+    assert _engine.call_seed(2**70 + 3) is seed
+    assert np.array_equal(seed.pool, np.random.SeedSequence(2**70 + 3).pool)
+    assert seed.spawn_key == () and seed.n_children_spawned == 0
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (64, 64), (512, 512)])
+def test_a_one_block_fill_is_block_zeros_draw(
+    shape: tuple[int, int], dtype: type, order: str
+) -> None:
+    # Arrays of one block or less are drawn straight on the calling thread: the same
+    # values as block 0's generator and the sampler give, in any layout and dtype.
+    seed = _engine.call_seed(9)
+    request = _engine.Request(seed, _engine.Window(shape))
+    work = np.float64 if dtype == np.float64 else np.float32
+    size = shape[0] * shape[1]
+    expected = np.empty(size, dtype=work)
+    _engine.kernels._standard_normal(expected, _engine.block_generator(seed, 0), 0.5)
+    out = np.empty(shape, dtype=dtype, order=order)
+    _engine.fill_normal(out, 0.0, 0.5, request)
+    np.testing.assert_array_equal(out, expected.astype(dtype).reshape(shape))
+    if work == np.float32:
+        _engine.kernels._uniform32(expected, _engine.block_generator(seed, 0), 0.25)
+        _engine.fill_uniform(out, -0.25, 0.25, request)
+        np.testing.assert_array_equal(out, expected.astype(dtype).reshape(shape))
+
+
 def test_generators_are_not_shared_between_threads() -> None:
     # The call draws its seed once, before any worker starts.
     gen = np.random.default_rng(8)
@@ -345,8 +392,10 @@ def test_threads_keep_little_scratch_between_calls() -> None:
     with wi.set_workers(1):
         # A narrow interval: the uniform proposal, with its extra scratch arrays.
         wi.trunc_normal((4, _engine.BLOCK), a=1.1, b=1.1001, dtype=np.float64, rng=0)
-    kept = sum(array.nbytes for array in _engine.workspace._workspace.arrays.values())
+    workspace = _engine.workspace._workspace
+    kept = sum(array.nbytes for array in workspace.arrays.values())
     assert kept <= _engine.workspace.KEEP_BYTES
+    assert workspace.nbytes == kept  # the count the thread keeps, checked at every fill
 
 
 def test_set_workers_is_a_call_and_a_context_manager() -> None:
