@@ -31,7 +31,9 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
     A generator gives ``SeedSequence([w0, w1, w2, w3])``, ``w`` the low 32
     bits of four raw outputs of its bit generator. An int's entropy is held as
     the uint32 words ``SeedSequence`` makes of it: the same seed, which each
-    block's ``SeedSequence`` then reads without converting the int again.
+    block's ``SeedSequence`` then reads without converting the int again. An
+    int's call seed is made once and kept (:data:`SEED_CACHE` of them): the
+    engine only reads it, never spawns from it.
     """
     if rng is None:
         return np.random.SeedSequence(_words(secrets.randbits(128)))

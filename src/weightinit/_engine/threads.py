@@ -3,7 +3,10 @@
 NumPy's generators and ufuncs release the GIL, so a pool of helper threads
 draws blocks beside the calling thread; :class:`set_workers` sets how many.
 However a fill ends (an error in any thread, Ctrl-C at any point), it
-returns only once no helper draws into its array any more.
+returns only once no helper draws into its array any more; a fill that an
+interrupt cut short is settled by the thread's next one
+(:func:`settle_interrupted`). Large fills show a progress bar as their
+blocks are done.
 """
 
 from __future__ import annotations
