@@ -782,7 +782,7 @@ def render(
         "call seed made beforehand) over the whole call, timed side by side with it.",
         "",
         "| call | weightinit µs | engine share | PyTorch µs | ratio | target | |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "|---|---:|---:|---:|---:|---|---|",
     ]
     for call in fixed.calls:
         case = f"{call.name}, float32 {call.shape[0]}x{call.shape[1]}"
