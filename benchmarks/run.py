@@ -177,6 +177,16 @@ def elementwise(rounds: int) -> list[Pair]:
                     at_most=at_most,
                 )
             )
+    rows.append(
+        pair(
+            "he_normal (out=), against the untruncated normal",
+            lambda: wi.he_normal(out=out, rng=rng),
+            lambda: wi.kaiming_normal(out=out, rng=rng),
+            "kaiming_normal (out=), untruncated",
+            rounds=rounds,
+            at_most=1.3,
+        )
+    )
     raw = np.empty(shape, dtype=np.float32)
     rows += [
         pair(
@@ -285,7 +295,7 @@ class _BareFill:
     """
 
     def __init__(self, threads: int) -> None:
-        self._seeds = _engine._StreamSeeds(_engine.call_seed(6), 0)
+        self._seeds = _engine.seeds._StreamSeeds(_engine.call_seed(6), 0)
         self._task: Callable[[], None] | None = None
         self._helpers: list[tuple[threading.Lock, threading.Lock, threading.Thread]] = []
         for _ in range(threads - 1):
@@ -317,7 +327,7 @@ class _BareFill:
                     return
                 start = block * _engine.BLOCK
                 piece = out[start : start + _engine.BLOCK]
-                _engine._uniform32(piece, self._seeds.generator(block), 0.05)  # any width
+                _engine.kernels._uniform32(piece, self._seeds.generator(block), 0.05)  # any width
 
         self._task = drain
         for wake, _, _ in self._helpers:
@@ -333,7 +343,10 @@ class _BareFill:
             thread.join()
 
 
-def scaling(rounds: int) -> tuple[list[tuple[int, float, float, float]], float, float, float]:
+Scale = tuple[list[tuple[int, float, float, float, float]], float, float, float]
+
+
+def scaling(rounds: int) -> Scale:
     """ns per element of kaiming_normal, glorot_uniform and the bare fill, 2**20 to 2**28.
 
     Sizes are interleaved round by round (alternating direction), so a change in
@@ -341,7 +354,9 @@ def scaling(rounds: int) -> tuple[list[tuple[int, float, float, float]], float, 
     calls to cover at least 2**24 elements, and each figure is the median over
     rounds. The bare fill (:class:`_BareFill`, with as many threads as
     weightinit's workers) is measured in the same rounds, as the control.
-    Returns the table and each column's largest over smallest time per element.
+    Returns the table (with, per size, the median over rounds of glorot_uniform's
+    time over the control's in the same round) and each column's largest over
+    smallest time per element.
     """
     rng = np.random.default_rng(3)
     powers = list(range(20, 29, 2))
@@ -371,8 +386,15 @@ def scaling(rounds: int) -> tuple[list[tuple[int, float, float, float]], float, 
     finally:
         bare.close()
     medians = {key: statistics.median(values) * 1e9 for key, values in times.items()}
+    paired = {
+        power: statistics.median(
+            a / b for a, b in zip(times[(power, 1)], times[(power, 2)], strict=True)
+        )
+        for power in powers
+    }
     table = [
-        (power, medians[(power, 0)], medians[(power, 1)], medians[(power, 2)]) for power in powers
+        (power, medians[(power, 0)], medians[(power, 1)], medians[(power, 2)], paired[power])
+        for power in powers
     ]
     normal, uniform, control = (
         max(row[column] for row in table) / min(row[column] for row in table)
@@ -434,14 +456,32 @@ def workers(rounds: int) -> tuple[list[tuple[str, float]], float]:
     return speedups, statistics.median(ratios["control"])
 
 
+#: Targets on a call's time over PyTorch's, float32, by shape (fixed-cost table).
+CALL_TARGETS = {(4, 4): 4.0, (64, 64): 1.0, (256, 256): 0.8}
+
+
+@dataclass
+class Call:
+    """One small call against PyTorch's: medians per call and the median paired ratio."""
+
+    name: str
+    shape: tuple[int, ...]
+    ours: float  # seconds per call
+    share: float  # the law's fill alone over the whole call, paired (the engine's share)
+    theirs: float | None
+    ratio: float | None  # median over rounds of ours / theirs
+    target: float
+
+
 @dataclass
 class Fixed:
     """What one call and one block cost besides drawing values (medians, seconds)."""
 
     seed_ours: float  # deriving a block's generator, as the engine does
     seed_numpy: float  # the same generator built with SeedSequence and SFC64
+    call_seed: float  # an int seed's call seed
     block: float  # one block of glorot_uniform, one thread
-    calls: list[tuple[str, float, float | None]]  # (case, weightinit, PyTorch or None)
+    calls: list[Call]
     wake: float  # a lock handed to a thread that slept 0.5 ms, until it runs
 
 
@@ -491,35 +531,106 @@ def _wake_latency(rounds: int) -> float:
     return statistics.median(delays)
 
 
+def _paired(
+    ours: Callable[[], Any], theirs: Callable[[], Any], number: int, rounds: int
+) -> tuple[float, float, float]:
+    """Median seconds per call of each and the median per-round ratio, alternating order."""
+    mine, other, ratios = [], [], []
+
+    def many(run: Callable[[], Any]) -> Callable[[], None]:
+        def repeat() -> None:
+            for _ in range(number):
+                run()
+
+        return repeat
+
+    first, second = many(ours), many(theirs)
+    first()
+    second()
+    for index in range(rounds):
+        a, b = _side_by_side(first, second, index)
+        mine.append(a / number)
+        other.append(b / number)
+        ratios.append(a / b)
+    return statistics.median(mine), statistics.median(other), statistics.median(ratios)
+
+
+def _call(name: str, shape: tuple[int, int], rng: Any, rounds: int) -> Call:
+    """A float32 call of ``shape`` against PyTorch's, and the share of it the engine takes."""
+    number = max(10, 2**14 // (shape[0] * shape[1]))  # about 0.1 s per round at 4x4
+    out = np.empty(shape, dtype=np.float32)
+    init = wi.get(name)
+    ours = partial(init, out=out, rng=rng)
+    law = init.distribution(shape=shape)
+    request = _engine.Request(_engine.call_seed(1), _engine.Window(shape))
+    _, whole, share = _paired(partial(law.fill, out, request), ours, number, rounds)
+    theirs = ratio = None
+    if torch is not None:
+        function = getattr(torch.nn.init, TORCH_NAMES[name])
+        tensor = torch.empty(shape, dtype=torch.float32)
+        whole, theirs, ratio = _paired(ours, partial(function, tensor), number, rounds)
+    return Call(name, shape, whole, share, theirs, ratio, CALL_TARGETS[shape])
+
+
+#: The PyTorch function each fixed-cost row is set against.
+TORCH_NAMES = {"glorot_uniform": "xavier_uniform_", "kaiming_normal": "kaiming_normal_"}
+
+
 def fixed_costs(rounds: int) -> Fixed:
     """Per-block and per-call costs: what makes small fills dearer per element."""
     seed = _engine.call_seed(5)
-    seeds = _engine._StreamSeeds(seed, 0)
+    seeds = _engine.seeds._StreamSeeds(seed, 0)
     block = np.empty(_engine.BLOCK, dtype=np.float32)
     rng = np.random.default_rng(5)
     with wi.set_workers(1):
         block_time = _median_time(lambda: wi.glorot_uniform(out=block, rng=rng), 5, rounds)
-    calls: list[tuple[str, float, float | None]] = []
-    for shape, number in (((4, 4), 2000), ((256, 256), 100)):
-        out = np.empty(shape, dtype=np.float32)
-        t = None if torch is None else torch.empty(shape, dtype=torch.float32)
-        for name, theirs in (
-            ("glorot_uniform", "xavier_uniform_"),
-            ("kaiming_normal", "kaiming_normal_"),
-        ):
-            init = wi.get(name)
-            ours = _median_time(partial(init, out=out, rng=rng), number, rounds)
-            other = None
-            if torch is not None:
-                other = _median_time(partial(getattr(torch.nn.init, theirs), t), number, rounds)
-            calls.append((f"{name}, float32 {shape[0]}x{shape[1]}", ours, other))
+    calls = [
+        _call(name, shape, rng, rounds)
+        for shape in CALL_TARGETS
+        for name in ("kaiming_normal", "glorot_uniform")
+    ]
     return Fixed(
         seed_ours=_median_time(lambda: seeds.generator(7), 2000, rounds),
         seed_numpy=_median_time(lambda: _engine.block_generator(seed, 7), 2000, rounds),
+        call_seed=_median_time(lambda: _engine.call_seed(12345), 2000, rounds),
         block=block_time,
         calls=calls,
         wake=_wake_latency(200 * rounds),
     )
+
+
+IMPORT_SCRIPT = """
+import time
+start = time.perf_counter()
+import numpy
+middle = time.perf_counter()
+import weightinit
+print(time.perf_counter() - middle, middle - start)
+"""
+
+
+def import_time(runs: int = 9) -> tuple[float, float]:
+    """Median seconds of ``import weightinit`` after ``import numpy``, and of ``import numpy``.
+
+    Each in a fresh interpreter, with compiled bytecode used as installed
+    code uses it (``PYTHONDONTWRITEBYTECODE`` unset); one run first writes it.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    ours, numpy = [], []
+    for index in range(runs + 1):
+        done = subprocess.run(
+            [sys.executable, "-c", IMPORT_SCRIPT],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        if index:  # the first run writes the bytecode
+            after, before = map(float, done.stdout.split())
+            ours.append(after)
+            numpy.append(before)
+    return statistics.median(ours), statistics.median(numpy)
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -533,13 +644,14 @@ def render(
     pairs: list[Pair],
     errors: tuple[float, float],
     memory: tuple[float, float],
-    scale: tuple[list[tuple[int, float, float, float]], float, float, float],
+    scale: Scale,
     speedups: list[tuple[str, float]],
     info: list[str],
     seconds: float,
     busy: float,
     control: float,
     fixed: Fixed,
+    imports: tuple[float, float],
 ) -> str:
     cores = len(os.sched_getaffinity(0))
     lines = [
@@ -619,13 +731,20 @@ def render(
         "as many threads as weightinit uses, taking blocks from a shared counter, with",
         "nothing else (no argument checks, call seed, scratch or region bookkeeping).",
         "",
+        "`glorot_uniform / control` is the median over rounds of glorot_uniform's time",
+        "over the control's in the same round: what a call adds to the blocks it draws",
+        "(target <= 1.1 at every size).",
+        "",
         "| elements | kaiming_normal ns/element | glorot_uniform ns/element "
-        "| control: bare block fill ns/element |",
-        "|---:|---:|---:|---:|",
+        "| control: bare block fill ns/element | glorot_uniform / control | |",
+        "|---:|---:|---:|---:|---:|---|",
     ]
     table, spread_normal, spread_uniform, spread_control = scale
-    for power, normal, uniform, bare in table:
-        lines.append(f"| 2^{power} | {normal:.3f} | {uniform:.3f} | {bare:.3f} |")
+    for power, normal, uniform, bare, ratio in table:
+        lines.append(
+            f"| 2^{power} | {normal:.3f} | {uniform:.3f} | {bare:.3f} | {ratio:.3f} "
+            f"| {_verdict(ratio <= 1.1)} |"
+        )
     lines += [
         "",
         f"Largest over smallest time per element: kaiming_normal {spread_normal:.2f}, "
@@ -654,27 +773,49 @@ def render(
         "",
         "## Fixed costs",
         "",
-        "Calls filling a preallocated float32 array (median per call; PyTorch's function on",
-        "a tensor of the same shape). A 4x4 call is nearly all fixed cost: argument checks,",
-        "seeding and the NumPy calls' own overhead; a 256x256 call is one block of values.",
+        "Calls filling a preallocated float32 array, timed side by side with PyTorch's",
+        "function on a tensor of the same shape (medians per call; `ratio` is the median",
+        "over rounds of weightinit's time over PyTorch's, alternating which runs first;",
+        "PyTorch with its default threads). A 4x4 call is nearly all fixed cost: argument",
+        "checks, seeding and the NumPy calls' own overhead; a 256x256 call is one block",
+        "of values. `engine share` is the law's fill alone (`law.fill(out, request)`, the",
+        "call seed made beforehand) over the whole call, timed side by side with it.",
         "",
-        "| call | weightinit µs | PyTorch µs |",
-        "|---|---:|---:|",
+        "| call | weightinit µs | engine share | PyTorch µs | ratio | target | |",
+        "|---|---:|---:|---:|---:|---|---|",
     ]
-    for case, ours, theirs in fixed.calls:
-        other = "—" if theirs is None else f"{theirs * 1e6:.1f}"
-        lines.append(f"| {case} | {ours * 1e6:.1f} | {other} |")
+    for call in fixed.calls:
+        case = f"{call.name}, float32 {call.shape[0]}x{call.shape[1]}"
+        other = "—" if call.theirs is None else f"{call.theirs * 1e6:.1f}"
+        ratio = "—" if call.ratio is None else f"{call.ratio:.2f}"
+        met = None if call.ratio is None else call.ratio <= call.target
+        lines.append(
+            f"| {case} | {call.ours * 1e6:.1f} | {call.share:.0%} | {other} | {ratio} | "
+            f"<= {call.target:g}x | "
+            f"{_verdict(met)} |"
+        )
     lines += [
         "",
         f"- Deriving a block's generator: {fixed.seed_ours * 1e6:.1f} µs in the engine, "
         f"which repeats `SeedSequence`'s mixing in Python integers; {fixed.seed_numpy * 1e6:.1f} µs",
         "  when built with NumPy's `SeedSequence` and `SFC64` (the same generator). A",
         f"  glorot_uniform call filling one block takes {fixed.block * 1e6:.0f} µs on one thread.",
+        f"- An int seed's call seed: {fixed.call_seed * 1e6:.2f} µs (kept per seed once made).",
         f"- Waking a thread that slept while another computed for 0.5 ms (a lock released, "
         "until the thread runs): "
         f"{fixed.wake * 1e6:.1f} µs.",
         "  A fill of a few blocks pays it twice: to start a helper thread, and to resume",
         "  the calling thread when the helper finishes last.",
+    ]
+    ours_import, numpy_import = imports
+    lines += [
+        "",
+        "## Import time",
+        "",
+        "`import weightinit` after `import numpy`, in a fresh interpreter with compiled",
+        "bytecode (median of 9 runs): "
+        f"{ours_import * 1e3:.1f} ms (target <= 30 ms: {_verdict(ours_import <= 0.030)}); "
+        f"`import numpy` itself {numpy_import * 1e3:.1f} ms.",
     ]
     lines += [
         "",
@@ -689,6 +830,11 @@ def render(
               fills blocks too, taking the next one from the same queue as the helper
               threads. Deriving a block's generator costs a few per cent of drawing its
               values (see "Fixed costs").
+            - A call whose array is one block or less is drawn on the calling thread,
+              with no helper, queue or progress bookkeeping; an int seed's call seed is
+              kept once made, and the constants that mix a stream and a block into it are
+              kept per kind of call seed, so a small call's fixed cost is mostly NumPy's
+              own per-call overhead (see "Fixed costs").
             - The smallest size of the scaling table, 2^20 elements, is four blocks, two
               per thread: there a call's fixed costs (argument checks, seeding, waking a
               helper thread and waiting for it to finish) weigh most, and if one core runs
@@ -751,9 +897,13 @@ def main() -> None:
     speedups, control = workers(args.rounds)
     print("fixed costs ...", file=sys.stderr)
     fixed = fixed_costs(args.rounds)
+    print("import time ...", file=sys.stderr)
+    imports = import_time()
     busy = max(load_at_start, os.getloadavg()[0])
     elapsed = time.perf_counter() - started
-    page = render(pairs, errors, memory, scale, speedups, info, elapsed, busy, control, fixed)
+    page = render(
+        pairs, errors, memory, scale, speedups, info, elapsed, busy, control, fixed, imports
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(page, encoding="utf-8")
     print(page)

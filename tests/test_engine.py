@@ -44,8 +44,8 @@ ELEMENTWISE = ["glorot_uniform", "he_normal", "kaiming_normal", "trunc_normal", 
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Blocks of 64 elements and chunks of 16, so small arrays span many blocks."""
-    monkeypatch.setattr(_engine, "BLOCK", 64)
-    monkeypatch.setattr(_engine, "CHUNK", 16)
+    monkeypatch.setattr(_engine.blocks, "BLOCK", 64)
+    monkeypatch.setattr(_engine.blocks, "CHUNK", 16)
     yield
 
 
@@ -130,8 +130,9 @@ def test_any_region_of_an_elementwise_scheme(
     shape: tuple[int, ...], data: st.DataObject, name: str, dtype: type, workers: int
 ) -> None:
     # Patched by hand: hypothesis runs one fixture instance for every example.
-    block, chunk = _engine.BLOCK, _engine.CHUNK
-    _engine.BLOCK, _engine.CHUNK = 8, 4
+    blocks = _engine.blocks
+    block, chunk = blocks.BLOCK, blocks.CHUNK
+    blocks.BLOCK, blocks.CHUNK = 8, 4
     try:
         depth = data.draw(st.integers(1, len(shape)))
         region = []
@@ -144,7 +145,7 @@ def test_any_region_of_an_elementwise_scheme(
         with wi.set_workers(workers):
             part = init(shape, dtype=dtype, rng=7, region=tuple(region), **fans)
     finally:
-        _engine.BLOCK, _engine.CHUNK = block, chunk
+        blocks.BLOCK, blocks.CHUNK = block, chunk
     assert part.dtype == np.dtype(dtype)
     assert np.array_equal(part, whole[tuple(region)])
 
@@ -247,11 +248,58 @@ def test_stream_seeds_are_numpys_block_generators(stream: int) -> None:
     # The fill's per-block seeding repeats SeedSequence's mixing in Python ints: it must
     # give the very generator block_generator builds with NumPy, for any call seed.
     for seed in _seed_cases():
-        seeds = _engine._StreamSeeds(seed, stream)
+        seeds = _engine.seeds._StreamSeeds(seed, stream)
         for block in (0, 1, 2, 255, 4096, 2**22 - 1, 2**32 - 1):
             ours = seeds.generator(block).bit_generator.random_raw(8)
             numpy = _engine.block_generator(seed, block, stream).bit_generator.random_raw(8)
             assert np.array_equal(ours, numpy), (seed, stream, block)
+
+
+def test_stream_tables_depend_on_the_kind_of_seed_alone() -> None:
+    # The tables kept for one call seed serve every call seed of the same pool size,
+    # entropy length and spawn key: the generators must still be NumPy's for each.
+    _engine.seeds._stream_tables.cache_clear()
+    kinds = [(1, 2), (2**40, 2**41 + 1), (2**200, 2**201 + 5)]  # same word counts
+    for first, second in kinds:
+        _engine.seeds._StreamSeeds(_engine.call_seed(first), 1)  # warms the tables
+        seed = _engine.call_seed(second)
+        seeds = _engine.seeds._StreamSeeds(seed, 1)
+        for block in (0, 1, 77):
+            ours = seeds.generator(block).bit_generator.random_raw(4)
+            numpy = _engine.block_generator(seed, block, 1).bit_generator.random_raw(4)
+            assert np.array_equal(ours, numpy), (first, second, block)
+    assert _engine.seeds._stream_tables.cache_info().hits >= len(kinds)
+
+
+def test_an_int_seed_is_kept_and_never_changed() -> None:
+    seed = _engine.call_seed(2**70 + 3)
+    wi.he_normal((300, 300), rng=2**70 + 3)
+    assert _engine.call_seed(2**70 + 3) is seed
+    assert np.array_equal(seed.pool, np.random.SeedSequence(2**70 + 3).pool)
+    assert seed.spawn_key == () and seed.n_children_spawned == 0
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (64, 64), (512, 512)])
+def test_a_one_block_fill_is_block_zeros_draw(
+    shape: tuple[int, int], dtype: type, order: str
+) -> None:
+    # Arrays of one block or less are drawn straight on the calling thread: the same
+    # values as block 0's generator and the sampler give, in any layout and dtype.
+    seed = _engine.call_seed(9)
+    request = _engine.Request(seed, _engine.Window(shape))
+    work = np.float64 if dtype == np.float64 else np.float32
+    size = shape[0] * shape[1]
+    expected = np.empty(size, dtype=work)
+    _engine.kernels._standard_normal(expected, _engine.block_generator(seed, 0), 0.5)
+    out = np.empty(shape, dtype=dtype, order=order)
+    _engine.fill_normal(out, 0.0, 0.5, request)
+    np.testing.assert_array_equal(out, expected.astype(dtype).reshape(shape))
+    if work == np.float32:
+        _engine.kernels._uniform32(expected, _engine.block_generator(seed, 0), 0.25)
+        _engine.fill_uniform(out, -0.25, 0.25, request)
+        np.testing.assert_array_equal(out, expected.astype(dtype).reshape(shape))
 
 
 def test_generators_are_not_shared_between_threads() -> None:
@@ -307,16 +355,16 @@ def test_an_interrupt_while_waiting_frees_the_helpers() -> None:
     with wi.set_workers(3):
         timer.start()
         with pytest.raises(KeyboardInterrupt):
-            _engine._run_blocks(run, list(range(4)), None)
+            _engine.threads._run_blocks(run, list(range(4)), None)
         timer.join()
-        assert not any(helper.busy for helper in _engine._helpers)
+        assert not any(helper.busy for helper in _engine.threads._helpers)
         used: set[int] = set()
 
         def note(block: int) -> None:
             used.add(threading.get_ident())
             time.sleep(0.05)
 
-        _engine._run_blocks(note, list(range(12)), None)
+        _engine.threads._run_blocks(note, list(range(12)), None)
     assert len(used) == 3, used  # the caller and both helpers again
 
 
@@ -344,8 +392,10 @@ def test_threads_keep_little_scratch_between_calls() -> None:
     with wi.set_workers(1):
         # A narrow interval: the uniform proposal, with its extra scratch arrays.
         wi.trunc_normal((4, _engine.BLOCK), a=1.1, b=1.1001, dtype=np.float64, rng=0)
-    kept = sum(array.nbytes for array in _engine._workspace.arrays.values())
-    assert kept <= _engine.KEEP_BYTES
+    workspace = _engine.workspace._workspace
+    kept = sum(array.nbytes for array in workspace.arrays.values())
+    assert kept <= _engine.workspace.KEEP_BYTES
+    assert workspace.nbytes == kept  # the count the thread keeps, checked at every fill
 
 
 def test_set_workers_is_a_call_and_a_context_manager() -> None:
@@ -533,7 +583,7 @@ def test_truncated_normal_without_enough_spares_is_exact(
 ) -> None:
     # Spares for the rejected positions run short with probability < 1e-11 per
     # chunk; starve them so every chunk takes the rounds that draw more.
-    monkeypatch.setattr(_engine, "_spares", lambda count, rate: spares)
+    monkeypatch.setattr(_engine.truncated, "_spares", lambda count, rate: spares)
     x = wi.trunc_normal(1 << 19, mean=mean, std=std, a=a, b=b, dtype=np.float32, rng=17)
     assert float(x.min()) >= a and float(x.max()) <= b
     law = wi.trunc_normal.distribution(shape=(4, 4), mean=mean, std=std, a=a, b=b)
@@ -553,12 +603,12 @@ def test_spares_cover_the_rejections() -> None:
     # standard deviations above zero, unless capped for low acceptance.
     for count in (1, 16, 1 << 10, 1 << 18):
         for rate in (1.0 - 1e-12, 0.999, 0.95, 0.6, 0.1, 0.01):
-            n = _engine._spares(count, rate)
+            n = _engine.truncated._spares(count, rate)
             surplus = n * rate - count * (1 - rate)
             spread = math.sqrt((n + count) * rate * (1 - rate))
-            assert surplus >= _engine.SPARE_MARGIN * spread or n == 8 * count + 64
+            assert surplus >= _engine.truncated.SPARE_MARGIN * spread or n == 8 * count + 64
             assert n <= 8 * count + 64
-    assert _engine._spares(1000, 1.0) == 0
+    assert _engine.truncated._spares(1000, 1.0) == 0
 
 
 def test_the_usage_page_examples_run() -> None:
@@ -584,7 +634,7 @@ def test_a_forked_child_starts_its_own_threads() -> None:
 
 
 def _engine_state() -> tuple[int, int | None]:
-    return len(_engine._helpers), _engine._cores
+    return len(_engine.threads._helpers), _engine.threads._cores
 
 
 def _sum_in_child() -> float:
@@ -620,5 +670,5 @@ def test_an_out_of_range_environment_is_refused_before_drawing(
 
 def test_the_default_stops_at_the_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(_engine.ENV_WORKERS, raising=False)
-    monkeypatch.setattr(_engine, "_cores", 4096)
+    monkeypatch.setattr(_engine.threads, "_cores", 4096)
     assert wi.get_workers() == _engine.MAX_WORKERS

@@ -215,14 +215,14 @@ def _uniform_accepts(dtype: Any) -> Callable[[float], bool]:
 def _box_muller_extreme(stddev: float) -> np.ndarray:
     """The float32 normal sampler's sample for the word 0, its largest radius at angle 0."""
     piece = np.empty(1, dtype=np.float32)  # one radius, at the angle of the word 0
-    _engine._box_muller(piece, _ExtremeWords(0), stddev)  # type: ignore[arg-type]
+    _engine.kernels._box_muller(piece, _ExtremeWords(0), stddev)  # type: ignore[arg-type]
     return piece
 
 
 def _uniform32_extremes(half: float) -> np.ndarray:
     """The float32 uniform sampler's samples for k = -2**23 and 2**23 - 1, its extremes."""
     piece = np.empty(2, dtype=np.float32)
-    _engine._uniform32(piece, _ExtremeWords(0x7FFFFFFF_80000000), half)  # type: ignore[arg-type]
+    _engine.kernels._uniform32(piece, _ExtremeWords(0x7FFFFFFF_80000000), half)  # type: ignore[arg-type]
     return piece
 
 

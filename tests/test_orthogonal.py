@@ -35,8 +35,8 @@ def _reflector_product(gaussian: np.ndarray) -> np.ndarray:
 def test_blocked_form_equals_the_product_of_reflectors(
     m: int, n: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_engine, "HAAR_BLOCK", 4)
-    monkeypatch.setattr(_engine, "HAAR_PANEL", 3)
+    monkeypatch.setattr(_engine.structured, "HAAR_BLOCK", 4)
+    monkeypatch.setattr(_engine.structured, "HAAR_PANEL", 3)
     request = _engine.Request(np.random.SeedSequence(5), _engine.Window((m, n)))
     gaussian = np.empty((m, n))
     _engine.fill_normal(gaussian, 0.0, 1.0, request)

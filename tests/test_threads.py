@@ -172,7 +172,7 @@ def note(block):
     time.sleep(0.02)
 
 
-_engine._run_blocks(note, list(range(12)), None)  # the helper takes blocks again
+_engine.threads._run_blocks(note, list(range(12)), None)  # the helper takes blocks again
 print(interrupted, same, len(used) == 2, flush=True)
 """
 
