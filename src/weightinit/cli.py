@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ._engine import available_cores
 from ._validation import shown
 from .activations import activation_names, get_activation
 from .diagnostics import MAX_PROPAGATION_VALUES
@@ -246,13 +247,6 @@ def _check_activations(parser: argparse.ArgumentParser, names: list[str]) -> Non
             get_activation(name)
         except (TypeError, ValueError) as error:
             parser.error(f"argument --activation: {error}")
-
-
-def available_cores() -> int:
-    """The number of cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
 
 
 def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ without building a ``SeedSequence`` per block.
 from __future__ import annotations
 
 import functools
-import secrets
+import os
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,7 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
     engine only reads it, never spawns from it.
     """
     if rng is None:
-        return np.random.SeedSequence(_words(secrets.randbits(128)))
+        return np.random.SeedSequence(_words(int.from_bytes(os.urandom(16), "little")))
     if isinstance(rng, np.random.SeedSequence):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
