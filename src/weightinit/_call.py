@@ -66,18 +66,21 @@ class _UnkeyedError(Exception):
     """An argument whose type and value no key can hold exactly."""
 
 
-_EXACT = frozenset({type(None), int, str, bool})
-
-
 def _key(value: Any) -> Any:
-    """``value`` with its type, so that equal keys mean identical arguments (1, 1.0, True differ)."""
+    """``value`` as a key that equals another only for an identical argument (1, 1.0, True differ).
+
+    ``None``, strs and ints are their own keys (no other kind's key is a bare
+    value that could equal them); everything else is tagged with its type.
+    """
     kind = type(value)
-    if kind in _EXACT or kind is type or isinstance(value, np.dtype):
+    if value is None or kind is str or kind is int:
+        return value
+    if kind is tuple:
+        return kind, tuple(map(_key, value))
+    if kind is bool or kind is type or isinstance(value, np.dtype):
         return kind, value
     if kind is float:
         return kind, value.hex()  # tells -0.0 from 0.0
-    if kind is tuple:
-        return kind, tuple(_key(item) for item in value)
     if kind is slice:
         return kind, _key(value.start), _key(value.stop), _key(value.step)
     if isinstance(value, np.integer):
@@ -88,10 +91,9 @@ def _key(value: Any) -> Any:
 def plan_key(arguments: tuple[Any, ...], params: Mapping[str, Any], out: Any) -> Any:
     """The key of a call's plan, or ``None`` where an argument cannot be keyed exactly."""
     try:
-        key = (
-            _key(arguments),
-            tuple((name, _key(value)) for name, value in params.items()),
-        )
+        key = tuple(map(_key, arguments))
+        if params:
+            key += tuple((name, _key(value)) for name, value in params.items())
     except _UnkeyedError:
         return None
     if out is None:

@@ -41,11 +41,14 @@ def call_seed(rng: Any) -> np.random.SeedSequence:
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
         return _int_seed(check_int_seed(rng))
-    generator = check_rng(rng)  # refuses other types, wraps bit generators
+    if isinstance(rng, np.random.Generator):
+        bits = rng.bit_generator
+    else:
+        bits = check_rng(rng).bit_generator  # refuses other types, wraps bit generators
     # The low 32 bits of four raw outputs: 128 bits from any bit generator (MT19937's
     # are 32-bit), drawn under its lock like every Generator method, at a tenth of
     # the cost of Generator.integers.
-    raw = generator.bit_generator.random_raw(4)
+    raw = bits.random_raw(4)
     return np.random.SeedSequence((raw & np.uint64(0xFFFFFFFF)).astype(np.uint32))
 
 
