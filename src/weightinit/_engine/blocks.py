@@ -37,7 +37,7 @@ CHUNK = BLOCK
 PROGRESS_BYTES = 1 << 30
 
 FloatArray = NDArray[np.floating]
-BlockSampler = Callable[[FloatArray, np.random.Generator], None]
+BlockSampler = Callable[[FloatArray, "np.random.Generator"], None]
 
 
 def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[np.floating]:

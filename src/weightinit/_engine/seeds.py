@@ -14,7 +14,6 @@ import os
 from typing import Any
 
 import numpy as np
-from numpy.random.bit_generator import ISeedSequence
 from numpy.typing import NDArray
 
 from .._validation import check_int_seed, check_rng
@@ -171,6 +170,7 @@ class _StreamSeeds:
             dtype=np.uint64,
         )
         # NumPy takes any ISeedSequence; its type stubs name only SeedSequence.
+        _as_seed_sequence()
         return np.random.Generator(np.random.SFC64(_Words(state)))  # type: ignore[arg-type]
 
 
@@ -221,8 +221,13 @@ def _hashed(value: int, before: int, after: int) -> int:
     return value ^ (value >> 16)
 
 
-class _Words(ISeedSequence):
-    """A seed sequence that hands over words already made (SFC64 seeds itself from them)."""
+class _Words:
+    """A seed sequence that hands over words already made (SFC64 seeds itself from them).
+
+    Registered as a ``numpy.random.bit_generator.ISeedSequence`` when first
+    used (:func:`_as_seed_sequence`), so that ``import weightinit`` does not
+    import ``numpy.random`` (NumPy 2 loads it on first use).
+    """
 
     def __init__(self, words: NDArray[np.uint64]) -> None:
         self.words = words
@@ -231,3 +236,11 @@ class _Words(ISeedSequence):
         if n_words != len(self.words) or np.dtype(dtype) != np.uint64:
             raise AssertionError("block generators take three 64-bit words")
         return self.words
+
+
+@functools.cache
+def _as_seed_sequence() -> None:
+    """Register :class:`_Words` as an ``ISeedSequence``, once: SFC64 then reads its words."""
+    from numpy.random.bit_generator import ISeedSequence
+
+    ISeedSequence.register(_Words)

@@ -36,7 +36,7 @@ EXPONENTIAL64_LIMIT = (7.69711747013104972 + 53.0 * math.log(2.0)) * (1.0 + 1e-1
 
 #: Fills its array with proposals and returns the mask of those rejected (a
 #: per-thread scratch array, valid until the next proposal).
-Proposal = Callable[[FloatArray, np.random.Generator], NDArray[np.bool_]]
+Proposal = Callable[[FloatArray, "np.random.Generator"], NDArray[np.bool_]]
 
 
 def _outside(x: FloatArray, a: float, b: float) -> NDArray[np.bool_]:
