@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from . import _engine
 from ._validation import ALLOCATION_CHECKED, check_allocation, check_dtype, describe, shown
 from .distributions import Distribution
 from .fans import make_geometry
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 if TYPE_CHECKING:
     from ._initializer import Initializer

@@ -12,9 +12,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any
 
 from . import _call, _names
 from ._names import SchemeInfo
@@ -22,6 +20,9 @@ from ._settings import REQUIRED, Param, Settings
 from ._validation import describe
 from .distributions import Distribution
 from .fans import make_geometry
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["REQUIRED", "Initializer", "LawFunction", "Param"]
 

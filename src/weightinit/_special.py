@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "erf_array",
@@ -24,7 +26,7 @@ __all__ = [
     "truncnorm_moments",
 ]
 
-Real = TypeVar("Real", float, NDArray[np.float64])
+Real = TypeVar("Real", float, "NDArray[np.float64]")
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)

@@ -33,13 +33,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ._special import normal_cdf
 from ._validation import check_real, describe, did_you_mean, shown
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = [
     "ACTIVATIONS",
@@ -53,7 +55,7 @@ __all__ = [
     "suggest_activation",
 ]
 
-FloatArray = NDArray[np.float64]
+FloatArray: TypeAlias = "NDArray[np.float64]"
 Function = Callable[[FloatArray], FloatArray]
 
 #: SELU's constants, Klambauer et al. (2017), "Self-Normalizing Neural

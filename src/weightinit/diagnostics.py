@@ -33,16 +33,18 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ._initializer import Initializer
 from ._validation import check_int, check_real, check_rng, describe, shown
 from .activations import Activation, get_activation
 from .initializers import random_normal
 from .registry import get
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = [
     "MAX_PROPAGATION_VALUES",
@@ -58,7 +60,7 @@ __all__ = [
     "train",
 ]
 
-FloatArray = NDArray[np.float64]
+FloatArray: TypeAlias = "NDArray[np.float64]"
 
 #: The verdicts :func:`propagate` can give, in the order they are checked
 #: (after an overflow, which is 'exploding').
