@@ -17,9 +17,10 @@ Three measurements, all with fixed seeds, so a rerun writes the same page:
    and the Kolmogorov-Smirnov p-values they get.
 
 The generated part of the page sits between the calibration markers; the
-rest of the page is written by hand. A fingerprint of the testing module and
-of this script is written with the tables, and a unit test fails when either
-changed since the tables were made.
+rest of the page is written by hand. A fingerprint of the testing kit, of the
+laws it asks what to check (``weightinit.distributions``) and of this script
+is written with the tables, and a unit test fails when any changed since the
+tables were made.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import weightinit as wi  # noqa: E402
 from weightinit.distributions import Distribution, Normal, Sparse, TruncatedNormal, Uniform  # noqa: E402
 from weightinit.initializers import TRUNCATED_NORMAL_STD  # noqa: E402
 from weightinit.testing import (  # noqa: E402
+    MIN_SAMPLE,
     assert_initializer,
     assert_moments,
     kolmogorov_smirnov,
@@ -56,7 +58,13 @@ from weightinit.testing import (  # noqa: E402
 PAGE = ROOT / "docs" / "testing.md"
 START = "<!-- calibration:start -->"
 END = "<!-- calibration:end -->"
-SOURCES = (ROOT / "src" / "weightinit" / "testing" / "__init__.py", Path(__file__).resolve())
+PACKAGE = ROOT / "src" / "weightinit"
+#: The kit, the laws it asks what to check, and this script.
+SOURCES = (
+    *sorted(path for path in (PACKAGE / "testing").glob("*.py") if path.name != "strategies.py"),
+    *sorted((PACKAGE / "distributions").glob("*.py")),
+    Path(__file__).resolve(),
+)
 
 ALPHAS = (1e-2, 1e-3, 1e-4)
 SIZES = (4096, 65536)
@@ -94,7 +102,7 @@ LAWS = ("normal", "uniform", "truncated normal (±2σ)", "sparse (3/4 zeros)")
 
 
 def sample(law: Distribution, n: int, seed: int, variance_factor: float = 1.0) -> np.ndarray:
-    shape = law.shape if isinstance(law, Sparse) else (n,)
+    shape = (n,) if law.elementwise else law.shape
     out = law.sample(shape, rng=seed)
     if variance_factor != 1.0:
         out *= math.sqrt(variance_factor)
@@ -112,15 +120,13 @@ def null_scores(task: tuple[str, int, list[int]]) -> list[tuple[float, float, fl
     for seed in seeds:
         x = sample(law, n, seed)
         scores = moment_scores(x, mean=law.mean, variance=law.variance)
-        if isinstance(law, Sparse):
-            nonzero = x[x != 0]
-            pvalue = (
-                kolmogorov_smirnov(nonzero, law_cdf(Normal(0.0, law.std))).pvalue
-                if nonzero.size >= 4096
-                else math.nan
-            )
-        else:
-            pvalue = kolmogorov_smirnov(x, law_cdf(law)).pvalue
+        # All the values of an i.i.d. law; the nonzero ones of sparse.
+        values, reference, _ = law.compared(x)
+        pvalue = (
+            kolmogorov_smirnov(values, law_cdf(reference)).pvalue
+            if values.size >= MIN_SAMPLE
+            else math.nan
+        )
         results.append((scores.z_mean, scores.z_variance, pvalue))
     return results
 
