@@ -6,8 +6,9 @@ import math
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import mpmath
 import numpy as np
@@ -276,6 +277,8 @@ def test_kolmogorov_smirnov_refuses_small_samples() -> None:
 def test_law_cdf_refuses_structured_laws() -> None:
     with pytest.raises(TypeError, match="law must be a Uniform, Normal or TruncatedNormal"):
         law_cdf(Constant(np.zeros(())))
+    with pytest.raises(TypeError, match=r"another law whose elements are i\.i\.d\."):
+        law_cdf(Sparse(1.0, 2, (4, 4), 1))
 
 
 # --- assert_initializer ------------------------------------------------------------------------
@@ -411,6 +414,86 @@ def test_assert_initializer_argument_errors() -> None:
         assert_initializer(wi.he_normal, (4, 4), min_size=10)
     with pytest.raises(TypeError, match="unexpected keyword argument 'gain'"):
         assert_initializer(wi.he_normal, (4, 4), gain=2.0)
+
+
+# --- what the kit asks of a law ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Undeclared(Distribution):
+    """A new random law with moments, a support and a fill, but none of what the kit asks."""
+
+    kind: ClassVar[str] = "undeclared"
+    windowed: ClassVar[bool] = True
+    scale: float
+
+    @property
+    def mean(self) -> float:
+        return 0.0
+
+    @property
+    def variance(self) -> float:
+        return self.scale * self.scale
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (-math.inf, math.inf)
+
+    def _fill(self, out: np.ndarray, request: Any) -> None:
+        out[...] = Normal(0.0, self.scale).sample(out.shape, dtype=out.dtype, rng=0)
+
+
+@dataclass(frozen=True)
+class UndeclaredElementwise(Undeclared):
+    """The same law declared i.i.d., without a CDF, a density or a tie chance."""
+
+    elementwise: ClassVar[bool] = True
+
+
+def test_a_law_that_does_not_say_what_to_check_fails_the_kit() -> None:
+    # Its draws are correct N(0, 1): the assertion fails only because the law is silent.
+    impostor = Impostor(Undeclared(1.0), Normal(0.0, 1.0))
+    with pytest.raises(AssertionError) as failure:
+        assert_initializer(impostor, (256, 256), rng=0)
+    message = str(failure.value)
+    assert "Undeclared does not define structure(draw, what), which weightinit.testing" in message
+    assert "Undeclared does not define compared(values)" in message
+
+
+def test_an_elementwise_law_without_its_cdf_fails_the_kit() -> None:
+    impostor = Impostor(UndeclaredElementwise(1.0), Normal(0.0, 1.0))
+    with pytest.raises(AssertionError) as failure:
+        assert_initializer(impostor, (256, 256), rng=0)
+    message = str(failure.value)
+    assert "UndeclaredElementwise does not define cdf(x)" in message
+    assert "UndeclaredElementwise does not define tie_chance(dtype)" in message
+    with pytest.raises(NotImplementedError, match=r"does not define density\(x\)"):
+        UndeclaredElementwise(1.0).density(np.zeros(3))
+
+
+def test_every_random_law_of_the_library_answers_the_kit() -> None:
+    laws = [getattr(wi.distributions, name) for name in wi.distributions.__all__]
+    for law in laws:
+        if law is Distribution or not issubclass(law, Distribution) or not law.random:
+            continue
+        iid = ("cdf", "density", "tie_chance")
+        asked = iid if law.elementwise else ("structure", "compared")
+        for member in asked:
+            assert getattr(law, member) is not getattr(Distribution, member), (law, member)
+
+
+@pytest.mark.parametrize(
+    "law",
+    [Uniform(-3.0, 1.0), Normal(0.5, 2.0), TruncatedNormal(0.0, 2.0, -1.0, 3.0)],
+    ids=repr,
+)
+def test_density_is_the_derivative_of_the_cdf(law: Distribution) -> None:
+    low, high = law.support
+    x = np.linspace(max(low, -6.0), min(high, 6.0), 201)[1:-1]
+    step = 1e-6
+    slope = (law.cdf(x + step) - law.cdf(x - step)) / (2 * step)
+    np.testing.assert_allclose(law.density(x), slope, rtol=1e-6, atol=1e-9)
+    assert law.tie_chance(np.dtype(np.float16)) > law.tie_chance(np.dtype(np.float64)) > 0.0
 
 
 # --- strategies --------------------------------------------------------------------------------

@@ -17,14 +17,19 @@ Three measurements, all with fixed seeds, so a rerun writes the same page:
    and the Kolmogorov-Smirnov p-values they get.
 
 The generated part of the page sits between the calibration markers; the
-rest of the page is written by hand. A fingerprint of the testing module and
-of this script is written with the tables, and a unit test fails when either
-changed since the tables were made.
+rest of the page is written by hand. A fingerprint of the code the tables
+describe is written with them, and a unit test fails when it changed since
+the tables were made: the testing kit, this script, and what the kit asks of
+the laws (the members in ``KIT_MEMBERS`` of each law class, and the module
+functions of ``weightinit.distributions``), compared as code with docstrings
+left out. The draws themselves are guarded by the golden digests
+(``tests/golden/``), which no change of the samplers passes unnoticed.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import math
 import os
@@ -44,6 +49,7 @@ import weightinit as wi  # noqa: E402
 from weightinit.distributions import Distribution, Normal, Sparse, TruncatedNormal, Uniform  # noqa: E402
 from weightinit.initializers import TRUNCATED_NORMAL_STD  # noqa: E402
 from weightinit.testing import (  # noqa: E402
+    MIN_SAMPLE,
     assert_initializer,
     assert_moments,
     kolmogorov_smirnov,
@@ -56,7 +62,28 @@ from weightinit.testing import (  # noqa: E402
 PAGE = ROOT / "docs" / "testing.md"
 START = "<!-- calibration:start -->"
 END = "<!-- calibration:end -->"
-SOURCES = (ROOT / "src" / "weightinit" / "testing" / "__init__.py", Path(__file__).resolve())
+PACKAGE = ROOT / "src" / "weightinit"
+#: The kit, the laws it asks what to check, and this script.
+SOURCES = (
+    *sorted(path for path in (PACKAGE / "testing").glob("*.py") if path.name != "strategies.py"),
+    Path(__file__).resolve(),
+)
+#: The laws' code the kit runs: their files, and the members of a law the kit asks.
+LAW_SOURCES = tuple(sorted((PACKAGE / "distributions").glob("*.py")))
+KIT_MEMBERS = frozenset(
+    {
+        "elementwise",
+        "cdf",
+        "density",
+        "tie_chance",
+        "structure",
+        "compared",
+        "support",
+        "mean",
+        "variance",
+        "random",
+    }
+)
 
 ALPHAS = (1e-2, 1e-3, 1e-4)
 SIZES = (4096, 65536)
@@ -67,11 +94,50 @@ ROOT3 = math.sqrt(3.0)
 TRUNCATED_SCALE = 1.0 / TRUNCATED_NORMAL_STD
 
 
+def _kit_code(path: Path) -> str:
+    """What the kit runs of a laws module: its functions, and its classes' kit members."""
+    parts = []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef):
+            parts.append(_without_docstrings(node))
+        elif isinstance(node, ast.ClassDef):
+            for member in node.body:
+                names = (
+                    [member.name]
+                    if isinstance(member, ast.FunctionDef)
+                    else [t.id for t in getattr(member, "targets", []) if isinstance(t, ast.Name)]
+                    + (
+                        [member.target.id]
+                        if isinstance(member, ast.AnnAssign) and isinstance(member.target, ast.Name)
+                        else []
+                    )
+                )
+                if KIT_MEMBERS.intersection(names):
+                    parts.append(f"{node.name}: {_without_docstrings(member)}")
+    return "\n".join(parts)
+
+
+def _without_docstrings(node: ast.AST) -> str:
+    for child in ast.walk(node):
+        body = getattr(child, "body", None)
+        if (
+            isinstance(child, (ast.FunctionDef, ast.ClassDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            child.body = body[1:] or [ast.Pass()]
+    return ast.unparse(node)
+
+
 def fingerprint() -> str:
     """A digest of the code the tables describe."""
     digest = hashlib.sha256()
     for path in SOURCES:
         digest.update(path.read_bytes())
+    for path in LAW_SOURCES:
+        digest.update(_kit_code(path).encode())
     return f"calibration fingerprint {digest.hexdigest()[:16]}"
 
 
@@ -94,7 +160,7 @@ LAWS = ("normal", "uniform", "truncated normal (±2σ)", "sparse (3/4 zeros)")
 
 
 def sample(law: Distribution, n: int, seed: int, variance_factor: float = 1.0) -> np.ndarray:
-    shape = law.shape if isinstance(law, Sparse) else (n,)
+    shape = (n,) if law.elementwise else law.shape
     out = law.sample(shape, rng=seed)
     if variance_factor != 1.0:
         out *= math.sqrt(variance_factor)
@@ -112,15 +178,13 @@ def null_scores(task: tuple[str, int, list[int]]) -> list[tuple[float, float, fl
     for seed in seeds:
         x = sample(law, n, seed)
         scores = moment_scores(x, mean=law.mean, variance=law.variance)
-        if isinstance(law, Sparse):
-            nonzero = x[x != 0]
-            pvalue = (
-                kolmogorov_smirnov(nonzero, law_cdf(Normal(0.0, law.std))).pvalue
-                if nonzero.size >= 4096
-                else math.nan
-            )
-        else:
-            pvalue = kolmogorov_smirnov(x, law_cdf(law)).pvalue
+        # All the values of an i.i.d. law; the nonzero ones of sparse.
+        values, reference, _ = law.compared(x)
+        pvalue = (
+            kolmogorov_smirnov(values, law_cdf(reference)).pvalue
+            if values.size >= MIN_SAMPLE
+            else math.nan
+        )
         results.append((scores.z_mean, scores.z_variance, pvalue))
     return results
 
