@@ -7,7 +7,6 @@ the constraint and what was given.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import numbers
@@ -437,6 +436,8 @@ def did_you_mean(name: str, among: Iterable[str]) -> str:
     # once a name is over 7/3 times the longest: skip the (slow) comparisons then.
     if 3 * len(name) > 7 * max(map(len, candidates), default=0):
         return ""
+    import difflib  # only when a name is not found: kept out of import weightinit
+
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
     if not close:
         return ""

@@ -14,15 +14,17 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .seeds import _StreamSeeds
 from .threads import _Progress, _run_blocks, settle_interrupted
 from .windows import Request, Window
 from .workspace import _workspace
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 #: Elements per block: the unit of seeding, of threading and of ``region=``.
 #: Deriving a block's generator costs a few per cent of drawing 2**18
@@ -36,7 +38,7 @@ CHUNK = BLOCK
 #: Progress is shown on a terminal for fills of at least this many bytes.
 PROGRESS_BYTES = 1 << 30
 
-FloatArray = NDArray[np.floating]
+FloatArray: TypeAlias = "NDArray[np.floating]"
 BlockSampler = Callable[[FloatArray, "np.random.Generator"], None]
 
 

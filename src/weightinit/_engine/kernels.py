@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .blocks import FloatArray, _chunks, _work_dtype, fill_blocks
 from .windows import Request
 from .workspace import _workspace
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 #: Largest magnitude the float32 normal sampler can return: Box–Muller on
 #: 32-bit uniforms gives radii up to ``sqrt(-2 ln 2**-33)``. A standard normal

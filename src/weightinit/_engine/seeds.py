@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .._validation import check_int_seed, check_rng
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 
 def call_seed(rng: Any) -> np.random.SeedSequence:

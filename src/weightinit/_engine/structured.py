@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from numpy.typing import NDArray
 
 from .blocks import BLOCK
 from .kernels import fill_normal, fill_uniform
 from .windows import Request, make_window
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 #: Keys per step of a caller of :func:`choose_subsets` (2 MiB of float64 keys,
 #: as many bytes of indices): a step takes whole groups, at least one.

@@ -14,16 +14,18 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .._special import log_mass
 from .blocks import FloatArray, _affine, _chunks, _work_dtype, fill_blocks
 from .kernels import EXTREMES_CACHE, NORMAL64_LIMIT, _largest_radius32, _standard_normal
 from .windows import Request
 from .workspace import _workspace
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 #: Bounds on NumPy's standard exponential in float32 and float64 (the ziggurats of
 #: ``random_standard_exponential_f`` and ``random_standard_exponential``): the tail
@@ -36,7 +38,7 @@ EXPONENTIAL64_LIMIT = (7.69711747013104972 + 53.0 * math.log(2.0)) * (1.0 + 1e-1
 
 #: Fills its array with proposals and returns the mask of those rejected (a
 #: per-thread scratch array, valid until the next proposal).
-Proposal = Callable[[FloatArray, "np.random.Generator"], NDArray[np.bool_]]
+Proposal = Callable[[FloatArray, "np.random.Generator"], "NDArray[np.bool_]"]
 
 
 def _outside(x: FloatArray, a: float, b: float) -> NDArray[np.bool_]:
