@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _engine
-from ._validation import ALLOCATION_CHECKED, check_allocation, check_dtype, describe, shown
+from ._validation import ALLOCATION_CHECKED, check_allocation, check_dtype, describe, listed, shown
 from .distributions import Distribution
 from .fans import make_geometry
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from ._initializer import Initializer
 
-__all__ = ["Plan", "check_out", "listed", "make_plan", "plan_key", "run"]
+__all__ = ["Plan", "check_out", "make_plan", "plan_key", "run"]
 
 #: Plans an initializer keeps; beyond, its table is emptied and refilled.
 MAX_PLANS = 256
@@ -48,11 +48,6 @@ class Plan:
     window: _engine.Window
     progress: bool | None
     described: str
-
-
-def listed(values: Mapping[str, Any]) -> str:
-    """``name=value, ...`` for messages about a combination of parameters."""
-    return ", ".join(f"{key}={shown(value)}" for key, value in values.items()) or "its defaults"
 
 
 def check_out(out: Any) -> NDArray[Any]:

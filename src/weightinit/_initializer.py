@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import _call, _names
 from ._names import SchemeInfo
 from ._settings import REQUIRED, Param, Settings
-from ._validation import describe
+from ._validation import describe, listed
 from .distributions import Distribution
 from .fans import make_geometry
 
@@ -179,7 +179,7 @@ class Initializer(Settings):
     def _moment(self, which: str, fan_in: Any, fan_out: Any, kwargs: dict[str, Any]) -> float:
         value: float = getattr(self.distribution(fan_in, fan_out, **kwargs), which)
         if not math.isfinite(value):
-            settings = _call.listed({**self.defaults(), **kwargs})
+            settings = listed({**self.defaults(), **kwargs})
             raise ValueError(
                 f"the {which} of {self.name} with {settings} overflows float64; got {value}."
             )

@@ -10,6 +10,7 @@ when bound.
 from __future__ import annotations
 
 import inspect
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -56,7 +57,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-class Settings:
+class Settings(ABC):
     """A scheme's parameters with their bound values, and the bound call options."""
 
     def __init__(
@@ -127,9 +128,9 @@ class Settings:
         self._resolve(kwargs, complete=False)
         return self._copy(bound={**self._bound, **kwargs}, options={**self._options, **options})
 
+    @abstractmethod
     def _copy(self: _S, **changes: Any) -> _S:
-        """A copy with ``bound`` and ``options`` replaced."""
-        raise NotImplementedError
+        """A copy with ``bound`` and ``options`` replaced (the subclass builds it)."""
 
     def _settings(self) -> dict[str, Any]:
         config = {key: plain(value) for key, value in self.defaults().items()}

@@ -35,6 +35,7 @@ __all__ = [
     "check_shape",
     "describe",
     "did_you_mean",
+    "listed",
     "shown",
 ]
 
@@ -112,6 +113,11 @@ def shown(value: Any, *, plain: bool = False) -> str:
     except Exception:  # a container whose items cannot be listed
         text = f"<{type(value).__name__} object>"
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def listed(values: dict[str, Any]) -> str:
+    """``name=value, ...`` for messages about a combination of values (``"its defaults"`` if none)."""
+    return ", ".join(f"{key}={shown(value)}" for key, value in values.items()) or "its defaults"
 
 
 def describe(name: str, value: Any) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ._engine import available_cores
-from ._validation import shown
+from ._validation import listed, shown
 from .activations import activation_names, get_activation
 from .diagnostics import MAX_PROPAGATION_VALUES
 from .gains import NONLINEARITIES, calculate_gain, gain
@@ -174,8 +174,7 @@ def _resolve_initializers(
         try:
             by_name[name] = by_name[name].partial(**values)
         except (TypeError, ValueError) as error:
-            given = ", ".join(f"{key}={shown(value)}" for key, value in values.items())
-            parser.error(f"argument --param: {name} cannot take {given}: {error}")
+            parser.error(f"argument --param: {name} cannot take {listed(values)}: {error}")
     return [(name, by_name[name]) for name, _ in resolved]
 
 
