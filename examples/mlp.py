@@ -28,9 +28,21 @@ def spirals(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 def build(
     weight_init: wi.Initializer, sizes: list[int], seed: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """One (W, b) per layer; W is (fan_in, fan_out), as in ``x @ W``."""
+    """One (W, b) per layer; W is (fan_in, fan_out), as in ``x @ W``.
+
+    A PyTorch scheme reads PyTorch's (out, in) layout, as ``nn.Linear.weight``:
+    it draws that weight and the layer uses its transpose, as a port of a
+    PyTorch model would.
+    """
     rng = np.random.default_rng(seed)
-    return [(weight_init((m, n), rng=rng), wi.zeros(n)) for m, n in itertools.pairwise(sizes)]
+    layers = []
+    for m, n in itertools.pairwise(sizes):
+        if weight_init.layout == "torch":
+            weight = weight_init((n, m), rng=rng).T
+        else:
+            weight = weight_init((m, n), rng=rng)
+        layers.append((weight, wi.zeros(n)))
+    return layers
 
 
 def train(

@@ -85,7 +85,7 @@ def test_explicit_axes_as_jax() -> None:
         ),
         ({"shape": (2, 3), "layout": 1}, TypeError, "layout must be one of"),
         ({"shape": (2, 3), "in_axis": 2}, ValueError, r"in_axis must be in \[-2, 1\]"),
-        ({"shape": (2, 3), "in_axis": 1}, ValueError, "must be different axes"),
+        ({"shape": (2, 3, 4), "batch_axis": 1}, ValueError, "batch_axis must not be an input"),
         ({"shape": (2, 3, 4), "in_axis": (0, 0)}, ValueError, "must not repeat"),
         ({"shape": (2, 3, 4), "out_axis": ()}, ValueError, "at least one axis"),
         ({"shape": (2, 3), "in_axis": 0.0}, TypeError, "in_axis must be an int"),

@@ -301,6 +301,10 @@ def initializer_calls(draw: st.DrawFn, init: wi.Initializer) -> dict[str, Any]:
         "layout": layouts,
         "in_axis": axes,
         "out_axis": axes,
+        "batch_axis": axes,
+        "input_axes": axes,
+        "output_axes": axes,
+        "fan_in_axes": axes,
         "fan_in": fans,
         "fan_out": fans,
         "out": st.one_of(out_arrays, garbage),
@@ -350,7 +354,8 @@ def expected_layout(init: wi.Initializer, kwargs: Mapping[str, Any]) -> tuple[tu
     shape = kwargs.get("shape")
     if shape is None:
         fan_in, fan_out = int(kwargs["fan_in"]), int(kwargs["fan_out"])
-        dims = (fan_out, fan_in) if kwargs.get("layout") == "torch" else (fan_in, fan_out)
+        layout = kwargs.get("layout", init.layout)
+        dims = (fan_out, fan_in) if layout == "torch" else (fan_in, fan_out)
     else:
         dims = (int(shape),) if not isinstance(shape, (tuple, list)) else tuple(map(int, shape))
     dtype = kwargs.get("dtype")
@@ -532,7 +537,16 @@ ENTRY_POINTS = [
     EntryPoint(
         "compute_fans",
         wi.compute_fans,
-        keyword_arguments({"shape": shapes}, layout=layouts, in_axis=axes, out_axis=axes),
+        keyword_arguments(
+            {"shape": shapes},
+            layout=layouts,
+            in_axis=axes,
+            out_axis=axes,
+            batch_axis=axes,
+            input_axes=axes,
+            output_axes=axes,
+            fan_in_axes=axes,
+        ),
         fans_are_ints,
     ),
     EntryPoint(

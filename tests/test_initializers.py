@@ -156,6 +156,27 @@ def test_variance_scaling_normal_is_untruncated() -> None:
     assert wi.variance_scaling.distribution(10, 10).kind == "truncated_normal"
 
 
+def test_keras_and_haiku_variance_scaling() -> None:
+    # keras/src/initializers/random_initializers.py:273-275 ('normal' is truncated, any
+    # case); haiku/_src/initializers.py:204 (any case, 'normal' untruncated).
+    keras = wi.keras_variance_scaling.distribution(50, 10, scale=2.0, distribution="Normal")
+    assert keras.kind == "truncated_normal"
+    assert close(keras.variance, 2.0 / 50, rel=1e-12)
+    assert close(wi.keras_variance_scaling.variance(50, 10, mode="fan_avg"), 1.0 / 30)
+    haiku = wi.haiku_variance_scaling.distribution(50, 10, scale=3.0, distribution="NORMAL")
+    assert haiku.kind == "normal" and close(haiku.variance, 3.0 / 50, rel=1e-15)
+    uniform = wi.haiku_variance_scaling.distribution(50, 10, mode="fan_out", distribution="Uniform")
+    assert close(uniform.support[1], math.sqrt(3.0 / 10), rel=1e-15)
+
+
+def test_torch_orthogonal_is_pytorchs_layout() -> None:
+    # torch/nn/init.py, orthogonal_: rows = tensor.size(0), cols = numel // rows; the
+    # matrix has orthonormal rows when rows <= cols.
+    w = wi.torch_orthogonal((8, 4, 3, 3), gain=2.0, rng=0).reshape(8, -1)
+    np.testing.assert_allclose(w @ w.T, 4.0 * np.eye(8), atol=1e-12)
+    assert close(wi.torch_orthogonal.variance(shape=(8, 36), gain=2.0), 4.0 / 36)
+
+
 @given(fans, fans, st.floats(0.01, 100.0))
 def test_uniform_scaling(fan_in: int, fan_out: int, scale: float) -> None:
     assert close(wi.uniform_scaling.variance(fan_in, fan_out, scale=scale), scale**2 / fan_in)
@@ -471,25 +492,29 @@ def test_dirac_matches_pytorch_definition() -> None:
         for d in range(2):
             expected[g * 3 + d, d, 1, 1] = 1
     np.testing.assert_array_equal(w, expected)
-    # Keras layout holds the same kernel transposed to (h, w, in, out).
-    np.testing.assert_array_equal(wi.dirac((3, 3, 2, 6), groups=2), expected.transpose(2, 3, 1, 0))
+    # PyTorch's layout is dirac's default; the Keras layout holds the same kernel
+    # transposed to (h, w, in, out).
+    np.testing.assert_array_equal(wi.dirac((6, 2, 3, 3), groups=2), expected)
+    np.testing.assert_array_equal(
+        wi.dirac((3, 3, 2, 6), groups=2, layout="keras"), expected.transpose(2, 3, 1, 0)
+    )
     x = np.random.default_rng(0).normal(size=(5, 4))
-    conv_1d = wi.dirac((3, 4, 4))  # (width, in, out): the identity convolution
+    conv_1d = wi.dirac((3, 4, 4), layout="keras")  # (width, in, out): the identity convolution
     np.testing.assert_array_equal(x @ conv_1d[1], x)
 
 
 def test_dirac_of_a_zero_size_kernel_takes_any_groups() -> None:
     # Every groups divides 0 output channels (as in PyTorch); none may be built as a range.
-    for shape in ((0, 0, 0, 0), (3, 3, 4, 0), (3, 3, 0, 4)):
-        groups = 2**64 if shape[3] == 0 else 2
+    for shape in ((0, 0, 0, 0), (0, 4, 3, 3), (4, 0, 3, 3)):  # (out, in, h, w)
+        groups = 2**64 if shape[0] == 0 else 2
         w = wi.dirac(shape, groups=groups)
         assert w.shape == shape and w.size == 0
 
 
 def test_sparse_zeros_per_input() -> None:
-    w = wi.sparse((40, 30), sparsity=0.1, rng=0)
+    w = wi.sparse((40, 30), sparsity=0.1, layout="keras", rng=0)  # (in, out): per row
     assert ((w == 0).sum(axis=1) == math.ceil(0.1 * 30)).all()
-    t = wi.sparse((30, 40), sparsity=0.1, layout="torch", rng=0)  # (out, in): per column
+    t = wi.sparse((30, 40), sparsity=0.1, rng=0)  # PyTorch's (out, in), the default: per column
     assert ((t == 0).sum(axis=0) == math.ceil(0.1 * 30)).all()
     assert (wi.sparse((4, 5), sparsity=1.0, rng=0) == 0).all()
 
@@ -538,8 +563,9 @@ def test_empty_shapes() -> None:
     assert wi.he_normal((5, 0), rng=0).shape == (5, 0)
     assert wi.orthogonal((0, 5), rng=0).shape == (0, 5)
     assert wi.zeros((0,)).shape == (0,)
+    assert wi.he_normal((0, 5)).shape == (0, 5)  # as Keras and PyTorch: nothing to draw
     with pytest.raises(ValueError, match="divides by a fan that is 0"):
-        wi.he_normal((0, 5))
+        wi.he_normal.variance(shape=(0, 5))
 
 
 def test_scalar_and_vector_shapes() -> None:
@@ -780,7 +806,7 @@ ERRORS: list[tuple[Call, type[Exception], str]] = [
     (
         lambda: wi.he_normal(fan_in=3, fan_out=4, in_axis=0),
         ValueError,
-        "in_axis and out_axis need a shape",
+        "axes need a shape; got shape=None with in_axis=0",
     ),
     (lambda: wi.he_normal((3, 4), fan_in=-1), ValueError, "fan_in must be an int >= 0"),
     (lambda: wi.he_normal((3, 4), fan_in=2.5), TypeError, "fan_in must be an int"),
@@ -824,7 +850,7 @@ def test_errors_before_drawing_anything() -> None:
     gen = np.random.default_rng(0)
     state = gen.bit_generator.state
     with pytest.raises(ValueError):
-        wi.he_normal((0, 4), rng=gen)
+        wi.he_normal((3, 4), in_axis=5, rng=gen)
     with pytest.raises(TypeError):
         wi.he_normal((3, 4), dtype=np.int8, rng=gen)
     assert gen.bit_generator.state == state
@@ -1007,7 +1033,7 @@ REFUSED_WITH_GENERATOR: list[Callable[[np.random.Generator], object]] = [
     lambda g: wi.constant((2,), value=2**63, dtype="int64", rng=g),
     lambda g: wi.constant((2,), value=1e-8, dtype="float16", rng=g),
     lambda g: wi.identity((2, 2), gain=1e300, dtype="complex64", rng=g),
-    lambda g: wi.he_normal((0, 4), rng=g),
+    lambda g: wi.he_normal((3, 4), in_axis=5, rng=g),
     lambda g: wi.he_normal((3, 4), dtype=np.int8, rng=g),
     lambda g: wi.distributions.Normal(0.0, 1e-300).sample((3,), dtype="float32", rng=g),
     lambda g: wi.distributions.TruncatedNormal(0.0, 1.0, 1.0001, 1.0002).sample(

@@ -97,7 +97,12 @@ def test_keras_class_names_and_their_snake_case_resolve_alike() -> None:
         "Identity",
     }
     for cls in classes:
-        assert wi.get(cls) is wi.get(keras_snake_case(cls)) is wi.get(f"keras.{cls}")
+        snake = keras_snake_case(cls)
+        assert wi.get(cls) is wi.get(f"keras.{snake}") is wi.get(f"keras.{cls}")
+        # The plain snake-case name is Keras' too, except where it is a canonical
+        # name of another meaning: variance_scaling is JAX's ('normal' untruncated).
+        if snake != "variance_scaling":
+            assert wi.get(snake) is wi.get(cls)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +125,7 @@ def test_keras_class_names_and_their_snake_case_resolve_alike() -> None:
         ("zeros_", "zeros"),
         ("eye_", "eye"),
         ("dirac_", "dirac"),
-        ("orthogonal_", "orthogonal"),
+        ("orthogonal_", "torch_orthogonal"),
         ("sparse_", "sparse"),
         ("trunc_normal_", "trunc_normal"),
         ("constant", "constant"),
@@ -136,7 +141,7 @@ def test_keras_class_names_and_their_snake_case_resolve_alike() -> None:
         ("keras.normal", "random_normal"),
         ("UniformScaling", "uniform_scaling"),
         ("haiku.UniformScaling", "uniform_scaling"),
-        ("haiku.VarianceScaling", "variance_scaling"),
+        ("haiku.VarianceScaling", "haiku_variance_scaling"),
     ],
 )
 def test_aliases(alias: str, canonical: str) -> None:
@@ -231,7 +236,9 @@ def test_get_returns_objects_and_none_as_they_are() -> None:
 
 def test_params_give_a_partial() -> None:
     vs = wi.get("VarianceScaling", scale=2.0, mode="fan_out", distribution="uniform")
-    assert vs == wi.variance_scaling.partial(scale=2.0, mode="fan_out", distribution="uniform")
+    assert vs == wi.keras_variance_scaling.partial(
+        scale=2.0, mode="fan_out", distribution="uniform"
+    )
     np.testing.assert_array_equal(wi.get("constant", value=2.0)((2,)), [2.0, 2.0])
     with pytest.raises(TypeError, match="unexpected keyword argument 'scal'"):
         wi.get("VarianceScaling", scal=2.0)
@@ -321,12 +328,12 @@ def test_stft_is_reported_as_not_supported(name: str) -> None:
         (
             {"class_name": "VarianceScaling", "config": {"distribution": "gamma"}},
             ValueError,
-            "distribution must be one of .* for Keras' VarianceScaling; got distribution='gamma'",
+            r"distribution must be one of .*'truncated_normal'.* \(in any case\); got distribution='gamma'",
         ),
         (
             {"class_name": "VarianceScaling", "config": {"mode": "fan_geo_avg"}},
             ValueError,
-            "mode must be one of 'fan_in', 'fan_out', 'fan_avg' for Keras' VarianceScaling",
+            "mode must be one of 'fan_avg', 'fan_in', 'fan_out'; got mode='fan_geo_avg'",
         ),
         (
             {"class_name": "HeNormal", "config": {"seed": {"class_name": "SeedGenerator"}}},
@@ -471,9 +478,7 @@ KERAS_FORMS: list[tuple[dict[str, Any], wi.Initializer]] = [
             "config": {"seed": 7, "scale": 2.0, "mode": "fan_out", "distribution": "normal"},
             "registered_name": None,
         },
-        wi.variance_scaling.partial(
-            scale=2.0, mode="fan_out", distribution="truncated_normal", rng=7
-        ),
+        wi.keras_variance_scaling.partial(scale=2.0, mode="fan_out", distribution="normal", rng=7),
     ),
     (
         {
@@ -487,7 +492,9 @@ KERAS_FORMS: list[tuple[dict[str, Any], wi.Initializer]] = [
             },
             "registered_name": None,
         },
-        wi.variance_scaling.partial(scale=0.5, mode="fan_avg", distribution="untruncated_normal"),
+        wi.keras_variance_scaling.partial(
+            scale=0.5, mode="fan_avg", distribution="untruncated_normal"
+        ),
     ),
     (
         {
@@ -586,7 +593,9 @@ KERAS_FORMS: list[tuple[dict[str, Any], wi.Initializer]] = [
                 "dtype": "float32",
             },
         },
-        wi.variance_scaling.partial(mode="fan_avg", distribution="uniform", dtype="float32"),
+        wi.keras_variance_scaling.partial(
+            scale=1.0, mode="fan_avg", distribution="uniform", dtype="float32"
+        ),
     ),
     (
         {"class_name": "Identity", "config": {"gain": 1.0, "dtype": "float32"}},
@@ -596,11 +605,11 @@ KERAS_FORMS: list[tuple[dict[str, Any], wi.Initializer]] = [
     ({"class_name": "glorot_uniform"}, wi.glorot_uniform),
     (
         {"class_name": "VarianceScaling", "config": {"distribution": "normal"}},
-        wi.variance_scaling.partial(distribution="truncated_normal"),
+        wi.keras_variance_scaling.partial(distribution="normal"),
     ),
     (
         {"module": KERAS, "class_name": "variance_scaling", "config": {"distribution": "normal"}},
-        wi.variance_scaling.partial(distribution="truncated_normal"),
+        wi.keras_variance_scaling.partial(distribution="normal"),
     ),
     (
         {
@@ -657,7 +666,9 @@ def test_keras_input_and_output_axes_are_the_fan_axes() -> None:
             "config": {"mode": "fan_out", "input_axes": [0], "output_axes": [1, 2]},
         }
     )
-    assert init == wi.variance_scaling.partial(mode="fan_out", in_axis=(0,), out_axis=(1, 2))
+    assert init == wi.keras_variance_scaling.partial(
+        mode="fan_out", input_axes=(0,), output_axes=(1, 2)
+    )
     assert init.variance(shape=(8, 4, 5)) == pytest.approx(1.0 / 20)
     data = wi.serialize(init)
     assert data["config"]["input_axes"] == [0] and data["config"]["output_axes"] == [1, 2]
@@ -689,7 +700,7 @@ def test_keras_input_and_output_axes_are_the_fan_axes() -> None:
             },
         ),
         (
-            wi.variance_scaling.partial(distribution="untruncated_normal"),
+            wi.keras_variance_scaling.partial(distribution="untruncated_normal"),
             {
                 "module": KERAS,
                 "class_name": "VarianceScaling",
@@ -780,7 +791,7 @@ PARTIALS = [
     wi.jax_orthogonal.partial(scale=2.0, column_axis=0),
     wi.jax_truncated_normal.partial(lower=-3.0),
     wi.delta_orthogonal.partial(scale=0.5),
-    wi.dirac.partial(groups=5),
+    wi.dirac.partial(groups=3),
     wi.random_uniform.partial(minval=0.0, maxval=1.0, rng=2),
 ]
 

@@ -270,7 +270,7 @@ def test_keras_axes_are_checked_under_their_own_name() -> None:
     with pytest.raises(ValueError, match=r"output_axes must name at least one axis"):
         wi.get({"class_name": "VarianceScaling", "config": {"output_axes": []}})
     made = wi.get({"class_name": "VarianceScaling", "config": {"input_axes": [0, 1]}})
-    assert made.get_config()["in_axis"] == [0, 1]
+    assert made.get_config()["input_axes"] == [0, 1]
 
 
 def test_a_deprecated_dtype_spelling_is_refused_not_warned_of() -> None:

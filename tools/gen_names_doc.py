@@ -31,15 +31,34 @@ name.
 ## How names resolve
 
 - **Names mean what they mean where they come from.** Each library's names
-  resolve to an initializer with that library's semantics, parameter names and
-  defaults: PyTorch's `uniform_` takes `a, b` (default `[0, 1)`), JAX's
-  `normal` takes `stddev` (default 0.01).
+  resolve to an initializer with that library's semantics, parameter names,
+  defaults and layout: PyTorch's `uniform_` takes `a, b` (default `[0, 1)`),
+  JAX's `normal` takes `stddev` (default 0.01), Keras' `VarianceScaling`
+  reads `distribution="normal"` as truncated, JAX's `variance_scaling` does
+  not.
+- **Layouts.** Every PyTorch scheme (`kaiming_*`, `xavier_*`, `trunc_normal`,
+  `eye`, `dirac`, `sparse`, `torch_*`, and so every `torch.`-prefixed and
+  trailing-underscore name) reads a shape in PyTorch's layout, (out, in,
+  …kernel…): `get("kaiming_normal_")((256, 784))` has fan_in 784, as
+  `torch.nn.init.kaiming_normal_` on a `Linear(784, 256)` weight. Every other
+  scheme reads Keras', JAX's and Haiku's (…kernel…, in, out). A call's
+  `layout=` overrides the default; the tables give each name's.
+- **Axes.** Three rules, by the library whose argument names they use, one per
+  call: JAX's `in_axis`/`out_axis`/`batch_axis` (every axis that is neither
+  is the receptive field; input and output axes may overlap, as in Flax's
+  `Embed`; batch axes count in neither fan); Keras' `input_axes`/`output_axes`
+  (given both, each fan is the product of its own axes, with no receptive
+  field; one alone is ignored, as Keras ignores it); Haiku's `fan_in_axes`
+  (from rank 3 on, fan_in is their product and fan_out that of every other
+  axis; ignored below rank 3, as in Haiku). `weightinit.compute_fans` takes
+  all three.
 - **Clashes.** Where two libraries use one plain name for different things, the
   plain name goes to the first of: a canonical name, Keras, PyTorch, JAX,
   Haiku. So
   `normal` and `uniform` are Keras' aliases of `RandomNormal`/`RandomUniform`,
   `kaiming_normal` and `xavier_normal` are PyTorch's (untruncated), and
-  `orthogonal` takes Keras' and PyTorch's `gain`.
+  plain `orthogonal` is Keras' (layout `keras`), PyTorch's being
+  `orthogonal_` and `torch.orthogonal` (layout `torch`).
 - **Prefixes.** Every Keras, PyTorch, JAX and Haiku name is also accepted
   with its library's prefix: `keras.normal`, `torch.normal` (PyTorch's `normal_`),
   `jax.normal`, `jax.kaiming_normal` (JAX's, truncated). A shadowed name is
@@ -48,24 +67,32 @@ name.
   `module` is Keras' (`keras.*`) or its `class_name` is a Keras spelling that
   is not a canonical name (`VarianceScaling`, `normal`, ...): Keras parameter
   names, `seed` (the initializer then returns the same values call after call,
-  unless a call passes `rng`), `input_axes`/`output_axes` (as `in_axis`/
-  `out_axis`), `dtype` (in Keras 2 configs of the TensorFlow 1 era), arrays
-  serialized as `__numpy__`, and Keras values: Keras' `VarianceScaling` reads
-  `distribution="normal"` as `"truncated_normal"`. Any other dict is read with
-  this library's meaning, where `variance_scaling(distribution="normal")` is an
-  untruncated normal. `weightinit.serialize` writes the Keras class whenever
+  unless a call passes `rng`), `input_axes`/`output_axes` (with Keras' rule),
+  `dtype` (in Keras 2 configs of the TensorFlow 1 era), arrays serialized as
+  `__numpy__`, and Keras values: Keras' `VarianceScaling`
+  (`keras_variance_scaling`) reads `distribution` in any case and `"normal"`
+  as `"truncated_normal"`. Any other dict is read with this library's
+  meaning, where `variance_scaling(distribution="normal")` is an untruncated
+  normal, as in JAX and Haiku. `weightinit.serialize` writes the Keras class whenever
   Keras can express every setting, and `module: "weightinit"` with the
-  canonical name otherwise (e.g. `distribution="normal"`, `mode="fan_geo_avg"`,
-  an array `value`, `truncated_normal` bounds other than ±2, a bound `dtype` or
-  `layout`), so no parameter is ever lost.
+  canonical name otherwise (e.g. `variance_scaling(distribution="normal")`, `mode="fan_geo_avg"`,
+  an array `value`, `truncated_normal` bounds other than ±2, a bound `dtype`, `layout`
+  or JAX's axes), so no parameter is ever lost.
+- **Keras' seed.** A Keras-named initializer (one with a Keras class) takes
+  `seed=` through `get(name, seed=7)` and `partial(seed=7)`: it then gives the
+  same values on every call, as a seeded Keras initializer does. A call takes
+  its seed as `rng=`; `he_normal(shape, seed=7)` is an error that says so.
+- **Empty arrays.** A shape with a zero dimension gives the empty array, as
+  in Keras and PyTorch, whatever the fans; the moments of such a shape
+  (`variance(fan_in=0, ...)`) are still refused where the formula divides by
+  a zero fan.
 - **Not supported.** Keras' `STFT` (`STFTInitializer`) is not implemented; its
-  names raise an error that says so. JAX's `batch_axis`, `delta_orthogonal`'s
-  `column_axis` and Haiku's `fan_in_axes` are not supported (pass `in_axis`/`out_axis`, or `layout`).
-  Haiku's names are listed where they mean what a weightinit initializer
-  means with the same parameter names; Haiku's `RandomNormal`,
-  `RandomUniform`, `TruncatedNormal`, `Constant` and `Orthogonal` differ from
-  Keras' classes of those names in defaults or parameter names and are not
-  accepted under a `haiku.` prefix.
+  names raise an error that says so.
+- **The random stream.** A name gives its library's law, never its bits: every
+  random value comes from this library's block-seeded stream, so a seed gives
+  the same array here on any machine and thread count, but not the array the
+  peer gives for the same seed. The "differences" column lists every other
+  known difference.
 - **Arrays.** A NumPy array given to `get` is the initial value itself
   (`fixed`): a call must ask for exactly its shape, as in Keras.
 - **Your own.** `@weightinit.register("name", aliases=(...))` adds a function or
@@ -97,18 +124,20 @@ def render() -> str:
     canonical_rows = []
     for name in wi.available():
         init = wi.get(name)
+        info = init.info
         canonical_rows.append(
             (
                 f"`{name}`",
-                init.info.origin,
-                f"`{init.info.keras_class}`" if init.info.keras_class else "—",
-                init.info.distribution,
+                info.origin,
+                f"`{info.layout}`",
+                info.axes,
+                f"`{info.keras_class}`" if info.keras_class else "—",
+                info.distribution,
+                info.differences,
             )
         )
-    sections.append(
-        "## Canonical names\n\n"
-        + _table(("name", "origin", "Keras class", "distribution"), canonical_rows)
-    )
+    header = ("name", "origin", "layout", "axes read", "Keras class", "distribution", "differences")
+    sections.append("## Canonical names\n\n" + _table(header, canonical_rows))
     for origin in ORIGINS:
         rows = []
         seen = set()
@@ -126,12 +155,12 @@ def render() -> str:
                     f"`{entry.name}`",
                     f"`{PREFIX[origin]}.{entry.name}`",
                     f"`{entry.canonical}`",
+                    f"`{wi.get(entry.canonical).layout}`",
                     note,
                 )
             )
-        sections.append(
-            f"## {origin} names\n\n" + _table(("name", "prefixed", "resolves to", "accepted"), rows)
-        )
+        header = ("name", "prefixed", "resolves to", "layout", "accepted")
+        sections.append(f"## {origin} names\n\n" + _table(header, rows))
     return "\n\n".join(sections) + "\n"
 
 

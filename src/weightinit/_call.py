@@ -15,6 +15,7 @@ makes a plan reusable.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import numpy as np
 from . import _engine
 from ._validation import ALLOCATION_CHECKED, check_allocation, check_dtype, describe, listed, shown
 from .distributions import Distribution
-from .fans import make_geometry
+from .fans import AXIS_OPTIONS, Geometry, make_geometry
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -108,11 +109,14 @@ def make_plan(
 ) -> tuple[Plan, bool]:
     """Check a call's arguments in full; the plan, and whether it may be kept.
 
-    ``arguments`` are the call's ``(shape, dtype, layout, in_axis, out_axis,
-    fan_in, fan_out, region, progress)`` with the initializer's bound options
-    already applied.
+    ``arguments`` are the call's ``(shape, dtype, layout, *axis options,
+    fan_in, fan_out, region, progress)`` (the axis options in the order of
+    :data:`~weightinit.fans.AXIS_OPTIONS`) with the initializer's bound
+    options and default layout already applied.
     """
-    shape, dtype, layout, in_axis, out_axis, fan_in, fan_out, region, progress = arguments
+    shape, dtype, layout, *rest = arguments
+    axes = dict(zip(AXIS_OPTIONS, rest[: len(AXIS_OPTIONS)], strict=True))
+    fan_in, fan_out, region, progress = rest[len(AXIS_OPTIONS) :]
     values = init._resolve(params)
     target = None if out is None else check_out(out)
     if progress is not None and not isinstance(progress, bool):
@@ -125,9 +129,8 @@ def make_plan(
         fan_in=fan_in,
         fan_out=fan_out,
         layout=layout,
-        in_axis=in_axis,
-        out_axis=out_axis,
         out_shape=None if target is None or region is not None else target.shape,
+        **axes,
     )
     window = _engine.make_window(geometry.shape, region)
     if target is not None and target.shape != window.region_shape:
@@ -135,7 +138,7 @@ def make_plan(
             f"out.shape must be the region's shape {shown(window.region_shape)}; "
             f"got out.shape={shown(target.shape)}."
         )
-    law = init._law(geometry, **values)
+    law = init._law(_law_geometry(geometry), **values)
     # What the call allocates, checked before the seed is taken: the result unless
     # it fills out= in place, and the whole array where a structured law is asked
     # for a region or works in a float64 copy of the whole.
@@ -158,6 +161,24 @@ def make_plan(
     # Allocations above the checked size ask the machine's memory, which may change.
     keep = all(math.prod(dims) * kind.itemsize < ALLOCATION_CHECKED for dims, kind in allocations)
     return Plan(law, resolved, window, progress, described), keep
+
+
+def _law_geometry(geometry: Geometry) -> Geometry:
+    """The geometry a call's law is built from: the call's, with zero fans read as 1 for an empty array.
+
+    An empty array holds no value, so no fan is divided by: Keras divides by
+    ``max(1.0, fan)`` (keras/src/initializers/random_initializers.py,
+    ``VarianceScaling.__call__``) and PyTorch returns a zero-element tensor
+    untouched (torch/nn/init.py, ``_no_grad_*``/``kaiming_*``: "Initializing
+    zero-element tensors is a no-op"). The law's other checks (rank,
+    parameters) still run; its moments, asked through ``init.variance``,
+    still refuse a zero fan.
+    """
+    if math.prod(geometry.shape):
+        return geometry
+    return dataclasses.replace(
+        geometry, fan_in=max(1, geometry.fan_in), fan_out=max(1, geometry.fan_out)
+    )
 
 
 def _call_dtype(init: Initializer, dtype: Any, target: NDArray[Any] | None) -> np.dtype[Any]:

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from . import _call, _names
 from ._names import SchemeInfo
 from ._settings import REQUIRED, Param, Settings
-from ._validation import describe, listed
+from ._validation import check_keras_seed, describe, listed, shown
 from .distributions import Distribution
-from .fans import make_geometry
+from .fans import AXIS_OPTIONS, make_geometry
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -33,8 +33,9 @@ class Initializer(Settings):
     """A weight initializer: a callable with exact moments and a config.
 
     Call it as ``init(shape, *, <parameters>, dtype=None, rng=None,
-    layout='keras', in_axis=None, out_axis=None, fan_in=None, fan_out=None,
-    out=None, region=None, progress=None)``.
+    layout=None, in_axis=None, out_axis=None, batch_axis=None,
+    input_axes=None, output_axes=None, fan_in_axes=None, fan_in=None,
+    fan_out=None, out=None, region=None, progress=None)``.
 
     Parameters
     ----------
@@ -57,10 +58,21 @@ class Initializer(Settings):
         it once, so it advances and two calls differ; ``None`` draws fresh
         entropy from the operating system. NumPy's global random state is
         never used. See "Reproducibility" in ``docs/usage.md``.
-    layout : {'keras', 'torch'}, default 'keras'
-        How fans are read from the shape: (…, in, out) or (out, in, …).
-    in_axis, out_axis : int or tuple of int, optional
-        Explicit input/output axes, overriding the layout's.
+    layout : {'keras', 'torch'}, optional
+        How fans are read from the shape: (…, in, out) or (out, in, …). By
+        default the layout of the scheme's library (its ``layout``
+        attribute): ``'torch'`` for PyTorch's schemes (``kaiming_normal``,
+        ``xavier_uniform``, ``dirac``, ``sparse``, ...), ``'keras'`` for all
+        others.
+    in_axis, out_axis, batch_axis : int or tuple of int, optional
+        JAX's axes: explicit input/output axes, overriding the layout's (they
+        may overlap), and batch axes that count in neither fan.
+    input_axes, output_axes : int or tuple of int, optional
+        Keras' axes: with both given, each fan is the product of its named
+        axes only; one without the other is ignored, as in Keras.
+    fan_in_axes : int or tuple of int, optional
+        Haiku's axes: from rank 3 on, ``fan_in`` is their product and
+        ``fan_out`` that of the other axes. See :func:`weightinit.compute_fans`.
     fan_in, fan_out : int, optional
         Fans to use instead of those computed from the shape.
     out : numpy.ndarray, optional
@@ -107,7 +119,7 @@ class Initializer(Settings):
         bound: Mapping[str, Any] | None = None,
         options: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(name, params, random, bound, options)
+        super().__init__(name, params, random, bound, options, info.layout)
         self.info = info
         self._law = law
         self.__doc__ = doc
@@ -124,7 +136,8 @@ class Initializer(Settings):
             inspect.Parameter(p.name, keyword, default=values.get(p.name, REQUIRED))
             for p in self.params
         ]
-        options = {"dtype": None, "rng": None, "layout": "keras", "in_axis": None, "out_axis": None}
+        options: dict[str, Any] = {"dtype": None, "rng": None, "layout": self.layout}
+        options.update(dict.fromkeys(AXIS_OPTIONS))
         options.update(self._options)
         items += [inspect.Parameter(key, keyword, default=value) for key, value in options.items()]
         items += [
@@ -144,6 +157,10 @@ class Initializer(Settings):
         layout: Any = None,
         in_axis: Any = None,
         out_axis: Any = None,
+        batch_axis: Any = None,
+        input_axes: Any = None,
+        output_axes: Any = None,
+        fan_in_axes: Any = None,
         **params: Any,
     ) -> Distribution:
         """The law of the array this initializer makes for the given fans or shape.
@@ -152,9 +169,16 @@ class Initializer(Settings):
         With fans alone the array is the (fan_in, fan_out) matrix.
         """
         values = self._resolve(params)
-        layout, in_axis, out_axis = self._geometry_args(layout, in_axis, out_axis)
+        axes = {
+            "in_axis": in_axis,
+            "out_axis": out_axis,
+            "batch_axis": batch_axis,
+            "input_axes": input_axes,
+            "output_axes": output_axes,
+            "fan_in_axes": fan_in_axes,
+        }
         geometry = make_geometry(
-            shape, fan_in=fan_in, fan_out=fan_out, layout=layout, in_axis=in_axis, out_axis=out_axis
+            shape, fan_in=fan_in, fan_out=fan_out, **self._geometry_args(layout, axes)
         )
         return self._law(geometry, **values)
 
@@ -196,6 +220,10 @@ class Initializer(Settings):
         layout: Any = None,
         in_axis: Any = None,
         out_axis: Any = None,
+        batch_axis: Any = None,
+        input_axes: Any = None,
+        output_axes: Any = None,
+        fan_in_axes: Any = None,
         fan_in: Any = None,
         fan_out: Any = None,
         out: Any = None,
@@ -204,10 +232,18 @@ class Initializer(Settings):
         **params: Any,
     ) -> NDArray[Any]:
         options = self._options
+        axes = {
+            "in_axis": in_axis,
+            "out_axis": out_axis,
+            "batch_axis": batch_axis,
+            "input_axes": input_axes,
+            "output_axes": output_axes,
+            "fan_in_axes": fan_in_axes,
+        }
         arguments = (
             shape,
             options.get("dtype") if dtype is None else dtype,
-            *self._geometry_args(layout, in_axis, out_axis),
+            *self._geometry_args(layout, axes).values(),
             fan_in,
             fan_out,
             region,
@@ -224,6 +260,25 @@ class Initializer(Settings):
         return _call.run(plan, options.get("rng") if rng is None else rng, out)
 
     # --- making new initializers -------------------------------------------------
+
+    def partial(self, **kwargs: Any) -> Initializer:
+        """A copy with parameters (and call options) fixed to new defaults.
+
+        See :meth:`Settings.partial`. A Keras-named random initializer (one
+        with a Keras class, such as ``he_normal``) also takes Keras' ``seed``:
+        an int binds ``rng``, so that every call gives the same values, as a
+        seeded Keras initializer does; ``seed=None`` binds nothing.
+        """
+        if "seed" in kwargs and self.info.keras_class is not None and self.random:
+            seed = kwargs.pop("seed")
+            if "rng" in kwargs:
+                raise ValueError(
+                    f"give seed or rng, not both; got seed={shown(seed)}, "
+                    f"rng={shown(kwargs['rng'])}."
+                )
+            if seed is not None:
+                kwargs["rng"] = check_keras_seed(seed)
+        return super().partial(**kwargs)
 
     def _copy(self, **changes: Any) -> Initializer:
         settings: dict[str, Any] = {

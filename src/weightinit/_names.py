@@ -67,12 +67,18 @@ class SchemeInfo:
     ``scale``, ``mode``, ``formula`` and ``reference`` are its cells in
     docs/formulas.md. ``keras_class`` is the Keras class of the same meaning,
     if any; ``keras_args`` are the keys its Keras config takes besides
-    ``seed`` (which every random Keras initializer takes); ``keras_values``
-    maps, per parameter, each value a Keras config may hold to this scheme's
-    value of the same meaning (Keras' ``VarianceScaling`` reads ``'normal'``
-    as ``'truncated_normal'``). ``aliases`` are the scheme's other names.
+    ``seed`` (which every random Keras initializer takes); the scheme's
+    parameter checks read the values with Keras' meaning.
+    ``aliases`` are the scheme's other names.
     ``example`` gives a value to each parameter without default, so that
     tests and the golden samples can call every registered scheme.
+    :attr:`layout`, the layout a call reads fans in when it gives none, is
+    that of the scheme's library: ``'torch'`` for PyTorch's (out, in,
+    …kernel…), ``'keras'`` for Keras', JAX's and Haiku's (…kernel…, in, out).
+    ``axes`` says, for docs/names.md, what the scheme reads of the shape's
+    axes (``'—'``: nothing, its values do not depend on fans), and
+    ``differences`` every known way it differs from its library's function of
+    the same name, with the reason (``'—'``: none beyond the random stream).
     """
 
     origin: str
@@ -83,9 +89,15 @@ class SchemeInfo:
     reference: str = "—"
     keras_class: str | None = None
     keras_args: tuple[str, ...] = ()
-    keras_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
     aliases: Aliases = Aliases()
     example: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    axes: str = "—"
+    differences: str = "—"
+
+    @property
+    def layout(self) -> str:
+        """The layout of the scheme's library: ``'torch'`` for PyTorch's, ``'keras'`` for every other."""
+        return "torch" if self.origin == "PyTorch" else "keras"
 
 
 #: Library → the prefix of its namespaced names.

@@ -3,8 +3,8 @@
 :class:`Settings` is what ``partial``, ``get_config`` and ``from_config`` of
 an :class:`~weightinit.Initializer` work on: the scheme's :class:`Param`
 list, the values ``partial`` bound to them, and the bound call options
-(``dtype``, ``rng``, ``layout``, ``in_axis``, ``out_axis``), each checked
-when bound.
+(``dtype``, ``rng``, ``layout`` and the axis options of
+:data:`~weightinit.fans.AXIS_OPTIONS`), each checked when bound.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ._validation import check_dtype, check_option, check_rng, describe, shown
-from .fans import LAYOUTS, check_axes
+from .fans import AXIS_OPTIONS, LAYOUTS, check_axes
 
 _S = TypeVar("_S", bound="Settings")
 
@@ -27,7 +27,7 @@ __all__ = ["OPTIONS", "REQUIRED", "Param", "Settings", "plain"]
 #: Marks a parameter that has no default and must be given.
 REQUIRED: Any = inspect.Parameter.empty
 #: The call options ``partial`` may bind.
-OPTIONS = ("dtype", "rng", "layout", "in_axis", "out_axis")
+OPTIONS = ("dtype", "rng", "layout", *AXIS_OPTIONS)
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _spelled(value: Any) -> bool:
+    """Whether a checked value is a spelling (a str) that replaces the value given for it."""
+    return isinstance(value, str)
+
+
 class Settings(ABC):
     """A scheme's parameters with their bound values, and the bound call options."""
 
@@ -67,8 +72,11 @@ class Settings(ABC):
         random: bool,
         bound: Mapping[str, Any] | None,
         options: Mapping[str, Any] | None,
+        layout: str = "keras",
     ) -> None:
         self.name = name
+        #: The layout a call reads fans in when it gives none: its library's.
+        self.layout = layout
         self.params = params
         self.random = random
         self._bound = dict(bound or {})
@@ -84,6 +92,13 @@ class Settings(ABC):
         """Check ``given`` over the bound values; ``complete`` requires every parameter."""
         known = {p.name: p for p in self.params}
         for key in given:
+            if key == "seed" and key not in known:
+                raise TypeError(
+                    f"{self.name}() got seed={shown(given[key])}: a call takes its seed as rng= "
+                    f"(rng={shown(given[key])}); Keras' seed, which gives the same values on "
+                    "every call, is bound with partial(seed=...) or get(name, seed=...) on a "
+                    "Keras-named initializer."
+                )
             if key not in known:
                 accepted = ", ".join(known) if known else "none"
                 raise TypeError(
@@ -100,20 +115,26 @@ class Settings(ABC):
         checked = {p.name: p.check(p.name, values[p.name]) for p in self.params if p.name in values}
         return checked
 
-    def _geometry_args(self, layout: Any, in_axis: Any, out_axis: Any) -> tuple[Any, Any, Any]:
-        layout = self._options.get("layout", "keras") if layout is None else layout
-        in_axis = self._options.get("in_axis") if in_axis is None else in_axis
-        out_axis = self._options.get("out_axis") if out_axis is None else out_axis
-        return layout, in_axis, out_axis
+    def _geometry_args(self, layout: Any, axes: Mapping[str, Any]) -> dict[str, Any]:
+        """The call's layout and axis options, each the call's, else the bound one, else the default."""
+        options = self._options
+        result = {"layout": options.get("layout", self.layout) if layout is None else layout}
+        for key in AXIS_OPTIONS:
+            given = axes.get(key)
+            result[key] = options.get(key) if given is None else given
+        return result
 
     def partial(self: _S, **kwargs: Any) -> _S:
         """A copy with parameters (and call options) fixed to new defaults.
 
         Parameters are checked now, so a typo fails here rather than at the
-        first call; a parameter without default may be left for the call. Call options ``dtype``, ``rng``, ``layout``, ``in_axis``
-        and ``out_axis`` may be bound too, and are checked now with the checks
-        of a call (axes as far as they can be without a shape: ints, at least
-        one); a bound int ``rng`` makes every call return the same array.
+        first call; a parameter without default may be left for the call.
+        Call options ``dtype``, ``rng``, ``layout`` and the axis options
+        (``in_axis``, ``out_axis``, ``batch_axis``, ``input_axes``,
+        ``output_axes``, ``fan_in_axes``) may be bound too, and are checked
+        now with the checks of a call (axes as far as they can be without a
+        shape: ints); a bound int ``rng`` makes every call return the same
+        array.
         """
         options = {key: kwargs.pop(key) for key in OPTIONS if key in kwargs}
         if "layout" in options:
@@ -122,11 +143,16 @@ class Settings(ABC):
             check_dtype(options["dtype"], random=self.random, name=self.name)
         if "rng" in options:
             check_rng(options["rng"])
-        for key in ("in_axis", "out_axis"):
+        for key in AXIS_OPTIONS:
             if options.get(key) is not None:
                 check_axes(key, options[key])
-        self._resolve(kwargs, complete=False)
-        return self._copy(bound={**self._bound, **kwargs}, options={**self._options, **options})
+        checked = self._resolve(kwargs, complete=False)
+        # A value is bound as its check reads it: Keras' VarianceScaling binds
+        # distribution='Normal' as 'truncated_normal', and its config says so.
+        bound = {
+            key: checked[key] if _spelled(checked[key]) else value for key, value in kwargs.items()
+        }
+        return self._copy(bound={**self._bound, **bound}, options={**self._options, **options})
 
     @abstractmethod
     def _copy(self: _S, **changes: Any) -> _S:
@@ -169,7 +195,7 @@ class Settings(ABC):
         """This initializer with the parameters and call options of ``config`` bound.
 
         The inverse of :meth:`get_config`: ``init.from_config(init.get_config())``
-        equals ``init``. Lists given for ``in_axis``/``out_axis`` become tuples.
+        equals ``init``. Lists given for axis options become tuples.
 
         Raises
         ------
@@ -189,7 +215,7 @@ class Settings(ABC):
                     f"unknown config key {shown(key)} for {self.name}; accepted keys: "
                     f"{', '.join(accepted)}."
                 )
-        for key in ("in_axis", "out_axis"):
+        for key in AXIS_OPTIONS:
             if isinstance(values.get(key), list):
                 values[key] = tuple(values[key])
         return self.partial(**values)

@@ -13,7 +13,7 @@ import numbers
 import os
 import reprlib
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,6 +28,7 @@ __all__ = [
     "check_dtype",
     "check_int",
     "check_int_seed",
+    "check_keras_seed",
     "check_option",
     "check_real",
     "check_representable",
@@ -294,6 +295,16 @@ def check_option(name: str, value: Any, options: Iterable[str]) -> str:
     raise ValueError(f"{name} must be one of {listed}; got {name}={shown(value)}.")
 
 
+def check_keras_seed(seed: Any) -> int:
+    """A Keras ``seed`` (not None): an int, which is this library's ``rng``."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(
+            "seed must be an int or None (a serialized Keras SeedGenerator is not "
+            f"supported); got {describe('seed', seed)}."
+        )
+    return int(seed)
+
+
 def check_int_seed(rng: Any) -> int:
     """Return an int ``rng`` (not a bool) as a Python int, refusing a negative one.
 
@@ -478,11 +489,31 @@ def real_check(
     return check
 
 
-def option_check(options: tuple[str, ...]) -> Callable[[str, Any], str]:
-    """The parameter check :func:`check_option` with these options."""
+def option_check(
+    options: tuple[str, ...], *, any_case: bool = False, read_as: Mapping[str, str] | None = None
+) -> Callable[[str, Any], str]:
+    """The parameter check :func:`check_option` with these options.
+
+    ``any_case`` accepts the options in any case (``'Uniform'``), as Keras
+    and Haiku read ``distribution``; ``read_as`` maps accepted spellings to
+    the option they mean (Keras reads ``'normal'`` as ``'truncated_normal'``).
+    The check returns the option meant.
+    """
+    renamed = dict(read_as or {})
 
     def check(name: str, value: Any) -> str:
-        return check_option(name, value, options)
+        spelled = value.lower() if any_case and isinstance(value, str) else value
+        if isinstance(spelled, str) and spelled in renamed:
+            return renamed[spelled]
+        try:
+            return check_option(name, spelled, (*options, *renamed))
+        except ValueError:
+            if spelled is value:
+                raise
+            raise ValueError(
+                f"{name} must be one of {', '.join(map(repr, sorted((*options, *renamed))))} "
+                f"(in any case); got {name}={shown(value)}."
+            ) from None
 
     return check
 

@@ -307,11 +307,14 @@ def _list() -> int:
     for name in weightinit.available():
         init = weightinit.get(name)
         info = getattr(init, "info", None)
-        rows.append((name, getattr(info, "formula", ""), getattr(info, "origin", "")))
+        origin = getattr(info, "origin", "")
+        layout = getattr(init, "layout", None)
+        tag = ", ".join(part for part in (origin, layout and f"layout={layout}") if part)
+        rows.append((name, getattr(info, "formula", ""), tag))
     size = max(len(name) for name, _, _ in rows)
-    print("Initializers (weightinit.get(name)):")
-    for name, formula, origin in rows:
-        print(f"  {name.ljust(size)}  {formula}{f'  [{origin}]' if origin else ''}")
+    print("Initializers (weightinit.get(name)), with their origin and default layout:")
+    for name, formula, tag in rows:
+        print(f"  {name.ljust(size)}  {formula}{f'  [{tag}]' if tag else ''}")
     print("\nActivations (weightinit gain NAME):")
     names = activation_names()
     size = max(map(len, names))

@@ -3,9 +3,10 @@
 :func:`weightinit.deserialize` reads a config with Keras' meaning when its
 module is Keras' (:func:`is_keras_module`) or its ``class_name`` is a Keras
 spelling that is not a canonical name (:func:`read`): Keras parameter names,
-``seed``, ``input_axes``/``output_axes``, ``dtype``, Keras values
-(``VarianceScaling`` reads ``distribution='normal'`` as truncated) and arrays
-in Keras' serialized form (:func:`array_value`). :func:`weightinit.serialize`
+``seed``, ``input_axes``/``output_axes`` (with Keras' rule for fans), ``dtype``,
+Keras values (Keras' ``VarianceScaling``, :func:`weightinit.keras_variance_scaling`,
+reads ``distribution='normal'`` as truncated, in any case) and arrays in Keras'
+serialized form (:func:`array_value`). :func:`weightinit.serialize`
 writes an initializer as its Keras class when Keras can express every setting
 (:func:`keras_dict`).
 
@@ -24,6 +25,7 @@ from . import _names
 from ._config import encoded
 from ._initializer import Initializer
 from ._settings import OPTIONS as _OPTIONS
+from ._validation import check_keras_seed as check_seed
 from ._validation import describe, shown
 from .fans import check_axes
 
@@ -116,16 +118,6 @@ def rng_from_seed(config: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def check_seed(seed: Any) -> int:
-    """A Keras ``seed`` (not None): an int."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(
-            "seed must be an int or None (a serialized Keras SeedGenerator is not "
-            f"supported); got {describe('seed', seed)}."
-        )
-    return int(seed)
-
-
 def from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
     """``init`` configured as its Keras class ``config`` says, with Keras' meaning."""
     info = init.info
@@ -150,18 +142,9 @@ def from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:
         elif key == "seed":
             values["rng"] = check_seed(value)
         elif key in ("input_axes", "output_axes"):
-            option = "in_axis" if key == "input_axes" else "out_axis"
-            check_axes(key, value)  # now, and under the config's name
-            values[option] = tuple(value) if isinstance(value, list) else value
-        elif key in info.keras_values:
-            table = info.keras_values[key]
-            if not isinstance(value, str) or value not in table:
-                listed = ", ".join(repr(option) for option in table)
-                raise ValueError(
-                    f"{key} must be one of {listed} for Keras' {info.keras_class}; "
-                    f"got {key}={shown(value)}."
-                )
-            values[key] = table[value]
+            # Keras' own rule (fans.compute_fans), a lone one ignored as Keras ignores it.
+            check_axes(key, value)
+            values[key] = tuple(value) if isinstance(value, list) else value
         else:
             values[key] = array_value(key, value)
     return init.partial(**values)
@@ -284,15 +267,15 @@ def keras_config(init: Initializer, config: Mapping[str, Any]) -> dict[str, Any]
     if info.keras_class is None or not _names.builtin(init.name):
         return None
     options = {key: config[key] for key in _OPTIONS if key in config}
-    axes = {"in_axis": "input_axes", "out_axis": "output_axes"}
+    axes = ("input_axes", "output_axes")
     if set(options) - {"rng", *axes}:
         return None
     result: dict[str, Any] = {"seed": options.get("rng")} if init.random else {}
-    for option, keras_key in axes.items():
-        if option in options:
-            if keras_key not in info.keras_args:
+    for key in axes:
+        if key in options:
+            if key not in info.keras_args:
                 return None
-            result[keras_key] = options[option]
+            result[key] = options[key]
     for param in init.params:
         value = config[param.name]
         if param.name not in info.keras_args:
@@ -301,11 +284,5 @@ def keras_config(init: Initializer, config: Mapping[str, Any]) -> dict[str, Any]
             continue
         if isinstance(value, list):  # Keras takes scalars here
             return None
-        table = info.keras_values.get(param.name)
-        if table is not None:
-            spellings = [keras for keras, meaning in table.items() if meaning == value]
-            if not spellings:
-                return None
-            value = value if value in spellings else spellings[0]
         result[param.name] = value
     return result

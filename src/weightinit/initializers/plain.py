@@ -120,6 +120,7 @@ def _truncated(
         formula="N(mean, stddev²) cut to [mean + lower·stddev, mean + upper·stddev]",
         keras_class="TruncatedNormal",
         keras_args=("mean", "stddev"),
+        differences="takes `lower`/`upper` besides Keras' arguments (Keras cuts at ±2 only)",
     ),
 )
 def truncated_normal(
@@ -175,6 +176,10 @@ def truncated_normal(
         distribution="truncated normal",
         formula="N(mean, std²) cut to [a, b]",
         aliases=Aliases(torch=("trunc_normal_",)),
+        differences=(
+            "exact for any bounds and dtype (PyTorch's inverse-CDF sampler in the tensor's "
+            "dtype is biased in bfloat16 and loses the far tails)"
+        ),
     ),
 )
 def trunc_normal(

@@ -17,10 +17,11 @@ from .._initializer import REQUIRED, Initializer, Param
 from .._names import Aliases, SchemeInfo
 from .._validation import check_less, check_number, option_check, real_check
 from ..gains import NONLINEARITIES, calculate_gain
-from ._docs import GLOROT, HAIKU, HE, JAX, TORCH, doctests, preset_doc
+from ._docs import GLOROT, HAIKU, HE, JAX, SAXE, TORCH, doctests, preset_doc
 from .constants import constant
 from .plain import random_normal, random_uniform, truncated_normal
-from .variance import variance_scaling
+from .structured import ORTHOGONAL_AXES, orthogonal
+from .variance import FANS, variance_scaling
 
 __all__ = [
     "jax_normal",
@@ -30,6 +31,7 @@ __all__ = [
     "kaiming_uniform",
     "torch_constant",
     "torch_normal",
+    "torch_orthogonal",
     "torch_uniform",
     "uniform_scaling",
     "xavier_normal",
@@ -60,6 +62,11 @@ def _preset(
         aliases = info.aliases.torch if info.origin == TORCH else info.aliases.jax
         reference = f"{info.origin}, ``{_DOCUMENTED_IN[info.origin]}.{aliases[-1]}``."
     summary, formula, params_doc = doc
+    if info.layout == "torch":
+        formula += (
+            "\n\n    Shapes are read in PyTorch's layout, (out, in, …kernel…), unless a call "
+            "passes ``layout='keras'``."
+        )
     text = preset_doc(summary, formula, reference, params=params_doc)
     return preset(
         base, name, params=params, translate=translate, info=info, doc=text, **(fixed or {})
@@ -119,7 +126,7 @@ xavier_normal = _preset(
     fixed={"mode": "fan_avg", "distribution": "normal"},
     info=SchemeInfo(origin=TORCH, distribution="normal", scale="gain²", mode="fan_avg",
                     formula="N(0, gain² · 2 / (fan_in + fan_out))", reference=GLOROT,
-                    aliases=Aliases(torch=("xavier_normal", "xavier_normal_"))),
+                    aliases=Aliases(torch=("xavier_normal", "xavier_normal_")), axes=FANS),
     doc=("Xavier normal, PyTorch's form: an untruncated normal.",
          "N(0, σ²) with σ = gain · sqrt(2 / (fan_in + fan_out)).", _GAIN_DOC),
 )  # fmt: skip
@@ -128,7 +135,7 @@ xavier_uniform = _preset(
     fixed={"mode": "fan_avg", "distribution": "uniform"},
     info=SchemeInfo(origin=TORCH, distribution="uniform", scale="gain²", mode="fan_avg",
                     formula="U(±gain · √(6 / (fan_in + fan_out)))", reference=GLOROT,
-                    aliases=Aliases(torch=("xavier_uniform", "xavier_uniform_"))),
+                    aliases=Aliases(torch=("xavier_uniform", "xavier_uniform_")), axes=FANS),
     doc=("Xavier uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(6 / (fan_in + fan_out)).", _GAIN_DOC),
 )  # fmt: skip
@@ -136,7 +143,7 @@ kaiming_normal = _preset(
     "kaiming_normal", variance_scaling, _KAIMING, _kaiming, fixed={"distribution": "normal"},
     info=SchemeInfo(origin=TORCH, distribution="normal", scale=_KAIMING_SCALE, mode="fan_in | fan_out",
                     formula="N(0, gain² / fan)", reference=HE,
-                    aliases=Aliases(torch=("kaiming_normal", "kaiming_normal_"))),
+                    aliases=Aliases(torch=("kaiming_normal", "kaiming_normal_")), axes=FANS),
     doc=("Kaiming (He) normal, PyTorch's form: an untruncated normal.",
          "N(0, σ²) with σ = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a).", _KAIMING_DOC),
 )  # fmt: skip
@@ -144,7 +151,7 @@ kaiming_uniform = _preset(
     "kaiming_uniform", variance_scaling, _KAIMING, _kaiming, fixed={"distribution": "uniform"},
     info=SchemeInfo(origin=TORCH, distribution="uniform", scale=_KAIMING_SCALE, mode="fan_in | fan_out",
                     formula="U(±gain · √(3 / fan))", reference=HE,
-                    aliases=Aliases(torch=("kaiming_uniform", "kaiming_uniform_"))),
+                    aliases=Aliases(torch=("kaiming_uniform", "kaiming_uniform_")), axes=FANS),
     doc=("Kaiming (He) uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).", _KAIMING_DOC),
 )  # fmt: skip
@@ -214,6 +221,19 @@ jax_truncated_normal = _preset(
     doc=("Truncated normal as JAX's ``truncated_normal`` (default stddev 0.01).",
          "``stddev`` is the standard deviation before truncation; ``lower`` and ``upper`` are in units of it.",
          _STDDEV_DOC + "    lower, upper : float, default -2.0, 2.0\n        ``lower < upper``; either may be infinite.\n"),
+)  # fmt: skip
+
+
+torch_orthogonal = _preset(
+    "torch_orthogonal", orthogonal, (Param("gain", 1.0, real_check()),), lambda gain: {"gain": gain},
+    info=SchemeInfo(origin=TORCH, distribution="Haar orthogonal", scale="gain",
+                    formula="gain · Q of the (out, in · kernel) matrix", reference=SAXE,
+                    aliases=Aliases(torch=("orthogonal", "orthogonal_")), axes=ORTHOGONAL_AXES),
+    doc=("A (semi-)orthogonal matrix times ``gain``, as PyTorch's ``orthogonal_``.",
+         "The (out, in, …kernel…) array viewed as the (out, in · kernel) matrix of PyTorch's "
+         "``orthogonal_``: orthonormal rows if it is wide, columns if tall; the law is "
+         ":func:`orthogonal`'s, in PyTorch's layout.",
+         "    gain : float, default 1.0\n"),
 )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from ..fans import Geometry
 from ._docs import JAX, KERAS, SAXE, TORCH, doctests
 
 __all__ = [
+    "ORTHOGONAL_AXES",
     "delta_orthogonal",
     "dirac",
     "eye",
@@ -27,6 +28,10 @@ __all__ = [
     "orthogonal",
     "sparse",
 ]
+
+
+#: How the orthogonal schemes read the shape, for docs/names.md.
+ORTHOGONAL_AXES = "flattened to a matrix whose columns are the output axes (layout's, or `out_axis`/`output_axes`)"
 
 
 @scheme(
@@ -40,7 +45,8 @@ __all__ = [
         reference=SAXE,
         keras_class="Orthogonal",
         keras_args=("gain",),
-        aliases=Aliases(keras=("OrthogonalInitializer",), torch=("orthogonal", "orthogonal_")),
+        aliases=Aliases(keras=("OrthogonalInitializer",)),
+        axes=ORTHOGONAL_AXES,
     ),
 )
 def orthogonal(geometry: Geometry, *, gain: float) -> Distribution:
@@ -94,6 +100,7 @@ def orthogonal(geometry: Geometry, *, gain: float) -> Distribution:
         formula="scale · Q, orthonormal along column_axis",
         reference=SAXE,
         aliases=Aliases(jax=("orthogonal",)),
+        axes="`column_axis` holds the columns; the other axes are flattened into rows",
     ),
 )
 def jax_orthogonal(geometry: Geometry, *, scale: float, column_axis: int) -> Distribution:
@@ -140,6 +147,8 @@ def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) ->
         keras_class="Identity",
         keras_args=("gain",),
         aliases=Aliases(keras=("IdentityInitializer",), haiku=("Identity",)),
+        axes="the last two axes; leading axes are a batch",
+        differences="Keras' Identity takes 2-D shapes only; a batch of leading axes is Haiku's Identity",
     ),
 )
 def identity(geometry: Geometry, *, gain: float) -> Distribution:
@@ -179,6 +188,7 @@ def identity(geometry: Geometry, *, gain: float) -> Distribution:
         distribution="constant",
         formula="I (rectangular)",
         aliases=Aliases(torch=("eye", "eye_")),
+        axes="2-D only; layout not read",
     ),
 )
 def eye(geometry: Geometry) -> Distribution:
@@ -205,12 +215,15 @@ def eye(geometry: Geometry) -> Distribution:
         distribution="constant",
         formula="Dirac delta per channel (identity convolution)",
         aliases=Aliases(torch=("dirac", "dirac_")),
+        axes="output and input channels by layout (or one `in_axis`, `out_axis`); centre index size // 2",
     ),
 )
 def dirac(geometry: Geometry, *, groups: int) -> Distribution:
     """A Dirac delta at each kernel's centre: the identity convolution, as PyTorch's ``dirac_``.
 
-    For 3-, 4- and 5-D kernels. Within each of ``groups`` groups of output
+    For 3-, 4- and 5-D kernels, in PyTorch's layout (out, in, …kernel…) by
+    default, the centre at index ``size // 2`` of each kernel axis (as
+    torch/nn/init.py ``dirac_``). Within each of ``groups`` groups of output
     channels, output channel ``d`` passes input channel ``d`` through.
 
     Parameters
@@ -221,8 +234,8 @@ def dirac(geometry: Geometry, *, groups: int) -> Distribution:
     Examples
     --------
     >>> import weightinit as wi
-    >>> K = wi.dirac((3, 3, 4, 4))            # Keras layout (h, w, in, out)
-    >>> K[1, 1]
+    >>> K = wi.dirac((4, 4, 3, 3))            # PyTorch's layout (out, in, h, w)
+    >>> K[:, :, 1, 1]
     array([[1., 0., 0., 0.],
            [0., 1., 0., 0.],
            [0., 0., 1., 0.],
@@ -313,10 +326,12 @@ def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
         reference="Martens (2010), Deep learning via Hessian-free optimization, ICML",
         aliases=Aliases(torch=("sparse", "sparse_")),
         example={"sparsity": 0.25},
+        axes="zeros along the output axis, per input unit (PyTorch: per column of (out, in))",
+        differences="the zeros' positions are drawn from `rng` (PyTorch draws them from its global generator)",
     ),
 )
 def sparse(geometry: Geometry, *, sparsity: float, std: float) -> Distribution:
-    r"""A sparse normal matrix, as PyTorch's ``sparse_``; 2-D only.
+    r"""A sparse normal matrix, as PyTorch's ``sparse_``; 2-D only, (out, in) by default.
 
     For each input unit, exactly ``ceil(sparsity * n_out)`` of its outgoing
     weights are zero (PyTorch: per column of the (out, in) matrix); the rest
@@ -347,9 +362,9 @@ def sparse(geometry: Geometry, *, sparsity: float, std: float) -> Distribution:
     Examples
     --------
     >>> import weightinit as wi
-    >>> W = wi.sparse((10, 20), sparsity=0.25, rng=0)   # (in, out)
-    >>> [int((row == 0).sum()) for row in W[:3]]
-    [5, 5, 5]
+    >>> W = wi.sparse((10, 20), sparsity=0.25, rng=0)   # PyTorch's (out, in)
+    >>> [int((column == 0).sum()) for column in W.T[:3]]
+    [3, 3, 3]
     """
     geometry.require_rank("sparse", (2,))
     _, out_axis = geometry.single_axes("sparse")

@@ -15,16 +15,19 @@ from .._names import Aliases, SchemeInfo
 from .._validation import option_check, real_check
 from ..distributions import Distribution, Normal, TruncatedNormal, Uniform
 from ..fans import Geometry
-from ._docs import GLOROT, HE, KERAS, LECUN, doctests, preset_doc
+from ._docs import GLOROT, HAIKU, HE, JAX, KERAS, LECUN, doctests, preset_doc
 
 __all__ = [
+    "KERAS_MODES",
     "MODES",
     "TRUNCATED_NORMAL_STD",
     "VS_DISTRIBUTIONS",
     "glorot_normal",
     "glorot_uniform",
+    "haiku_variance_scaling",
     "he_normal",
     "he_uniform",
+    "keras_variance_scaling",
     "lecun_normal",
     "lecun_uniform",
     "variance_scaling",
@@ -39,11 +42,14 @@ TRUNCATED_NORMAL_STD = 0.87962566103423978
 MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
 
 #: Variance-scaling distributions. 'normal' is untruncated, as in JAX and
-#: Haiku (Keras silently remaps it to truncated; this library does not).
+#: Haiku (Keras reads it as truncated: its names do, see keras_variance_scaling).
 VS_DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
 
 #: The keys of a Keras variance-scaling config that name the fan axes.
 KERAS_AXES = ("input_axes", "output_axes")
+
+#: How the variance-scaling schemes read the shape, for docs/names.md.
+FANS = "fans by layout; `in_axis`/`out_axis`/`batch_axis` (JAX), `input_axes`/`output_axes` (Keras), `fan_in_axes` (Haiku)"
 
 
 def _divisor(geometry: Geometry, mode: str) -> float:
@@ -65,25 +71,18 @@ def _divisor(geometry: Geometry, mode: str) -> float:
         Param("distribution", "truncated_normal", option_check(VS_DISTRIBUTIONS)),
     ),
     info=SchemeInfo(
-        origin=KERAS,
+        origin=JAX,
         distribution="per `distribution`",
         scale="scale",
         mode="per `mode`",
         formula="Var = scale / n",
         reference=f"{GLOROT}; {HE}",
-        keras_class="VarianceScaling",
-        keras_args=("scale", "mode", "distribution", *KERAS_AXES),
-        keras_values={
-            # Keras' VarianceScaling reads 'normal' as 'truncated_normal'.
-            "distribution": {
-                "truncated_normal": "truncated_normal",
-                "normal": "truncated_normal",
-                "untruncated_normal": "untruncated_normal",
-                "uniform": "uniform",
-            },
-            "mode": {mode: mode for mode in ("fan_in", "fan_out", "fan_avg")},
-        },
-        aliases=Aliases(jax=("variance_scaling",), haiku=("VarianceScaling",)),
+        aliases=Aliases(jax=("variance_scaling",)),
+        axes=FANS,
+        differences=(
+            "JAX's arguments have no defaults (here Keras' 1.0, 'fan_in', 'truncated_normal'); "
+            "also takes Keras' 'untruncated_normal'"
+        ),
     ),
 )
 def variance_scaling(
@@ -104,10 +103,11 @@ def variance_scaling(
         - ``'truncated_normal'``: N(0, σ²) cut at ±2σ with
           σ = sqrt(scale / n) / 0.87962566103423978, so that the variance is
           exactly scale / n.
-        - ``'normal'`` and ``'untruncated_normal'``: N(0, scale / n). (Keras
-          treats ``'normal'`` as truncated; here it means what it says. A
-          Keras config is read with Keras' meaning: see
-          :mod:`weightinit.registry`.)
+        - ``'normal'`` and ``'untruncated_normal'``: N(0, scale / n), as
+          JAX's and Haiku's ``'normal'``. (Keras reads ``'normal'`` as
+          truncated: its names, ``'VarianceScaling'`` and
+          ``'keras.VarianceScaling'``, and its configs resolve to
+          :func:`keras_variance_scaling`, which does too.)
         - ``'uniform'``: U(-l, l) with l = sqrt(3 · scale / n).
 
     Raises
@@ -140,6 +140,91 @@ def variance_scaling(
         std = math.sqrt(variance) / TRUNCATED_NORMAL_STD
         return TruncatedNormal(0.0, std, -2.0 * std, 2.0 * std)
     return Normal(0.0, math.sqrt(variance))
+
+
+#: Keras' ``VarianceScaling`` modes (no ``fan_geo_avg``), exact case.
+KERAS_MODES = ("fan_in", "fan_out", "fan_avg")
+
+keras_variance_scaling = preset(
+    variance_scaling,
+    "keras_variance_scaling",
+    params=(
+        Param("scale", 1.0, real_check(positive=True)),
+        Param("mode", "fan_in", option_check(KERAS_MODES)),
+        # keras/src/initializers/random_initializers.py, VarianceScaling.__init__:
+        # `distribution = distribution.lower()`, then 'normal' -> 'truncated_normal'.
+        Param(
+            "distribution",
+            "truncated_normal",
+            option_check(
+                ("truncated_normal", "untruncated_normal", "uniform"),
+                any_case=True,
+                read_as={"normal": "truncated_normal"},
+            ),
+        ),
+    ),
+    translate=lambda scale, mode, distribution: {
+        "scale": scale,
+        "mode": mode,
+        "distribution": distribution,
+    },
+    info=SchemeInfo(
+        origin=KERAS,
+        distribution="per `distribution` ('normal' truncated)",
+        scale="scale",
+        mode="per `mode`",
+        formula="Var = scale / n",
+        reference=f"{GLOROT}; {HE}",
+        keras_class="VarianceScaling",
+        keras_args=("scale", "mode", "distribution", *KERAS_AXES),
+        axes=FANS,
+    ),
+    doc=preset_doc(
+        "Keras' ``VarianceScaling``: :func:`variance_scaling` with Keras' reading of its arguments.",
+        "As :func:`variance_scaling`, but ``distribution`` is read in any case and "
+        "``'normal'`` means ``'truncated_normal'`` (±2σ, variance exactly scale / n), as "
+        "Keras reads them; ``mode`` is one of 'fan_in', 'fan_out', 'fan_avg', exactly.",
+        f"{KERAS}, ``keras.initializers.VarianceScaling``.",
+    ),
+)
+
+haiku_variance_scaling = preset(
+    variance_scaling,
+    "haiku_variance_scaling",
+    params=(
+        Param("scale", 1.0, real_check(positive=True)),
+        Param("mode", "fan_in", option_check(KERAS_MODES)),
+        # haiku/_src/initializers.py, VarianceScaling.__init__: `distribution.lower()`;
+        # 'normal' is untruncated there.
+        Param(
+            "distribution",
+            "truncated_normal",
+            option_check(("normal", "truncated_normal", "uniform"), any_case=True),
+        ),
+    ),
+    translate=lambda scale, mode, distribution: {
+        "scale": scale,
+        "mode": mode,
+        "distribution": distribution,
+    },
+    info=SchemeInfo(
+        origin=HAIKU,
+        distribution="per `distribution`",
+        scale="scale",
+        mode="per `mode`",
+        formula="Var = scale / n",
+        reference=f"{GLOROT}; {HE}",
+        aliases=Aliases(haiku=("VarianceScaling",)),
+        axes=FANS,
+    ),
+    doc=preset_doc(
+        "Haiku's ``VarianceScaling``: :func:`variance_scaling` with Haiku's reading of its arguments.",
+        "As :func:`variance_scaling`, with ``distribution`` read in any case ('normal' "
+        "untruncated) and ``mode`` one of 'fan_in', 'fan_out', 'fan_avg'; Haiku's "
+        "``fan_in_axes`` is the call option of that name.",
+        f"{HAIKU}, ``haiku.initializers.VarianceScaling``.",
+    ),
+)
 
 
 _FAN_TEXT = {"fan_in": (1, "fan_in"), "fan_avg": (2, "(fan_in + fan_out)")}
@@ -181,6 +266,7 @@ def _keras_preset(
             keras_class=keras_class,
             keras_args=KERAS_AXES,
             aliases=Aliases(jax=jax),
+            axes=FANS,
         ),
         doc=preset_doc(
             summary,
