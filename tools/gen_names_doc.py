@@ -15,8 +15,8 @@ import weightinit as wi
 from weightinit.registry import declarations, names
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "names.md"
-ORIGINS = ("Keras", "PyTorch", "JAX", "Haiku")
-PREFIX = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku"}
+ORIGINS = ("Keras", "PyTorch", "JAX", "Haiku", "Flax")
+PREFIX = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku", "Flax": "flax"}
 
 INTRO = """\
 # Names
@@ -36,14 +36,20 @@ name.
   `normal` takes `stddev` (default 0.01).
 - **Clashes.** Where two libraries use one plain name for different things, the
   plain name goes to the first of: a canonical name, Keras, PyTorch, JAX,
-  Haiku. So
+  Haiku, Flax. So
   `normal` and `uniform` are Keras' aliases of `RandomNormal`/`RandomUniform`,
   `kaiming_normal` and `xavier_normal` are PyTorch's (untruncated), and
   `orthogonal` takes Keras' and PyTorch's `gain`.
-- **Prefixes.** Every Keras, PyTorch, JAX and Haiku name is also accepted
+- **Prefixes.** Every Keras, PyTorch, JAX, Haiku and Flax name is also accepted
   with its library's prefix: `keras.normal`, `torch.normal` (PyTorch's `normal_`),
-  `jax.normal`, `jax.kaiming_normal` (JAX's, truncated). A shadowed name is
-  reachable only this way; the tables below mark it.
+  `jax.normal`, `jax.kaiming_normal` (JAX's, truncated), `haiku.RandomNormal`
+  (Haiku's, default `stddev=1`). A shadowed name is reachable only this way;
+  the tables below mark it.
+- **Flax** re-exports JAX's initializers (`flax.linen.initializers`,
+  `flax.nnx.initializers`): every JAX name is a Flax name of the same meaning
+  (`flax.normal` is `jax.normal`), and Flax's own `zeros_init` and
+  `ones_init` are `zeros` and `ones`. Flax's `Initializer` is a type, not an
+  initializer, and is not a name here.
 - **Keras configs.** A serialized dict is read with Keras' meaning when its
   `module` is Keras' (`keras.*`) or its `class_name` is a Keras spelling that
   is not a canonical name (`VarianceScaling`, `normal`, ...): Keras parameter
@@ -59,13 +65,8 @@ name.
   an array `value`, `truncated_normal` bounds other than ±2, a bound `dtype` or
   `layout`), so no parameter is ever lost.
 - **Not supported.** Keras' `STFT` (`STFTInitializer`) is not implemented; its
-  names raise an error that says so. JAX's `batch_axis`, `delta_orthogonal`'s
-  `column_axis` and Haiku's `fan_in_axes` are not supported (pass `in_axis`/`out_axis`, or `layout`).
-  Haiku's names are listed where they mean what a weightinit initializer
-  means with the same parameter names; Haiku's `RandomNormal`,
-  `RandomUniform`, `TruncatedNormal`, `Constant` and `Orthogonal` differ from
-  Keras' classes of those names in defaults or parameter names and are not
-  accepted under a `haiku.` prefix.
+  names raise an error that says so. JAX's `batch_axis` and Haiku's
+  `fan_in_axes` are not supported (pass `in_axis`/`out_axis`, or `layout`).
 - **Arrays.** A NumPy array given to `get` is the initial value itself
   (`fixed`): a call must ask for exactly its shape, as in Keras.
 - **Your own.** `@weightinit.register("name", aliases=(...))` adds a function or
