@@ -323,7 +323,8 @@ def test_every_initializer_has_a_hand_formula_here() -> None:
     # schemes, each against its source); a new scheme needs its own closed form here.
     here = Path(__file__)
     text = "".join(
-        path.read_text(encoding="utf-8") for path in (here, here.with_name("test_fidelity_schemes.py"))
+        path.read_text(encoding="utf-8")
+        for path in (here, here.with_name("test_fidelity_schemes.py"))
     )
     called = set(re.findall(r"\bwi\.(\w+)", text))
     missing = set(builtins()) - called - EXTRA_NAMES_TESTED_ELSEWHERE
