@@ -185,13 +185,13 @@ TORCH_SIGNATURES: dict[str, dict[str, Any]] = {
     "xavier_uniform_": {"gain": 1.0},
     "zeros_": {},
 }
-# jax.nn.initializers' signatures, without dtype (delta_orthogonal's column_axis is not supported).
+# jax.nn.initializers' signatures, without dtype.
 JAX_SIGNATURES: dict[str, dict[str, Any]] = {
     "jax.normal": {"stddev": 1e-2},
     "jax.uniform": {"scale": 1e-2},
     "jax.truncated_normal": {"stddev": 1e-2, "lower": -2.0, "upper": 2.0},
     "jax.orthogonal": {"scale": 1.0, "column_axis": -1},
-    "jax.delta_orthogonal": {"scale": 1.0},
+    "jax.delta_orthogonal": {"scale": 1.0, "column_axis": -1},
 }
 
 

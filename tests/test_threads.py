@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import REQUIRED_PARAMS
 
 import weightinit as wi
 
@@ -55,7 +56,7 @@ def sample_case(name: str) -> tuple[tuple[int, ...], dict[str, Any]]:
         "sparse": ((24, 16), {"sparsity": 0.25}),
         "torch_constant": ((24, 16), {"val": 0.5}),
         "fixed": ((2, 2), {"value": np.eye(2)}),
-    }.get(name, ((24, 16), {}))
+    }.get(name, ((24, 16), dict(REQUIRED_PARAMS.get(name, {}))))
 
 
 @pytest.mark.parametrize("name", wi.available())

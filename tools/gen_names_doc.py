@@ -15,8 +15,8 @@ import weightinit as wi
 from weightinit.registry import declarations, names
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "names.md"
-ORIGINS = ("Keras", "PyTorch", "JAX", "Haiku")
-PREFIX = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku"}
+ORIGINS = ("Keras", "PyTorch", "JAX", "Haiku", "Flax")
+PREFIX = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku", "Flax": "flax"}
 
 INTRO = """\
 # Names
@@ -54,15 +54,21 @@ name.
   all three.
 - **Clashes.** Where two libraries use one plain name for different things, the
   plain name goes to the first of: a canonical name, Keras, PyTorch, JAX,
-  Haiku. So
+  Haiku, Flax. So
   `normal` and `uniform` are Keras' aliases of `RandomNormal`/`RandomUniform`,
   `kaiming_normal` and `xavier_normal` are PyTorch's (untruncated), and
   plain `orthogonal` is Keras' (layout `keras`), PyTorch's being
   `orthogonal_` and `torch.orthogonal` (layout `torch`).
-- **Prefixes.** Every Keras, PyTorch, JAX and Haiku name is also accepted
+- **Prefixes.** Every Keras, PyTorch, JAX, Haiku and Flax name is also accepted
   with its library's prefix: `keras.normal`, `torch.normal` (PyTorch's `normal_`),
-  `jax.normal`, `jax.kaiming_normal` (JAX's, truncated). A shadowed name is
-  reachable only this way; the tables below mark it.
+  `jax.normal`, `jax.kaiming_normal` (JAX's, truncated), `haiku.RandomNormal`
+  (Haiku's, default `stddev=1`). A shadowed name is reachable only this way;
+  the tables below mark it.
+- **Flax** re-exports JAX's initializers (`flax.linen.initializers`,
+  `flax.nnx.initializers`): every JAX name is a Flax name of the same meaning
+  (`flax.normal` is `jax.normal`), and Flax's own `zeros_init` and
+  `ones_init` are `zeros` and `ones`. Flax's `Initializer` is a type, not an
+  initializer, and is not a name here.
 - **Keras configs.** A serialized dict is read with Keras' meaning when its
   `module` is Keras' (`keras.*`) or its `class_name` is a Keras spelling that
   is not a canonical name (`VarianceScaling`, `normal`, ...): Keras parameter

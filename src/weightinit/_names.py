@@ -49,14 +49,17 @@ class Aliases:
     A name is looked up as written (``'kaiming_normal_'``) and, always, with
     its library's prefix (``'torch.kaiming_normal_'``). Where two libraries
     use one name for different things, the plain name goes to the first of:
-    a canonical name, Keras, PyTorch, JAX, Haiku; the others stay reachable
-    through their prefix (``'jax.normal'``).
+    a canonical name, Keras, PyTorch, JAX, Haiku, Flax; the others stay
+    reachable through their prefix (``'jax.normal'``). Flax re-exports JAX's
+    initializers, so every JAX name is a Flax name too (``'flax.normal'``);
+    ``flax`` lists the names only Flax has (``'zeros_init'``).
     """
 
     keras: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()
     jax: tuple[str, ...] = ()
     haiku: tuple[str, ...] = ()
+    flax: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,10 +104,10 @@ class SchemeInfo:
 
 
 #: Library → the prefix of its namespaced names.
-NAMESPACES = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku"}
+NAMESPACES = {"Keras": "keras", "PyTorch": "torch", "JAX": "jax", "Haiku": "haiku", "Flax": "flax"}
 
 # Which spelling gets a plain name two libraries use: lower ranks win.
-_RANK = {"canonical": 0, "Keras": 1, "PyTorch": 2, "JAX": 3, "Haiku": 4}
+_RANK = {"canonical": 0, "Keras": 1, "PyTorch": 2, "JAX": 3, "Haiku": 4, "Flax": 5}
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class Name:
 
     ``kind`` is ``'canonical'``, ``'Keras class'``, ``'alias'`` or
     ``'namespaced'``; ``origin`` is the library that uses the name
-    (``'Keras'``, ``'PyTorch'``, ``'JAX'``, ``'Haiku'``) or ``'user'``.
+    (``'Keras'``, ``'PyTorch'``, ``'JAX'``, ``'Haiku'``, ``'Flax'``) or ``'user'``.
     """
 
     name: str
@@ -196,6 +199,7 @@ def add(init: Initializer) -> None:
             ("PyTorch", info.aliases.torch),
             ("JAX", info.aliases.jax),
             ("Haiku", info.aliases.haiku),
+            ("Flax", (*info.aliases.jax, *info.aliases.flax)),  # Flax re-exports JAX's
         ):
             for alias in aliases:
                 _declare(names, declared, alias, name, origin, "alias")

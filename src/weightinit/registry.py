@@ -3,11 +3,14 @@
 Names are looked up exactly, case-sensitively, as Keras does: canonical names
 (``'glorot_uniform'``), Keras class names and aliases (``'GlorotUniform'``,
 ``'normal'``, ``'one'``), PyTorch names with or without the trailing
-underscore (``'kaiming_normal_'``) and JAX names. Where libraries use one name
-for different things, the plain name goes to the first of a canonical name,
-Keras, PyTorch, JAX and Haiku; every library name is also reachable with its
-prefix (``'keras.normal'``, ``'torch.normal'``, ``'jax.normal'``,
-``'haiku.UniformScaling'``). docs/names.md lists them all.
+underscore (``'kaiming_normal_'``), JAX, Haiku and Flax names. Each resolves
+to an initializer with its library's meaning, defaults and layout (PyTorch's
+names read (out, in, …kernel…)). Where libraries use one name for different
+things, the plain name goes to the first of a canonical name, Keras, PyTorch,
+JAX, Haiku and Flax; every library name is also reachable with its prefix
+(``'keras.normal'``, ``'torch.normal'``, ``'jax.normal'``,
+``'haiku.RandomNormal'``, ``'flax.zeros_init'``). docs/names.md lists them
+all, with each one's layout and every known difference from its library.
 
 Configs are Keras' serialized form::
 
@@ -18,9 +21,9 @@ A config is read with Keras' meaning when its module is Keras' (``'keras'`` or
 ``'keras.*'``, also ``'tf_keras.*'`` and ``'tensorflow.keras.*'``) or its
 ``class_name`` is a Keras spelling that is not a canonical name (a class name
 such as ``'VarianceScaling'``, or an alias such as ``'normal'``): Keras
-parameter names, ``seed``, ``input_axes``/``output_axes``, ``dtype`` (in Keras 2
-configs of the TensorFlow 1 era), and Keras values
-(``VarianceScaling`` reads ``distribution='normal'`` as truncated). Otherwise
+parameter names, ``seed``, ``input_axes``/``output_axes`` (with Keras' rule for
+fans), ``dtype`` (in Keras 2 configs of the TensorFlow 1 era), and Keras values
+(``VarianceScaling`` reads ``distribution='normal'`` as truncated, in any case). Otherwise
 it is read with this library's meaning, where a variance-scaling
 ``distribution='normal'`` is untruncated. :mod:`weightinit.keras` holds that
 dialect, in both directions.

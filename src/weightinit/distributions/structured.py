@@ -259,6 +259,9 @@ class DeltaOrthogonal(Distribution):
     As ``jax.nn.initializers.delta_orthogonal`` (Xiao et al., 2018,
     "Dynamical Isometry and a Mean Field Theory of CNNs"): with ``K`` spatial
     positions, mean 0 and variance ``scale**2 / (K * max(n_in, n_out))``.
+    The centre is at index ``(k - 1) // 2`` of each spatial axis of size
+    ``k``, as JAX's; ``column_axis`` (-2, -1, 0 or 1) is the axis of the
+    (in, out) centre matrix whose columns JAX's ``orthogonal`` draws.
     """
 
     kind: ClassVar[str] = "delta_orthogonal"
@@ -266,9 +269,11 @@ class DeltaOrthogonal(Distribution):
     shape: tuple[int, ...]
     in_axis: int
     out_axis: int
+    column_axis: int = -1
 
     def _center(self) -> Orthogonal:
-        return Orthogonal(self.scale, (self.shape[self.in_axis], self.shape[self.out_axis]), (1,))
+        matrix = (self.shape[self.in_axis], self.shape[self.out_axis])
+        return Orthogonal(self.scale, matrix, (self.column_axis % 2,))
 
     @property
     def mean(self) -> float:
@@ -300,8 +305,8 @@ class DeltaOrthogonal(Distribution):
         center[...] = matrix if self.in_axis < self.out_axis else matrix.T
 
     def _center_index(self) -> tuple[Any, ...]:
-        """The index of the (in, out) slice at the centre of the kernel."""
-        index: list[Any] = [size // 2 for size in self.shape]
+        """The index of the (in, out) slice at the centre of the kernel: ``(k - 1) // 2``, as JAX's."""
+        index: list[Any] = [(size - 1) // 2 for size in self.shape]
         index[self.in_axis] = slice(None)
         index[self.out_axis] = slice(None)
         return tuple(index)

@@ -17,8 +17,10 @@ xavier_normal       gain²  fan_avg   normal             PyTorch
 xavier_uniform      gain²  fan_avg   uniform            PyTorch
 kaiming_normal      gain²  mode      normal             PyTorch
 kaiming_uniform     gain²  mode      uniform            PyTorch
-uniform_scaling     scale² fan_in    uniform            Haiku
 ==================  =====  ========  =================  ======
+
+Haiku's ``uniform_scaling`` is uniform with variance scale² / n, n Haiku's
+``prod(shape[:-1])`` (1 for a shape of rank 0 or 1).
 
 The schemes live in one module per family: :mod:`.constants` (zeros, ones,
 constant, fixed), :mod:`.plain` (normal, uniform, truncated normal),

@@ -54,7 +54,7 @@ def _constant_value(name: str, value: Any) -> Any:
         distribution="constant",
         formula="0",
         keras_class="Zeros",
-        aliases=Aliases(keras=("zero",), torch=("zeros_",), jax=("zeros",)),
+        aliases=Aliases(keras=("zero",), torch=("zeros_",), jax=("zeros",), flax=("zeros_init",)),
     ),
 )
 def zeros(geometry: Geometry) -> Distribution:
@@ -78,7 +78,7 @@ def zeros(geometry: Geometry) -> Distribution:
         distribution="constant",
         formula="1",
         keras_class="Ones",
-        aliases=Aliases(keras=("one",), torch=("ones_",), jax=("ones",)),
+        aliases=Aliases(keras=("one",), torch=("ones_",), jax=("ones",), flax=("ones_init",)),
     ),
 )
 def ones(geometry: Geometry) -> Distribution:
@@ -103,7 +103,6 @@ def ones(geometry: Geometry) -> Distribution:
         formula="value (broadcast to the shape)",
         keras_class="Constant",
         keras_args=("value",),
-        aliases=Aliases(jax=("constant",)),
     ),
 )
 def constant(geometry: Geometry, *, value: Any) -> Distribution:

@@ -3,7 +3,8 @@
 Each preset is one :func:`_preset` call: its name, the base scheme, the
 base's parameters it fixes, its own parameters and how they translate onto
 the base's, its table cells and its doc. The Keras presets of
-``variance_scaling`` are in :mod:`.variance`.
+``variance_scaling`` are in :mod:`.variance`. Haiku's ``UniformScaling``,
+whose divisor is no fan of :mod:`weightinit.fans`, is a scheme of its own here.
 """
 
 from __future__ import annotations
@@ -12,18 +13,25 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .._define import preset
+from .._define import preset, scheme
 from .._initializer import REQUIRED, Initializer, Param
 from .._names import Aliases, SchemeInfo
-from .._validation import check_less, check_number, option_check, real_check
+from .._validation import check_less, check_number, option_check, real_check, shown
+from ..distributions import Distribution, Uniform
+from ..fans import Geometry
 from ..gains import NONLINEARITIES, calculate_gain
 from ._docs import GLOROT, HAIKU, HE, JAX, SAXE, TORCH, doctests, preset_doc
-from .constants import constant
+from .constants import _constant_value, constant
 from .plain import random_normal, random_uniform, truncated_normal
 from .structured import ORTHOGONAL_AXES, orthogonal
 from .variance import FANS, variance_scaling
 
 __all__ = [
+    "haiku_constant",
+    "haiku_random_normal",
+    "haiku_random_uniform",
+    "haiku_truncated_normal",
+    "jax_constant",
     "jax_normal",
     "jax_truncated_normal",
     "jax_uniform",
@@ -39,7 +47,7 @@ __all__ = [
 ]
 
 #: Where a preset's own library documents it, for its doc's reference.
-_DOCUMENTED_IN = {TORCH: "torch.nn.init", JAX: "jax.nn.initializers"}
+_DOCUMENTED_IN = {TORCH: "torch.nn.init", JAX: "jax.nn.initializers", HAIKU: "haiku.initializers"}
 
 
 def _preset(
@@ -59,7 +67,8 @@ def _preset(
     """
     reference = info.reference
     if reference == "—":
-        aliases = info.aliases.torch if info.origin == TORCH else info.aliases.jax
+        by_origin = {TORCH: info.aliases.torch, JAX: info.aliases.jax, HAIKU: info.aliases.haiku}
+        aliases = by_origin[info.origin]
         reference = f"{info.origin}, ``{_DOCUMENTED_IN[info.origin]}.{aliases[-1]}``."
     summary, formula, params_doc = doc
     if info.layout == "torch":
@@ -155,15 +164,120 @@ kaiming_uniform = _preset(
     doc=("Kaiming (He) uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).", _KAIMING_DOC),
 )  # fmt: skip
-uniform_scaling = _preset(
-    "uniform_scaling", variance_scaling, (Param("scale", 1.0, _POSITIVE),),
-    lambda scale: {"scale": _squared("scale", scale, scale)},
-    fixed={"mode": "fan_in", "distribution": "uniform"},
-    info=SchemeInfo(origin=HAIKU, distribution="uniform", scale="scale²", mode="fan_in",
-                    formula="U(±scale · √(3 / fan_in))", reference=_SUSSILLO,
-                    aliases=Aliases(haiku=("UniformScaling",))),
-    doc=("Haiku's UniformScaling: uniform with variance scale² / fan_in.",
-         "U(-l, l) with l = scale · sqrt(3 / fan_in).", _SCALE_DOC.format("1.0")),
+
+
+@scheme(
+    "uniform_scaling",
+    params=(Param("scale", 1.0, _POSITIVE),),
+    info=SchemeInfo(
+        origin=HAIKU,
+        distribution="uniform",
+        scale="scale²",
+        mode="prod(shape[:-1])",
+        formula="U(±scale · √(3 / prod(shape[:-1])))",
+        reference=_SUSSILLO,
+        aliases=Aliases(haiku=("UniformScaling",)),
+        axes="divides by prod(shape[:-1]) (1 below rank 2); layout not read",
+    ),
+)
+def uniform_scaling(geometry: Geometry, *, scale: float) -> Distribution:
+    r"""Haiku's ``UniformScaling``: uniform with variance scale² / input_size.
+
+    ``input_size`` is Haiku's ``np.prod(shape[:-1])``: the product of every
+    axis but the last (the output axis; ``layout='torch'``: every axis but
+    the first). It is 1 for a shape of rank 0 or 1, where Haiku's
+    ``shape[:-1]`` is empty, so a bias of shape ``(n,)`` gets ``U(±√3 · scale)``;
+    for rank 2 and above it is ``fan_in``.
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+        Multiplies the bound; must be > 0.
+
+    Notes
+    -----
+    U(-l, l) with :math:`l = \sqrt{3 / \mathrm{input\_size}} \cdot \mathrm{scale}`,
+    Haiku's expression; mean 0, variance :math:`\mathrm{scale}^2 / \mathrm{input\_size}`.
+
+    Raises
+    ------
+    ValueError
+        If ``input_size`` is 0 (Haiku's bound is then infinite), or the bound
+        or its variance is not a positive finite float64.
+
+    References
+    ----------
+    Haiku, ``haiku.initializers.UniformScaling``; Sussillo & Abbott (2014),
+    Random Walk Initialization for Training Very Deep Feedforward Networks.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> wi.uniform_scaling.distribution(shape=(4,))       # Haiku: input_size 1 for rank 1
+    Uniform(low=-1.7320508075688772, high=1.7320508075688772)
+    >>> round(wi.uniform_scaling.variance(shape=(3, 3, 16, 8), scale=2.0) * 144, 12)
+    4.0
+    """
+    input_size = geometry.fan_in if len(geometry.shape) >= 2 else 1
+    if input_size == 0:
+        raise ValueError(
+            "uniform_scaling divides by input_size, the product of every axis but the output "
+            f"axis (Haiku's prod(shape[:-1])), which is 0 for shape={shown(geometry.shape)}; "
+            "Haiku's bound sqrt(3 / 0) is infinite."
+        )
+    limit = math.sqrt(3.0 / input_size) * scale
+    law = Uniform(-limit, limit)
+    if not (0.0 < limit < math.inf and 0.0 < law.variance < math.inf):
+        raise ValueError(
+            f"scale={scale!r} gives the bound sqrt(3 / {input_size}) * scale = {limit!r} for "
+            f"shape={shown(geometry.shape)}, whose variance {law.variance!r} is not a positive "
+            "finite float64; choose another scale."
+        )
+    return law
+
+
+# --- Haiku's plain laws, with its parameter names and defaults --------------------------------
+
+haiku_random_normal = _preset(
+    "haiku_random_normal", random_normal, (Param("stddev", 1.0, _POSITIVE), Param("mean", 0.0, real_check())),
+    lambda stddev, mean: {"mean": mean, "stddev": stddev},
+    info=SchemeInfo(origin=HAIKU, distribution="normal", formula="N(mean, stddev²)",
+                    aliases=Aliases(haiku=("RandomNormal",))),
+    doc=("Normal N(mean, stddev²), as Haiku's ``RandomNormal`` (default stddev 1).",
+         "Mean ``mean``, variance ``stddev**2``.",
+         "    stddev : float, default 1.0\n        Must be > 0.\n    mean : float, default 0.0\n"),
+)  # fmt: skip
+haiku_truncated_normal = _preset(
+    "haiku_truncated_normal", truncated_normal,
+    (Param("stddev", 1.0, _POSITIVE), Param("mean", 0.0, real_check()),
+     Param("lower", -2.0, real_check(allow_inf=True)), Param("upper", 2.0, real_check(allow_inf=True))),
+    lambda stddev, mean, lower, upper: {"mean": mean, "stddev": stddev, "lower": lower, "upper": upper},
+    info=SchemeInfo(origin=HAIKU, distribution="truncated normal",
+                    formula="N(mean, stddev²) cut to [mean + lower·stddev, mean + upper·stddev]",
+                    aliases=Aliases(haiku=("TruncatedNormal",))),
+    doc=("Truncated normal as Haiku's ``TruncatedNormal`` (default stddev 1, cut at ±2).",
+         "``stddev`` is the standard deviation before truncation (not corrected for it); "
+         "``lower`` and ``upper`` are in units of it, around ``mean``.",
+         "    stddev : float, default 1.0\n        Must be > 0.\n    mean : float, default 0.0\n"
+         "    lower, upper : float, default -2.0, 2.0\n        ``lower < upper``; either may be infinite.\n"),
+)  # fmt: skip
+haiku_random_uniform = _preset(
+    "haiku_random_uniform", random_uniform, (Param("minval", 0.0, real_check()), Param("maxval", 1.0, real_check())),
+    lambda minval, maxval: {"minval": minval, "maxval": maxval},
+    info=SchemeInfo(origin=HAIKU, distribution="uniform", formula="U(minval, maxval)",
+                    aliases=Aliases(haiku=("RandomUniform",))),
+    doc=("Uniform on [minval, maxval), as Haiku's ``RandomUniform`` (default [0, 1)).",
+         "Mean (minval + maxval) / 2, variance (maxval - minval)² / 12.",
+         "    minval, maxval : float, default 0.0, 1.0\n        ``minval < maxval``.\n"),
+)  # fmt: skip
+haiku_constant = _preset(
+    "haiku_constant", constant, (Param("constant", REQUIRED, _constant_value),), lambda constant: {"value": constant},
+    info=SchemeInfo(origin=HAIKU, distribution="constant", formula="constant (broadcast to the shape)",
+                    example={"constant": 0.5}, aliases=Aliases(haiku=("Constant",))),
+    doc=("Fill with ``constant``, broadcast to the shape, as Haiku's ``Constant``.",
+         "Mean and variance those of the broadcast values.",
+         "    constant : float or array_like\n        Required. A finite real number, or an array of them\n"
+         "        broadcastable to the shape.\n"),
 )  # fmt: skip
 
 
@@ -192,6 +306,15 @@ torch_constant = _preset(
     doc=("Fill with the number ``val``, as PyTorch's ``constant_``.", "Mean ``val``, variance 0.",
          "    val : float or int\n        Required. An int is written exactly into an integer\n"
          "        dtype that holds it, and refused by one that does not.\n"),
+)  # fmt: skip
+jax_constant = _preset(
+    "jax_constant", constant, (Param("value", REQUIRED, _constant_value),), lambda value: {"value": value},
+    info=SchemeInfo(origin=JAX, distribution="constant", formula="value (broadcast to the shape)",
+                    example={"value": 0.5}, aliases=Aliases(jax=("constant",))),
+    doc=("Fill with ``value``, broadcast to the shape, as JAX's ``constant`` (no default value).",
+         "Mean and variance those of the broadcast values.",
+         "    value : float or array_like\n        Required. A finite real number, or an array of them\n"
+         "        broadcastable to the shape.\n"),
 )  # fmt: skip
 jax_normal = _preset(
     "jax_normal", random_normal, (Param("stddev", 1e-2, _POSITIVE),),

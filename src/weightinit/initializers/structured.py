@@ -16,13 +16,14 @@ from .._names import Aliases, SchemeInfo
 from .._validation import check_number, int_check, real_check
 from ..distributions import DeltaOrthogonal, Distribution, Indicator, Orthogonal, Sparse
 from ..fans import Geometry
-from ._docs import JAX, KERAS, SAXE, TORCH, doctests
+from ._docs import HAIKU, JAX, KERAS, SAXE, TORCH, doctests
 
 __all__ = [
     "ORTHOGONAL_AXES",
     "delta_orthogonal",
     "dirac",
     "eye",
+    "haiku_orthogonal",
     "identity",
     "jax_orthogonal",
     "orthogonal",
@@ -122,13 +123,62 @@ def jax_orthogonal(geometry: Geometry, *, scale: float, column_axis: int) -> Dis
     >>> bool(np.allclose(Q @ Q.T, np.eye(32)))
     True
     """
-    geometry.require_rank("jax_orthogonal")
+    return _orthogonal_along(geometry, "jax_orthogonal", scale, "column_axis", column_axis)
+
+
+def _orthogonal_along(
+    geometry: Geometry, name: str, scale: float, axis_name: str, axis: int
+) -> Orthogonal:
+    """``scale`` times a Haar matrix whose columns run along ``axis`` (JAX's and Haiku's ``orthogonal``)."""
+    geometry.require_rank(name)
     rank = len(geometry.shape)
-    if not -rank <= column_axis < rank:
+    if not -rank <= axis < rank:
         raise ValueError(
-            f"column_axis must be an axis of shape={geometry.shape!r}; got column_axis={column_axis}."
+            f"{axis_name} must be an axis of shape={geometry.shape!r}; got {axis_name}={axis}."
         )
-    return Orthogonal(scale, geometry.shape, (column_axis % rank,))
+    return Orthogonal(scale, geometry.shape, (axis % rank,))
+
+
+@scheme(
+    "haiku_orthogonal",
+    params=(Param("scale", 1.0, real_check()), Param("axis", -1, int_check())),
+    info=SchemeInfo(
+        origin=HAIKU,
+        distribution="Haar orthogonal",
+        scale="scale",
+        formula="scale · Q, orthonormal along axis",
+        reference=SAXE,
+        aliases=Aliases(haiku=("Orthogonal",)),
+        axes="`axis` is the output dimension; the other axes are flattened",
+    ),
+)
+def haiku_orthogonal(geometry: Geometry, *, scale: float, axis: int) -> Distribution:
+    """A (semi-)orthogonal matrix times ``scale``, as Haiku's ``Orthogonal``.
+
+    Haiku flattens every axis but ``axis`` (the output dimension) into one,
+    draws a Haar matrix of shape (shape[axis], rest) and moves its first axis
+    back to ``axis``: the law of :func:`jax_orthogonal` with
+    ``column_axis=axis`` (a Haar matrix's transpose is Haar).
+
+    Parameters
+    ----------
+    scale : float, default 1.0
+    axis : int, default -1
+        The output dimension: an axis of the shape.
+
+    References
+    ----------
+    Haiku, ``haiku.initializers.Orthogonal``.
+
+    Examples
+    --------
+    >>> import numpy as np, weightinit as wi
+    >>> Q = wi.haiku_orthogonal((3, 3, 4, 8), scale=2.0, rng=0)
+    >>> M = Q.reshape(-1, 8)
+    >>> bool(np.allclose(M.T @ M, 4.0 * np.eye(8)))
+    True
+    """
+    return _orthogonal_along(geometry, "haiku_orthogonal", scale, "axis", axis)
 
 
 def _indicator(value: float, shape: tuple[int, ...], index: list[np.ndarray]) -> Indicator:
@@ -264,26 +314,39 @@ def dirac(geometry: Geometry, *, groups: int) -> Distribution:
 
 @scheme(
     "delta_orthogonal",
-    params=(Param("scale", 1.0, real_check()),),
+    params=(
+        Param("scale", 1.0, real_check()),
+        Param("column_axis", -1, int_check(minimum=-2, maximum=1)),
+    ),
     info=SchemeInfo(
         origin=JAX,
         distribution="orthogonal at kernel centre",
         scale="scale",
-        formula="scale · Q at the centre, 0 elsewhere",
+        formula="scale · Q at the centre ((k - 1) // 2 per spatial axis), 0 elsewhere",
         reference="Xiao et al. (2018), Dynamical Isometry and a Mean Field Theory of CNNs, ICML",
         aliases=Aliases(jax=("delta_orthogonal",)),
+        axes="in and out channels by layout (JAX: the last two axes); centre at (k − 1) // 2",
     ),
 )
-def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
+def delta_orthogonal(geometry: Geometry, *, scale: float, column_axis: int) -> Distribution:
     r"""An orthogonal (in, out) matrix at the kernel's centre, zeros elsewhere (JAX).
 
     For 3-, 4- and 5-D convolution kernels with no more input than output
-    channels; keeps the signal's norm exactly through deep CNNs.
+    channels; keeps the signal's norm exactly through deep CNNs. The centre
+    is index ``(k - 1) // 2`` of each spatial axis of size ``k``, as in JAX's
+    ``delta_orthogonal`` (so the first of the two middle positions of an
+    even kernel; PyTorch's ``dirac_`` takes ``k // 2``).
 
     Parameters
     ----------
     scale : float, default 1.0
         Multiplies the orthogonal matrix.
+    column_axis : {-1, -2, 0, 1}, default -1
+        JAX's ``column_axis``: the axis of the (in, out) centre matrix whose
+        columns its ``orthogonal`` draws (-1 or 1: the output axis, -2 or 0:
+        the input axis). As the centre has no more rows than columns, every
+        value gives the same law (Haar, orthonormal rows), and here the same
+        values.
 
     Notes
     -----
@@ -301,6 +364,8 @@ def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
     >>> K = wi.delta_orthogonal((3, 3, 16, 32), rng=0)
     >>> bool(np.allclose(K[1, 1] @ K[1, 1].T, np.eye(16))), float(abs(K[0, 0]).max())
     (True, 0.0)
+    >>> bool(abs(wi.delta_orthogonal((4, 4, 2, 2), rng=0)[1, 1]).max() > 0)   # (4 - 1) // 2
+    True
     """
     geometry.require_rank("delta_orthogonal", (3, 4, 5))
     in_axis, out_axis = geometry.single_axes("delta_orthogonal")
@@ -310,7 +375,7 @@ def delta_orthogonal(geometry: Geometry, *, scale: float) -> Distribution:
             "delta_orthogonal needs no more input than output channels; got "
             f"{n_in} inputs and {n_out} outputs in shape={geometry.shape!r}."
         )
-    return DeltaOrthogonal(scale, geometry.shape, in_axis, out_axis)
+    return DeltaOrthogonal(scale, geometry.shape, in_axis, out_axis, column_axis)
 
 
 @scheme(
