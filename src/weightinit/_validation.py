@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "LOW_PRECISION",
     "MAX_DIMS",
     "MAX_ELEMENTS",
+    "as_dtype",
     "check_allocation",
     "check_dtype",
     "check_int",
@@ -35,6 +37,9 @@ __all__ = [
     "check_shape",
     "describe",
     "did_you_mean",
+    "float_info",
+    "for_dtype",
+    "is_low_precision",
     "listed",
     "shown",
 ]
@@ -338,13 +343,74 @@ def check_rng(rng: Any) -> np.random.Generator:
     return np.random.default_rng(int(rng) if _is_int(rng) else rng)
 
 
-#: The dtypes random initializers draw in.
+#: The dtypes random initializers draw in, without ml_dtypes.
 RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+#: The ml_dtypes types every initializer takes (sampled in float32, rounded once): the
+#: signed ones with a zero whose cast from float32 overflows to an infinity or NaN, so
+#: that an overflow is always seen and refused. Not taken: float4 and float6 (a cast
+#: saturates at their largest value: an overflow would pass unseen), float8_e8m0fnu and
+#: float8_e5m3fnu (unsigned scale formats), and the integer types.
+LOW_PRECISION = (
+    "bfloat16",
+    "float8_e3m4",
+    "float8_e4m3",
+    "float8_e4m3b11fnuz",
+    "float8_e4m3fn",
+    "float8_e4m3fnuz",
+    "float8_e5m2",
+    "float8_e5m2fnuz",
+)
+_ALLOWED = "float16, float32 or float64 (or, with ml_dtypes installed, bfloat16 or a float8 type)"
+
+
+def is_low_precision(dtype: np.dtype[Any]) -> bool:
+    """Whether ``dtype`` is one of the :data:`LOW_PRECISION` types of ml_dtypes."""
+    return dtype.type.__module__ == "ml_dtypes" and dtype.name in LOW_PRECISION
+
+
+def float_info(dtype: np.dtype[Any]) -> Any:
+    """``finfo`` of a float dtype: NumPy's, or ml_dtypes' for its types."""
+    if is_low_precision(dtype):
+        import ml_dtypes  # loaded already: it made the dtype
+
+        return ml_dtypes.finfo(dtype)
+    return np.finfo(dtype)
+
+
+def as_dtype(values: Any, dtype: np.dtype[Any]) -> NDArray[Any]:
+    """``values`` as an array of ``dtype`` holds them; ml_dtypes' by way of float32.
+
+    The random schemes sample those in float32 and round once; a value given
+    (a constant, a gain, a float64 orthogonal matrix) is rounded to float32
+    first too, so every ml_dtypes version writes the same (its casts from
+    float64 go through float32 before 0.6, as PyTorch's do) and the result is
+    the float32 one rounded.
+    """
+    return np.asarray(for_dtype(values, dtype)).astype(dtype)
+
+
+def for_dtype(values: Any, dtype: np.dtype[Any]) -> Any:
+    """``values`` to write into ``dtype`` (see :func:`as_dtype`): as given, or in float32."""
+    return np.asarray(values).astype(np.float32) if is_low_precision(dtype) else values
+
+
+def _ml_dtype(dtype: Any, param: str) -> np.dtype[Any] | None:
+    """The ml_dtypes dtype a name such as ``'bfloat16'`` spells, importing ml_dtypes; else None."""
+    if not isinstance(dtype, str) or dtype not in LOW_PRECISION:
+        return None
+    try:
+        import ml_dtypes
+    except ImportError:
+        raise TypeError(
+            f"{param}={dtype!r} needs the ml_dtypes package, which is not installed; "
+            "install it with: pip install weightinit[ml_dtypes]"
+        ) from None
+    return np.dtype(getattr(ml_dtypes, dtype))
 
 
 def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
     """The dtype a call returns; ``param`` is what the message calls it (``out.dtype``)."""
-    allowed = "float16, float32 or float64" if random else "a numeric dtype"
+    allowed = _ALLOWED if random else "a numeric dtype"
     if isinstance(dtype, (list, tuple, dict)):  # structured or sub-array: never numeric
         raise TypeError(f"{param} must be {allowed} for {name}; got {describe(param, dtype)}.")
     try:
@@ -352,9 +418,18 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             warnings.simplefilter("error")
             resolved = np.dtype(np.float64 if dtype is None else dtype)
     except (TypeError, ValueError, Warning):
+        found = _ml_dtype(dtype, param)
+        if found is None:
+            raise TypeError(
+                f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
+            ) from None
+        resolved = found
+    if resolved.type.__module__ == "ml_dtypes" and not is_low_precision(resolved):
         raise TypeError(
-            f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
-        ) from None
+            f"{param} must be a NumPy dtype or one of the ml_dtypes types "
+            f"{', '.join(LOW_PRECISION)} for {name}; got {param}={resolved.name}, an "
+            "ml_dtypes type that weightinit does not write."
+        )
     if random and resolved.kind == "f" and not resolved.isnative:
         native = resolved.newbyteorder("=")
         order = "big" if resolved.byteorder == ">" else "little"
@@ -368,12 +443,12 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             f"random initializer {name}; got {param}={resolved.str!r} ({native.name} in "
             f"{order}-endian byte order, not this machine's); pass {instead} instead."
         )
-    if random and resolved not in RANDOM_DTYPES:
+    if random and resolved not in RANDOM_DTYPES and not is_low_precision(resolved):
         raise TypeError(
-            f"{param} must be float16, float32 or float64 for the random initializer {name}; "
+            f"{param} must be {_ALLOWED} for the random initializer {name}; "
             f"got {param}={resolved.name}."
         )
-    if not random and resolved.kind not in "biufc":
+    if not random and resolved.kind not in "biufc" and not is_low_precision(resolved):
         raise TypeError(f"{param} must be a numeric dtype for {name}; got {param}={resolved.name}.")
     return resolved
 
@@ -409,16 +484,16 @@ def check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -
                 f"{name} writes values that dtype={dtype.name} cannot hold exactly: "
                 f"{shown(values.tolist())}."
             )
-    elif dtype.kind in "fc":
+    elif dtype.kind in "fc" or is_low_precision(dtype):
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            converted = values.astype(dtype)
+            converted = as_dtype(values, dtype)
         if not np.all(np.isfinite(converted)):
             raise ValueError(
                 f"{name} writes values that overflow dtype={dtype.name}: {shown(values.tolist())}."
             )
         vanished = (converted == 0) & np.asarray(values != 0, dtype=bool)
         if np.any(vanished):
-            tiny = float(np.finfo(dtype).smallest_subnormal)
+            tiny = float(float_info(dtype).smallest_subnormal)
             raise ValueError(
                 f"{name} writes nonzero values that dtype={dtype.name} rounds to 0 (its smallest "
                 f"positive value is {tiny:.3g}): {shown(values[vanished].tolist())}."
