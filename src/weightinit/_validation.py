@@ -373,7 +373,8 @@ def float_info(dtype: np.dtype[Any]) -> Any:
     if is_low_precision(dtype):
         import ml_dtypes  # loaded already: it made the dtype
 
-        return ml_dtypes.finfo(dtype)
+        finfo: Callable[[np.dtype[Any]], Any] = ml_dtypes.finfo
+        return finfo(dtype)
     return np.finfo(dtype)
 
 
@@ -405,7 +406,8 @@ def _ml_dtype(dtype: Any, param: str) -> np.dtype[Any] | None:
             f"{param}={dtype!r} needs the ml_dtypes package, which is not installed; "
             "install it with: pip install weightinit[ml_dtypes]"
         ) from None
-    return np.dtype(getattr(ml_dtypes, dtype))
+    found: np.dtype[Any] = np.dtype(getattr(ml_dtypes, dtype))
+    return found
 
 
 def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
