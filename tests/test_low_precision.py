@@ -103,6 +103,19 @@ def test_the_three_spellings_of_a_dtype_agree() -> None:
     assert bound((8, 8), rng=0).dtype == np.dtype(ml_dtypes.float8_e4m3fn)
 
 
+def test_a_bound_low_precision_dtype_survives_its_config_and_pickle() -> None:
+    import json
+    import pickle
+
+    for dtype in ("bfloat16", ml_dtypes.float8_e4m3fn):
+        bound = wi.he_uniform.partial(dtype=dtype)
+        config = json.loads(json.dumps(wi.serialize(bound)))
+        assert config["config"] == {"dtype": np.dtype(dtype).name}
+        for copy in (wi.deserialize(config), pickle.loads(pickle.dumps(bound))):
+            assert copy == bound
+            np.testing.assert_array_equal(_bits(copy((8, 8), rng=2)), _bits(bound((8, 8), rng=2)))
+
+
 SHAPE = (700, 1000)  # 2.7 blocks of the engine
 REGION = (slice(100, 650), slice(3, 990))
 
@@ -169,6 +182,10 @@ def test_normal_refusal_is_where_the_float32_sampler_overflows_the_target(dtype:
 
 
 def test_float8_e4m3fn_takes_what_rounds_to_448_and_refuses_what_would_be_nan() -> None:
+    # No clipping to the range: JAX draws in these dtypes and clips nothing but a
+    # truncated normal into its bounds (jax/_src/random/core.py:512 _uniform,
+    # :968 _normal_real, :1145 the clip of _truncated_normal); a value past the
+    # range is refused instead.
     e4m3fn = np.dtype(ml_dtypes.float8_e4m3fn)
     # 464, halfway between 448 and 480 (which e4m3fn spends on NaN), rounds to even: 448.
     w = wi.random_uniform((10_000,), minval=-464.0, maxval=464.0, dtype=e4m3fn, rng=0)

@@ -25,7 +25,6 @@ __all__ = [
     "LOW_PRECISION",
     "MAX_DIMS",
     "MAX_ELEMENTS",
-    "as_dtype",
     "check_allocation",
     "check_dtype",
     "check_int",
@@ -378,20 +377,14 @@ def float_info(dtype: np.dtype[Any]) -> Any:
     return np.finfo(dtype)
 
 
-def as_dtype(values: Any, dtype: np.dtype[Any]) -> NDArray[Any]:
-    """``values`` as an array of ``dtype`` holds them; ml_dtypes' by way of float32.
-
-    The random schemes sample those in float32 and round once; a value given
-    (a constant, a gain, a float64 orthogonal matrix) is rounded to float32
-    first too, so every ml_dtypes version writes the same (its casts from
-    float64 go through float32 before 0.6, as PyTorch's do) and the result is
-    the float32 one rounded.
-    """
-    return np.asarray(for_dtype(values, dtype)).astype(dtype)
-
-
 def for_dtype(values: Any, dtype: np.dtype[Any]) -> Any:
-    """``values`` to write into ``dtype`` (see :func:`as_dtype`): as given, or in float32."""
+    """``values`` to write into ``dtype``: as given, or in float32 for ml_dtypes' types.
+
+    Random schemes sample those in float32 and round once; a value given (a
+    constant, a gain) goes through float32 too, as PyTorch's casts from double
+    do, so every ml_dtypes version writes the same (before 0.6 its casts from
+    float64 go through float32 anyway).
+    """
     return np.asarray(values).astype(np.float32) if is_low_precision(dtype) else values
 
 
@@ -488,7 +481,7 @@ def check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -
             )
     elif dtype.kind in "fc" or is_low_precision(dtype):
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            converted = as_dtype(values, dtype)
+            converted = np.asarray(for_dtype(values, dtype)).astype(dtype)
         if not np.all(np.isfinite(converted)):
             raise ValueError(
                 f"{name} writes values that overflow dtype={dtype.name}: {shown(values.tolist())}."
