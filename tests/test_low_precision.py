@@ -198,6 +198,19 @@ def test_float8_e4m3fn_takes_what_rounds_to_448_and_refuses_what_would_be_nan() 
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
+def test_truncated_bounds_beyond_the_range_are_refused_not_clipped(dtype: Any) -> None:
+    largest = float(ml_dtypes.finfo(dtype).max)
+    params = {"mean": 3.0 * largest, "std": largest, "a": 2.0 * largest, "dtype": dtype}
+    with pytest.raises(ValueError, match=f"holds no {dtype.name} value"):
+        wi.trunc_normal((4,), b=4.0 * largest, **params)
+    with pytest.raises(ValueError, match=f"beyond the range of dtype={dtype.name}"):
+        wi.trunc_normal((4,), b=math.inf, **params)
+    # A bound beyond the range on the far side excludes nothing the dtype holds.
+    w = wi.trunc_normal((1000,), std=1.0, a=-4.0 * largest, b=1.0, dtype=dtype, rng=0)
+    assert np.isfinite(w).all() and float(w.astype(np.float64).max()) <= 1.0
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
 def test_laws_whose_values_all_round_to_zero_are_refused(dtype: Any) -> None:
     tiny = float(ml_dtypes.finfo(dtype).smallest_subnormal)
     with pytest.raises(ValueError, match=f"all round to 0 in dtype={dtype.name}"):

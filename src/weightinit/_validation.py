@@ -399,6 +399,11 @@ def _ml_dtype(dtype: Any, param: str) -> np.dtype[Any] | None:
             f"{param}={dtype!r} needs the ml_dtypes package, which is not installed; "
             "install it with: pip install weightinit[ml_dtypes]"
         ) from None
+    if not hasattr(ml_dtypes, dtype):
+        raise TypeError(
+            f"{param}={dtype!r} needs ml_dtypes 0.5 or later; this is "
+            f"{ml_dtypes.__version__}: pip install -U 'weightinit[ml_dtypes]'"
+        )
     found: np.dtype[Any] = np.dtype(getattr(ml_dtypes, dtype))
     return found
 

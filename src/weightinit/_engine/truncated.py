@@ -136,10 +136,12 @@ SPARE_MARGIN = 7.0
 def _inward(value: float, dtype: np.dtype[Any], direction: float) -> float:
     """``value`` rounded to ``dtype``, stepping towards ``direction`` if rounding left the bound."""
     limit = float(float_info(dtype).max)  # beyond it a bound excludes nothing the dtype holds
+    if (direction > 0 and value > limit) or (direction < 0 and value < -limit):
+        return math.copysign(math.inf, value)  # no value of dtype on its inner side: refused
     rounded = dtype.type(min(max(value, -limit), limit))
     if (direction > 0 and float(rounded) < value) or (direction < 0 and float(rounded) > value):
-        # Towards the largest finite value (a float8 without infinity has NaN there); a
-        # value within [-limit, limit] that rounded outward has a neighbour inside it.
+        # A neighbour towards the largest finite value (not infinity, which is NaN in a
+        # float8 without one); rounding outward left the bound, so one lies inside.
         rounded = np.nextafter(rounded, dtype.type(math.copysign(limit, direction)))
     return float(rounded)
 
