@@ -12,6 +12,7 @@ import math
 import numbers
 import os
 import reprlib
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
-    "LOW_PRECISION",
     "MAX_DIMS",
     "MAX_ELEMENTS",
     "check_allocation",
@@ -36,9 +36,6 @@ __all__ = [
     "check_shape",
     "describe",
     "did_you_mean",
-    "float_info",
-    "for_dtype",
-    "is_low_precision",
     "listed",
     "shown",
 ]
@@ -344,21 +341,11 @@ def check_rng(rng: Any) -> np.random.Generator:
 
 #: The dtypes random initializers draw in, without ml_dtypes.
 RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-#: The ml_dtypes types every initializer takes (sampled in float32, rounded once): the
-#: signed ones with a zero whose cast from float32 overflows to an infinity or NaN, so
-#: that an overflow is always seen and refused. Not taken: float4 and float6 (a cast
-#: saturates at their largest value: an overflow would pass unseen), float8_e8m0fnu and
-#: float8_e5m3fnu (unsigned scale formats), and the integer types.
-LOW_PRECISION = (
-    "bfloat16",
-    "float8_e3m4",
-    "float8_e4m3",
-    "float8_e4m3b11fnuz",
-    "float8_e4m3fn",
-    "float8_e4m3fnuz",
-    "float8_e5m2",
-    "float8_e5m2fnuz",
-)
+#: The ml_dtypes types every initializer takes: the signed ones with a zero whose casts
+#: overflow to an infinity or NaN, so an overflow is refused. Not float4 and float6 (casts
+#: saturate, unseen), float8_e8m0fnu and float8_e5m3fnu (unsigned), nor the integer types.
+_FLOAT8 = ("e3m4", "e4m3", "e4m3b11fnuz", "e4m3fn", "e4m3fnuz", "e5m2", "e5m2fnuz")
+LOW_PRECISION = ("bfloat16", *(f"float8_{kind}" for kind in _FLOAT8))
 _ALLOWED = "float16, float32 or float64 (or, with ml_dtypes installed, bfloat16 or a float8 type)"
 
 
@@ -368,23 +355,13 @@ def is_low_precision(dtype: np.dtype[Any]) -> bool:
 
 
 def float_info(dtype: np.dtype[Any]) -> Any:
-    """``finfo`` of a float dtype: NumPy's, or ml_dtypes' for its types."""
-    if is_low_precision(dtype):
-        import ml_dtypes  # loaded already: it made the dtype
-
-        finfo: Callable[[np.dtype[Any]], Any] = ml_dtypes.finfo
-        return finfo(dtype)
-    return np.finfo(dtype)
+    """``finfo`` of a float dtype: NumPy's, or ml_dtypes' for its types (NumPy 1.x has none)."""
+    # ml_dtypes is loaded already where one of its dtypes exists.
+    return sys.modules["ml_dtypes"].finfo(dtype) if is_low_precision(dtype) else np.finfo(dtype)
 
 
 def for_dtype(values: Any, dtype: np.dtype[Any]) -> Any:
-    """``values`` to write into ``dtype``: as given, or in float32 for ml_dtypes' types.
-
-    Random schemes sample those in float32 and round once; a value given (a
-    constant, a gain) goes through float32 too, as PyTorch's casts from double
-    do, so every ml_dtypes version writes the same (before 0.6 its casts from
-    float64 go through float32 anyway).
-    """
+    """``values`` to write into ``dtype``: in float32 for ml_dtypes', rounded from there as draws are."""
     return np.asarray(values).astype(np.float32) if is_low_precision(dtype) else values
 
 
@@ -401,8 +378,7 @@ def _ml_dtype(dtype: Any, param: str) -> np.dtype[Any] | None:
         ) from None
     if not hasattr(ml_dtypes, dtype):
         raise TypeError(
-            f"{param}={dtype!r} needs ml_dtypes 0.5 or later; this is "
-            f"{ml_dtypes.__version__}: pip install -U 'weightinit[ml_dtypes]'"
+            f"{param}={dtype!r} needs ml_dtypes 0.5 or later; this is {ml_dtypes.__version__}."
         )
     found: np.dtype[Any] = np.dtype(getattr(ml_dtypes, dtype))
     return found
@@ -418,17 +394,15 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             warnings.simplefilter("error")
             resolved = np.dtype(np.float64 if dtype is None else dtype)
     except (TypeError, ValueError, Warning):
-        found = _ml_dtype(dtype, param)
-        if found is None:
+        resolved = _ml_dtype(dtype, param)  # type: ignore[assignment]
+        if resolved is None:
             raise TypeError(
                 f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
             ) from None
-        resolved = found
     if resolved.type.__module__ == "ml_dtypes" and not is_low_precision(resolved):
         raise TypeError(
             f"{param} must be a NumPy dtype or one of the ml_dtypes types "
-            f"{', '.join(LOW_PRECISION)} for {name}; got {param}={resolved.name}, an "
-            "ml_dtypes type that weightinit does not write."
+            f"{', '.join(LOW_PRECISION)} for {name}; got {param}={resolved.name}."
         )
     if random and resolved.kind == "f" and not resolved.isnative:
         native = resolved.newbyteorder("=")
