@@ -248,7 +248,7 @@ def test_ml_dtypes_types_that_cannot_refuse_an_overflow_are_refused(dtype: str) 
         pytest.skip(f"this ml_dtypes has no {dtype}")
     resolved = np.dtype(getattr(ml_dtypes, dtype))
     for init in (wi.he_normal, wi.zeros):
-        with pytest.raises(TypeError, match=f"ml_dtypes types bfloat16.*got dtype={dtype}, an"):
+        with pytest.raises(TypeError, match=rf"ml_dtypes types bfloat16.*got dtype={dtype}\."):
             init((2, 2), dtype=resolved)
 
 
