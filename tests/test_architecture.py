@@ -97,14 +97,15 @@ def test_imports_point_one_way() -> None:
         visit(name)
 
 
-def test_import_weightinit_loads_no_diagnostics_report_or_cli() -> None:
+def test_import_weightinit_loads_no_diagnostics_report_cli_or_ml_dtypes() -> None:
     import subprocess
     import sys
 
     code = (
         "import sys, weightinit; "
         "print(sorted(m for m in sys.modules if m.startswith(('weightinit.diagnostics', "
-        "'weightinit.report', 'weightinit.cli', 'matplotlib', 'argparse', 'hypothesis'))))"
+        "'weightinit.report', 'weightinit.cli', 'matplotlib', 'argparse', 'hypothesis', "
+        "'ml_dtypes'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True

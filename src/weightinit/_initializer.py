@@ -49,7 +49,16 @@ class Initializer(Settings):
     dtype : data-type, optional
         float16, float32 or float64 for random schemes (default float64);
         any numeric dtype for constant ones. float32 results are sampled in
-        float32.
+        float32. With ml_dtypes installed, also ``'bfloat16'`` and its float8
+        types (``float8_e4m3fn``, ``float8_e5m2``, ``float8_e4m3fnuz``,
+        ``float8_e5m2fnuz``, ``float8_e4m3b11fnuz``, ``float8_e4m3``,
+        ``float8_e3m4``), as names or types: float16 and these are sampled in
+        float32 and rounded once, to nearest even, so a result equals the
+        float32 one rounded (a truncated normal's values rounded past a bound
+        the dtype cannot hold take its nearest value inside). The declared
+        moments are the float32 law's. A law the dtype cannot hold (a value
+        that would overflow to an infinity or NaN, or every value rounding
+        to 0) is a ``ValueError``.
     rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, numpy.random.Generator}, optional
         The call's seed. An int or a ``SeedSequence`` is used as it is, so a
         given int gives the same array for the same scheme, parameters,

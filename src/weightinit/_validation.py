@@ -12,6 +12,7 @@ import math
 import numbers
 import os
 import reprlib
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -349,13 +350,54 @@ def check_rng(rng: Any) -> np.random.Generator:
     return np.random.default_rng(int(rng) if _is_int(rng) else rng)
 
 
-#: The dtypes random initializers draw in.
+#: The dtypes random initializers draw in, without ml_dtypes.
 RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+#: The ml_dtypes types every initializer takes: the signed ones with a zero whose casts
+#: overflow to an infinity or NaN, so an overflow is refused. Not float4 and float6 (casts
+#: saturate, unseen), float8_e8m0fnu and float8_e5m3fnu (unsigned), nor the integer types.
+_FLOAT8 = ("e3m4", "e4m3", "e4m3b11fnuz", "e4m3fn", "e4m3fnuz", "e5m2", "e5m2fnuz")
+LOW_PRECISION = ("bfloat16", *(f"float8_{kind}" for kind in _FLOAT8))
+_ALLOWED = "float16, float32 or float64 (or, with ml_dtypes installed, bfloat16 or a float8 type)"
+
+
+def is_low_precision(dtype: np.dtype[Any]) -> bool:
+    """Whether ``dtype`` is one of the :data:`LOW_PRECISION` types of ml_dtypes."""
+    return dtype.type.__module__ == "ml_dtypes" and dtype.name in LOW_PRECISION
+
+
+def float_info(dtype: np.dtype[Any]) -> Any:
+    """``finfo`` of a float dtype: NumPy's, or ml_dtypes' for its types (NumPy 1.x has none)."""
+    # ml_dtypes is loaded already where one of its dtypes exists.
+    return sys.modules["ml_dtypes"].finfo(dtype) if is_low_precision(dtype) else np.finfo(dtype)
+
+
+def for_dtype(values: Any, dtype: np.dtype[Any]) -> Any:
+    """``values`` to write into ``dtype``: in float32 for ml_dtypes', rounded from there as draws are."""
+    return np.asarray(values).astype(np.float32) if is_low_precision(dtype) else values
+
+
+def _ml_dtype(dtype: Any, param: str) -> np.dtype[Any] | None:
+    """The ml_dtypes dtype a name such as ``'bfloat16'`` spells, importing ml_dtypes; else None."""
+    if not isinstance(dtype, str) or dtype not in LOW_PRECISION:
+        return None
+    try:
+        import ml_dtypes
+    except ImportError:
+        raise TypeError(
+            f"{param}={dtype!r} needs the ml_dtypes package, which is not installed; "
+            "install it with: pip install weightinit[ml_dtypes]"
+        ) from None
+    if not hasattr(ml_dtypes, dtype):
+        raise TypeError(
+            f"{param}={dtype!r} needs ml_dtypes 0.5 or later; this is {ml_dtypes.__version__}."
+        )
+    found: np.dtype[Any] = np.dtype(getattr(ml_dtypes, dtype))
+    return found
 
 
 def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
     """The dtype a call returns; ``param`` is what the message calls it (``out.dtype``)."""
-    allowed = "float16, float32 or float64" if random else "a numeric dtype"
+    allowed = _ALLOWED if random else "a numeric dtype"
     if isinstance(dtype, (list, tuple, dict)):  # structured or sub-array: never numeric
         raise TypeError(f"{param} must be {allowed} for {name}; got {describe(param, dtype)}.")
     try:
@@ -363,9 +405,16 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             warnings.simplefilter("error")
             resolved = np.dtype(np.float64 if dtype is None else dtype)
     except (TypeError, ValueError, Warning):
+        resolved = _ml_dtype(dtype, param)  # type: ignore[assignment]
+        if resolved is None:
+            raise TypeError(
+                f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
+            ) from None
+    if resolved.type.__module__ == "ml_dtypes" and not is_low_precision(resolved):
         raise TypeError(
-            f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
-        ) from None
+            f"{param} must be a NumPy dtype or one of the ml_dtypes types "
+            f"{', '.join(LOW_PRECISION)} for {name}; got {param}={resolved.name}."
+        )
     if random and resolved.kind == "f" and not resolved.isnative:
         native = resolved.newbyteorder("=")
         order = "big" if resolved.byteorder == ">" else "little"
@@ -379,12 +428,12 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             f"random initializer {name}; got {param}={resolved.str!r} ({native.name} in "
             f"{order}-endian byte order, not this machine's); pass {instead} instead."
         )
-    if random and resolved not in RANDOM_DTYPES:
+    if random and resolved not in RANDOM_DTYPES and not is_low_precision(resolved):
         raise TypeError(
-            f"{param} must be float16, float32 or float64 for the random initializer {name}; "
+            f"{param} must be {_ALLOWED} for the random initializer {name}; "
             f"got {param}={resolved.name}."
         )
-    if not random and resolved.kind not in "biufc":
+    if not random and resolved.kind not in "biufc" and not is_low_precision(resolved):
         raise TypeError(f"{param} must be a numeric dtype for {name}; got {param}={resolved.name}.")
     return resolved
 
@@ -420,16 +469,16 @@ def check_representable(values: NDArray[Any], dtype: np.dtype[Any], name: str) -
                 f"{name} writes values that dtype={dtype.name} cannot hold exactly: "
                 f"{shown(values.tolist())}."
             )
-    elif dtype.kind in "fc":
+    elif dtype.kind in "fc" or is_low_precision(dtype):
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            converted = values.astype(dtype)
+            converted = np.asarray(for_dtype(values, dtype)).astype(dtype)
         if not np.all(np.isfinite(converted)):
             raise ValueError(
                 f"{name} writes values that overflow dtype={dtype.name}: {shown(values.tolist())}."
             )
         vanished = (converted == 0) & np.asarray(values != 0, dtype=bool)
         if np.any(vanished):
-            tiny = float(np.finfo(dtype).smallest_subnormal)
+            tiny = float(float_info(dtype).smallest_subnormal)
             raise ValueError(
                 f"{name} writes nonzero values that dtype={dtype.name} rounds to 0 (its smallest "
                 f"positive value is {tiny:.3g}): {shown(values[vanished].tolist())}."

@@ -5,8 +5,9 @@ The flattened output is cut into blocks of :data:`BLOCK` elements; block
 function of (seed, law, shape, dtype): the same whatever the number of
 worker threads, and whether it is made whole or one region at a time.
 Inside a block, work goes in chunks of :data:`CHUNK` elements on the
-thread's scratch arrays; float32 (and float16) results are sampled in
-float32 and never pass through a float64 temporary.
+thread's scratch arrays; float32 results (and float16, bfloat16 and float8
+ones) are sampled in float32 and never pass through a float64 temporary: the
+narrower dtypes are rounded once, to nearest even, when a block is copied out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
+from .._validation import is_low_precision
 from .seeds import _StreamSeeds
 from .threads import _Progress, _run_blocks, settle_interrupted
 from .windows import Request, Window
@@ -43,12 +45,12 @@ BlockSampler = Callable[[FloatArray, "np.random.Generator"], None]
 
 
 def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[np.floating]:
-    """float16 is sampled in float32 (NumPy's generators have no float16 path)."""
+    """float16, bfloat16 and float8 are sampled in float32 (NumPy's generators have no path for them)."""
     if dtype == np.float64:
         return np.dtype(np.float64)
-    if dtype in (np.float32, np.float16):
+    if dtype in (np.float32, np.float16) or is_low_precision(dtype):
         return np.dtype(np.float32)
-    raise AssertionError(f"engine buffers are float16, float32 or float64; got {dtype}")
+    raise AssertionError(f"engine buffers are float16, float32, float64 or ml_dtypes'; got {dtype}")
 
 
 def fill_blocks(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._special import log_mass
+from .._validation import float_info
 from .blocks import FloatArray, _affine, _chunks, _work_dtype, fill_blocks
 from .kernels import EXTREMES_CACHE, NORMAL64_LIMIT, _largest_radius32, _standard_normal
 from .windows import Request
@@ -134,11 +135,14 @@ SPARE_MARGIN = 7.0
 
 def _inward(value: float, dtype: np.dtype[Any], direction: float) -> float:
     """``value`` rounded to ``dtype``, stepping towards ``direction`` if rounding left the bound."""
-    limit = float(np.finfo(dtype).max)  # beyond it a bound excludes nothing the dtype holds
+    limit = float(float_info(dtype).max)  # beyond it a bound excludes nothing the dtype holds
+    if (direction > 0 and value > limit) or (direction < 0 and value < -limit):
+        return math.copysign(math.inf, value)  # no value of dtype on its inner side: refused
     rounded = dtype.type(min(max(value, -limit), limit))
     if (direction > 0 and float(rounded) < value) or (direction < 0 and float(rounded) > value):
-        with np.errstate(over="ignore"):  # past the largest value: infinity, refused before drawing
-            rounded = np.nextafter(rounded, dtype.type(direction))
+        # A neighbour towards the largest finite value (not infinity, which is NaN in a
+        # float8 without one); rounding outward left the bound, so one lies inside.
+        rounded = np.nextafter(rounded, dtype.type(math.copysign(limit, direction)))
     return float(rounded)
 
 

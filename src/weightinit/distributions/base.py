@@ -25,13 +25,15 @@ from .._validation import (
     check_representable,
     check_seed_source,
     check_shape,
+    float_info,
+    is_low_precision,
     shown,
 )
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-#: The dtypes random laws are drawn in.
+#: The dtypes random laws are drawn in, with those of ml_dtypes (``is_low_precision``).
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -61,8 +63,8 @@ class Distribution(ABC):
     def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
         """Bounds on the values filling an array of ``dtype`` writes, as that dtype rounds them.
 
-        Derived from the sampler the engine runs for that dtype (float16 is
-        sampled in float32), not from the law's support: a float32 normal
+        Derived from the sampler the engine runs for that dtype (float16,
+        bfloat16 and the float8 types are sampled in float32), not from the law's support: a float32 normal
         never passes 6.76 standard deviations, for example. An infinity or
         NaN means that a value, or a step of filling it, overflows.
         """
@@ -88,10 +90,13 @@ class Distribution(ABC):
         is drawn: a call asks before taking its seed.
         """
         dtype = np.dtype(dtype)
-        if dtype not in _FLOAT_DTYPES:
-            return f"draws into float16, float32 or float64 arrays only; got dtype={dtype.name}"
+        if dtype not in _FLOAT_DTYPES and not is_low_precision(dtype):
+            return (
+                "draws into float16, float32, float64, bfloat16 or float8 arrays only; "
+                f"got dtype={dtype.name}"
+            )
         reach = self.reach(dtype)
-        info = np.finfo(dtype)
+        info = float_info(dtype)
         if not reach <= float(info.max):
             return (
                 f"draws values beyond the range of dtype={dtype.name} (magnitudes up to "
@@ -185,7 +190,7 @@ class Distribution(ABC):
     def fill(self, out: NDArray[Any], request: Request) -> None:
         """Fill ``out``, an array of ``request.window``'s shape (any strides).
 
-        Random laws need a float16, float32 or float64 ``out``. Laws whose
+        Random laws need a float16, float32, float64, bfloat16 or float8 ``out``. Laws whose
         elements are not independent (orthogonal, sparse, identity, ...)
         compute the whole array and copy the window out of it.
         """

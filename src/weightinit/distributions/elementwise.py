@@ -16,6 +16,7 @@ import numpy as np
 from .. import _engine
 from .._engine import Request
 from .._special import log_mass, normal_cdf, truncnorm_cdf, truncnorm_moments
+from .._validation import for_dtype
 from .base import Distribution, tie_bound
 
 if TYPE_CHECKING:
@@ -217,4 +218,4 @@ class Constant(Distribution):
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         window = request.window
-        out[...] = np.broadcast_to(self.value, window.shape)[window.index]
+        out[...] = np.broadcast_to(for_dtype(self.value, out.dtype), window.shape)[window.index]

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _engine
 from .._engine import Request
+from .._validation import for_dtype, is_low_precision
 from .base import Compared, Distribution
 from .elementwise import Normal
 
@@ -74,7 +75,7 @@ class Indicator(Distribution):
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
         out[...] = 0
-        out[self.index] = self.value
+        out[self.index] = for_dtype(self.value, out.dtype)
 
 
 def matrix_axes(
@@ -174,6 +175,8 @@ class Orthogonal(Distribution):
             matrix *= self.gain
         oriented = matrix.T if rows < cols else matrix
         target = out.transpose(order)
+        if is_low_precision(out.dtype):  # the float32 matrix, rounded once from there
+            oriented = oriented.astype(np.float32)
         np.copyto(target, oriented.reshape(target.shape), casting="same_kind")
 
     def structure(self, draw: NDArray[Any], what: str) -> list[str]:
