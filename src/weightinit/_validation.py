@@ -12,12 +12,13 @@ import math
 import numbers
 import os
 import reprlib
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from ._dtypes import LOW_PRECISION, float_info, for_dtype, is_low_precision, ml_dtype
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -352,47 +353,7 @@ def check_rng(rng: Any) -> np.random.Generator:
 
 #: The dtypes random initializers draw in, without ml_dtypes.
 RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-#: The ml_dtypes types every initializer takes: the signed ones with a zero whose casts
-#: overflow to an infinity or NaN, so an overflow is refused. Not float4 and float6 (casts
-#: saturate, unseen), float8_e8m0fnu and float8_e5m3fnu (unsigned), nor the integer types.
-_FLOAT8 = ("e3m4", "e4m3", "e4m3b11fnuz", "e4m3fn", "e4m3fnuz", "e5m2", "e5m2fnuz")
-LOW_PRECISION = ("bfloat16", *(f"float8_{kind}" for kind in _FLOAT8))
 _ALLOWED = "float16, float32 or float64 (or, with ml_dtypes installed, bfloat16 or a float8 type)"
-
-
-def is_low_precision(dtype: np.dtype[Any]) -> bool:
-    """Whether ``dtype`` is one of the :data:`LOW_PRECISION` types of ml_dtypes."""
-    return dtype.type.__module__ == "ml_dtypes" and dtype.name in LOW_PRECISION
-
-
-def float_info(dtype: np.dtype[Any]) -> Any:
-    """``finfo`` of a float dtype: NumPy's, or ml_dtypes' for its types (NumPy 1.x has none)."""
-    # ml_dtypes is loaded already where one of its dtypes exists.
-    return sys.modules["ml_dtypes"].finfo(dtype) if is_low_precision(dtype) else np.finfo(dtype)
-
-
-def for_dtype(values: Any, dtype: np.dtype[Any]) -> Any:
-    """``values`` to write into ``dtype``: in float32 for ml_dtypes', rounded from there as draws are."""
-    return np.asarray(values).astype(np.float32) if is_low_precision(dtype) else values
-
-
-def _ml_dtype(dtype: Any, param: str) -> np.dtype[Any] | None:
-    """The ml_dtypes dtype a name such as ``'bfloat16'`` spells, importing ml_dtypes; else None."""
-    if not isinstance(dtype, str) or dtype not in LOW_PRECISION:
-        return None
-    try:
-        import ml_dtypes
-    except ImportError:
-        raise TypeError(
-            f"{param}={dtype!r} needs the ml_dtypes package, which is not installed; "
-            "install it with: pip install weightinit[ml_dtypes]"
-        ) from None
-    if not hasattr(ml_dtypes, dtype):
-        raise TypeError(
-            f"{param}={dtype!r} needs ml_dtypes 0.5 or later; this is {ml_dtypes.__version__}."
-        )
-    found: np.dtype[Any] = np.dtype(getattr(ml_dtypes, dtype))
-    return found
 
 
 def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
@@ -405,7 +366,7 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             warnings.simplefilter("error")
             resolved = np.dtype(np.float64 if dtype is None else dtype)
     except (TypeError, ValueError, Warning):
-        resolved = _ml_dtype(dtype, param)  # type: ignore[assignment]
+        resolved = ml_dtype(dtype, param)  # type: ignore[assignment]
         if resolved is None:
             raise TypeError(
                 f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."

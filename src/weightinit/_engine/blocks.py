@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
-from .._validation import is_low_precision
+from .._dtypes import is_low_precision
 from .seeds import _StreamSeeds
 from .threads import _Progress, _run_blocks, settle_interrupted
 from .windows import Request, Window

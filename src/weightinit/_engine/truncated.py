@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._dtypes import float_info
 from .._special import log_mass
-from .._validation import float_info
 from .blocks import FloatArray, _affine, _chunks, _work_dtype, fill_blocks
 from .kernels import EXTREMES_CACHE, NORMAL64_LIMIT, _largest_radius32, _standard_normal
 from .windows import Request

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 import numpy as np
 
 from .. import _engine
+from .._dtypes import float_info, is_low_precision
 from .._engine import Request
 from .._validation import (
     check_allocation,
@@ -25,8 +26,6 @@ from .._validation import (
     check_representable,
     check_seed_source,
     check_shape,
-    float_info,
-    is_low_precision,
     shown,
 )
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .. import _engine
+from .._dtypes import for_dtype
 from .._engine import Request
 from .._special import log_mass, normal_cdf, truncnorm_cdf, truncnorm_moments
-from .._validation import for_dtype
 from .base import Distribution, tie_bound
 
 if TYPE_CHECKING:

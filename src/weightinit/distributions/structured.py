@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .. import _engine
+from .._dtypes import for_dtype, is_low_precision
 from .._engine import Request
-from .._validation import for_dtype, is_low_precision
 from .base import Compared, Distribution
 from .elementwise import Normal
 
