@@ -340,6 +340,9 @@ def check_rng(rng: Any) -> np.random.Generator:
 
 #: The dtypes random initializers draw in.
 RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+#: The complex dtypes they also draw in, where their law has a complex form
+#: (:meth:`~weightinit.distributions.Distribution.kind_refusal` refuses the others).
+COMPLEX_DTYPES = (np.dtype(np.complex64), np.dtype(np.complex128))
 
 
 def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
@@ -355,7 +358,7 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
         raise TypeError(
             f"{param} must be {allowed} for {name}; got {describe(param, dtype)}."
         ) from None
-    if random and resolved.kind == "f" and not resolved.isnative:
+    if random and resolved.kind in "fc" and not resolved.isnative:
         native = resolved.newbyteorder("=")
         order = "big" if resolved.byteorder == ">" else "little"
         instead = (
@@ -368,9 +371,10 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             f"random initializer {name}; got {param}={resolved.str!r} ({native.name} in "
             f"{order}-endian byte order, not this machine's); pass {instead} instead."
         )
-    if random and resolved not in RANDOM_DTYPES:
+    if random and resolved not in RANDOM_DTYPES + COMPLEX_DTYPES:
         raise TypeError(
-            f"{param} must be float16, float32 or float64 for the random initializer {name}; "
+            f"{param} must be float16, float32 or float64 (or complex64, complex128 where its "
+            f"law has a complex form) for the random initializer {name}; "
             f"got {param}={resolved.name}."
         )
     if not random and resolved.kind not in "biufc":

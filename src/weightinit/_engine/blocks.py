@@ -42,13 +42,17 @@ FloatArray: TypeAlias = "NDArray[np.floating]"
 BlockSampler = Callable[[FloatArray, "np.random.Generator"], None]
 
 
-def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[np.floating]:
-    """float16 is sampled in float32 (NumPy's generators have no float16 path)."""
+def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """float16 is sampled in float32 (NumPy's generators have no float16 path); complex as itself."""
     if dtype == np.float64:
         return np.dtype(np.float64)
     if dtype in (np.float32, np.float16):
         return np.dtype(np.float32)
-    raise AssertionError(f"engine buffers are float16, float32 or float64; got {dtype}")
+    if dtype in (np.complex64, np.complex128):  # complex samplers fill their parts in place
+        return np.dtype(dtype)
+    raise AssertionError(
+        f"engine buffers are float16, float32, float64, complex64 or complex128; got {dtype}"
+    )
 
 
 def fill_blocks(

@@ -8,6 +8,7 @@ the base's, its table cells and its doc. The Keras presets of
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from .._define import preset
 from .._initializer import REQUIRED, Initializer, Param
 from .._names import Aliases, SchemeInfo
 from .._validation import check_less, check_number, option_check, real_check
+from ..distributions import Distribution, Forms, Normal, Uniform
 from ..gains import NONLINEARITIES, calculate_gain
 from ._docs import GLOROT, HAIKU, HE, JAX, TORCH, doctests, preset_doc
 from .constants import constant
@@ -49,6 +51,7 @@ def _preset(
     fixed: dict[str, Any] | None = None,
     info: SchemeInfo,
     doc: tuple[str, str, str],
+    adapt: Callable[[Distribution], Distribution] | None = None,
 ) -> Initializer:
     """Register a preset; ``doc`` is (summary, closed form, parameters in numpydoc lines).
 
@@ -62,8 +65,50 @@ def _preset(
     summary, formula, params_doc = doc
     text = preset_doc(summary, formula, reference, params=params_doc)
     return preset(
-        base, name, params=params, translate=translate, info=info, doc=text, **(fixed or {})
+        base,
+        name,
+        params=params,
+        translate=translate,
+        info=info,
+        doc=text,
+        adapt=adapt,
+        **(fixed or {}),
     )
+
+
+def _no_complex(
+    reason: str, *, unless_centred: bool = False
+) -> Callable[[Distribution], Distribution]:
+    """A preset's law without the complex form of its base's (``unless_centred``: where loc != 0)."""
+    forms = Forms(in_complex=reason)
+
+    def adapt(law: Distribution) -> Distribution:
+        if not isinstance(law, (Uniform, Normal)):
+            raise AssertionError(f"a uniform or normal law; got {law!r}")
+        if unless_centred and isinstance(law, Normal) and law.loc == 0.0:
+            return law
+        return dataclasses.replace(law, drawn_as=forms)
+
+    return adapt
+
+
+#: PyTorch's uniform_ on a complex tensor (torch/nn/init.py, ``_no_grad_uniform_``).
+_TORCH_SQUARE = (
+    "PyTorch's uniform_ draws the real and imaginary parts each from U(-l, l), an E|W|^2 "
+    "twice the variance this scheme states; variance_scaling(distribution='uniform') and "
+    "glorot_uniform, he_uniform are JAX's disk of the stated variance"
+)
+_no_torch_complex = _no_complex(_TORCH_SQUARE)
+#: Haiku's UniformScaling draws with jax.random.uniform, which refuses complex dtypes.
+_no_haiku_complex = _no_complex(
+    "Haiku's UniformScaling draws with jax.random.uniform, which refuses complex dtypes"
+)
+#: PyTorch's normal_ on a complex tensor adds mean to both parts (torch/nn/init.py, ``normal_``).
+_torch_normal_forms = _no_complex(
+    "PyTorch's normal_ adds mean to the real and the imaginary part alike, a mean "
+    "mean * (1 + 1j) that the law's real mean does not state; mean=0 has a complex form",
+    unless_centred=True,
+)
 
 
 def _squared(name: str, value: float, factor: float) -> float:
@@ -131,6 +176,7 @@ xavier_uniform = _preset(
                     aliases=Aliases(torch=("xavier_uniform", "xavier_uniform_"))),
     doc=("Xavier uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(6 / (fan_in + fan_out)).", _GAIN_DOC),
+    adapt=_no_torch_complex,
 )  # fmt: skip
 kaiming_normal = _preset(
     "kaiming_normal", variance_scaling, _KAIMING, _kaiming, fixed={"distribution": "normal"},
@@ -147,6 +193,7 @@ kaiming_uniform = _preset(
                     aliases=Aliases(torch=("kaiming_uniform", "kaiming_uniform_"))),
     doc=("Kaiming (He) uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).", _KAIMING_DOC),
+    adapt=_no_torch_complex,
 )  # fmt: skip
 uniform_scaling = _preset(
     "uniform_scaling", variance_scaling, (Param("scale", 1.0, _POSITIVE),),
@@ -157,6 +204,7 @@ uniform_scaling = _preset(
                     aliases=Aliases(haiku=("UniformScaling",))),
     doc=("Haiku's UniformScaling: uniform with variance scale² / fan_in.",
          "U(-l, l) with l = scale · sqrt(3 / fan_in).", _SCALE_DOC.format("1.0")),
+    adapt=_no_haiku_complex,
 )  # fmt: skip
 
 
@@ -177,6 +225,7 @@ torch_normal = _preset(
                     aliases=Aliases(torch=("normal", "normal_"))),
     doc=("Normal N(mean, std²), as PyTorch's ``normal_``.", "Mean ``mean``, variance ``std**2``.",
          "    mean : float, default 0.0\n    std : float, default 1.0\n        Must be > 0.\n"),
+    adapt=_torch_normal_forms,
 )  # fmt: skip
 torch_constant = _preset(
     "torch_constant", constant, (Param("val", REQUIRED, check_number),), lambda val: {"value": val},
