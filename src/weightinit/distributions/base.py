@@ -234,7 +234,8 @@ class Distribution(ABC):
     def fill(self, out: NDArray[Any], request: Request) -> None:
         """Fill ``out``, an array of ``request.window``'s shape (any strides).
 
-        Random laws need a float16, float32 or float64 ``out``. Laws whose
+        Random laws need a float16, float32 or float64 ``out``, or a complex64
+        or complex128 one where they have a complex form. Laws whose
         elements are not independent (orthogonal, sparse, identity, ...)
         compute the whole array and copy the window out of it.
         """
