@@ -17,23 +17,11 @@ name is importable from here. Obtain a law with
 
 from __future__ import annotations
 
-from .base import REAL_ONLY, Compared, Distribution, Forms
-from .elementwise import (
-    BOTH_FORMS,
-    INTERVAL_FORMS,
-    TRUNCATED_FORMS,
-    Constant,
-    Normal,
-    TruncatedNormal,
-    Uniform,
-)
+from .base import Compared, Distribution, Forms
+from .elementwise import Constant, Normal, TruncatedNormal, Uniform
 from .structured import DeltaOrthogonal, Indicator, Orthogonal, Sparse
 
 __all__ = [
-    "BOTH_FORMS",
-    "INTERVAL_FORMS",
-    "REAL_ONLY",
-    "TRUNCATED_FORMS",
     "Compared",
     "Constant",
     "DeltaOrthogonal",

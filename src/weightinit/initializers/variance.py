@@ -13,7 +13,8 @@ from .._define import preset, scheme
 from .._initializer import Initializer, Param
 from .._names import Aliases, SchemeInfo
 from .._validation import option_check, real_check
-from ..distributions import BOTH_FORMS, Distribution, Normal, TruncatedNormal, Uniform
+from ..distributions import Distribution, Normal, TruncatedNormal, Uniform
+from ..distributions.elementwise import BOTH_FORMS
 from ..fans import Geometry
 from ._docs import GLOROT, HE, KERAS, LECUN, doctests, preset_doc
 
