@@ -735,7 +735,7 @@ ERRORS: list[tuple[Call, type[Exception], str]] = [
     ),
     (lambda: wi.he_normal((4, 4), dtype=bool), TypeError, "got dtype=bool"),
     (lambda: wi.he_normal((4, 4), dtype="nonsense"), TypeError, "dtype must be"),
-    (lambda: wi.he_normal((4, 4), dtype=np.complex128), TypeError, "got dtype=complex128"),
+    (lambda: wi.orthogonal((4, 4), dtype=np.complex128), TypeError, "got dtype=complex128"),
     (lambda: wi.zeros((4,), dtype=object), TypeError, "numeric dtype"),
     (lambda: wi.constant((4,), value=0.5, dtype=np.int32), ValueError, "cannot hold exactly"),
     (lambda: wi.constant((4,), value=300, dtype=np.int8), ValueError, "cannot hold exactly"),

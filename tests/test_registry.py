@@ -161,7 +161,9 @@ def test_names_keep_the_semantics_of_their_library() -> None:
     assert wi.get("uniform_").distribution(shape=shape) == Uniform(0.0, 1.0)
     assert wi.get("jax.uniform").distribution(shape=shape) == Uniform(0.0, 0.01)
     assert wi.get("uniform_", a=-2, b=3).distribution(shape=shape) == Uniform(-2.0, 3.0)
-    assert wi.get("normal_", mean=1.0, std=2.0).distribution(shape=shape) == Normal(1.0, 2.0)
+    torch_normal = wi.get("normal_", mean=1.0, std=2.0).distribution(shape=shape)
+    # PyTorch's normal_ with mean != 0 has no complex form here (tests/test_complex.py).
+    assert (type(torch_normal), torch_normal.loc, torch_normal.scale) == (Normal, 1.0, 2.0)
     np.testing.assert_array_equal(wi.get("constant_", val=0.3)((2,)), [0.3, 0.3])
     law = wi.get("jax.truncated_normal", stddev=0.5, lower=-1.0).distribution(shape=shape)
     assert law == TruncatedNormal(0.0, 0.5, -0.5, 1.0)

@@ -51,6 +51,7 @@ def preset(
     doc: str,
     params: tuple[Param, ...] = (),
     translate: Callable[..., dict[str, Any]] | None = None,
+    adapt: Callable[[Distribution], Distribution] | None = None,
     **fixed: Any,
 ) -> Initializer:
     """Define and register ``name``, a specialization of the scheme ``base``.
@@ -61,7 +62,9 @@ def preset(
     ``translate(**values)`` maps them onto ``base``'s (e.g. PyTorch's ``gain``
     onto ``scale = gain**2``). What ``translate`` returns is not checked again:
     it must be values ``base``'s checks accept unchanged, which is verified
-    here on the preset's defaults (and ``info.example``).
+    here on the preset's defaults (and ``info.example``). ``adapt`` maps
+    ``base``'s law to the preset's where they differ in what no parameter
+    says (the dtypes a law is drawn in: :class:`~weightinit.distributions.Forms`).
     """
     base_law = base._law
     base_values = base._resolve(fixed)
@@ -77,9 +80,19 @@ def preset(
         def law(geometry: Geometry, **values: Any) -> Distribution:
             return base_law(geometry, **{**base_values, **mapped(**values)})
 
-    created = Initializer(name, law, params=params, random=base.random, info=info, doc=doc)
+    made = law if adapt is None else _adapted(law, adapt)
+    created = Initializer(name, made, params=params, random=base.random, info=info, doc=doc)
     _names.add(created)
     return created
+
+
+def _adapted(law: LawFunction, adapt: Callable[[Distribution], Distribution]) -> LawFunction:
+    """``law`` followed by ``adapt``."""
+
+    def adapted(geometry: Geometry, **values: Any) -> Distribution:
+        return adapt(law(geometry, **values))
+
+    return adapted
 
 
 def _check_translation(

@@ -353,7 +353,13 @@ def check_rng(rng: Any) -> np.random.Generator:
 
 #: The dtypes random initializers draw in, without ml_dtypes.
 RANDOM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-_ALLOWED = "float16, float32 or float64 (or, with ml_dtypes installed, bfloat16 or a float8 type)"
+_ALLOWED = (
+    "float16, float32 or float64 (or complex64, complex128 where its law has a complex form; "
+    "with ml_dtypes installed, bfloat16 or a float8 type)"
+)
+#: The complex dtypes they also draw in, where their law has a complex form
+#: (:meth:`~weightinit.distributions.Distribution.kind_refusal` refuses the others).
+COMPLEX_DTYPES = (np.dtype(np.complex64), np.dtype(np.complex128))
 
 
 def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") -> np.dtype[Any]:
@@ -376,7 +382,7 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             f"{param} must be a NumPy dtype or one of the ml_dtypes types "
             f"{', '.join(LOW_PRECISION)} for {name}; got {param}={resolved.name}."
         )
-    if random and resolved.kind == "f" and not resolved.isnative:
+    if random and resolved.kind in "fc" and not resolved.isnative:
         native = resolved.newbyteorder("=")
         order = "big" if resolved.byteorder == ">" else "little"
         instead = (
@@ -389,7 +395,7 @@ def check_dtype(dtype: Any, *, random: bool, name: str, param: str = "dtype") ->
             f"random initializer {name}; got {param}={resolved.str!r} ({native.name} in "
             f"{order}-endian byte order, not this machine's); pass {instead} instead."
         )
-    if random and resolved not in RANDOM_DTYPES and not is_low_precision(resolved):
+    if random and resolved not in RANDOM_DTYPES + COMPLEX_DTYPES and not is_low_precision(resolved):
         raise TypeError(
             f"{param} must be {_ALLOWED} for the random initializer {name}; "
             f"got {param}={resolved.name}."

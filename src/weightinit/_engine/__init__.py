@@ -14,7 +14,8 @@ release the GIL); :class:`set_workers` sets how many.
 The block loop is :mod:`.blocks`, with per-thread scratch arrays kept from
 call to call (:mod:`.workspace`), so that scaling, shifting and rejection
 never allocate a second full-size array. The samplers are in
-:mod:`.kernels` (uniform, normal), :mod:`.truncated` (truncated normal) and
+:mod:`.kernels` (uniform, normal, and the complex disk, circular normal and
+radially truncated normal), :mod:`.truncated` (truncated normal) and
 :mod:`.structured` (random subsets, Haar orthogonal matrices).
 """
 
@@ -22,9 +23,15 @@ from .blocks import BLOCK, CHUNK, fill_blocks
 from .kernels import (
     NORMAL32_LIMIT,
     NORMAL64_LIMIT,
+    circular_normal_extremes,
+    disk_extremes,
+    fill_circular_normal,
+    fill_disk,
     fill_normal,
+    fill_radial_truncated,
     fill_uniform,
     normal_extremes,
+    radial_truncated_extremes,
     uniform_extremes,
 )
 from .seeds import block_generator, call_seed
@@ -55,14 +62,20 @@ __all__ = [
     "block_generator",
     "call_seed",
     "choose_subsets",
+    "circular_normal_extremes",
+    "disk_extremes",
     "fill_blocks",
+    "fill_circular_normal",
+    "fill_disk",
     "fill_haar",
     "fill_normal",
+    "fill_radial_truncated",
     "fill_truncated_normal",
     "fill_uniform",
     "get_workers",
     "make_window",
     "normal_extremes",
+    "radial_truncated_extremes",
     "set_workers",
     "truncated_normal_extremes",
     "uniform_extremes",

@@ -44,13 +44,17 @@ FloatArray: TypeAlias = "NDArray[np.floating]"
 BlockSampler = Callable[[FloatArray, "np.random.Generator"], None]
 
 
-def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[np.floating]:
-    """float16, bfloat16 and float8 are sampled in float32 (NumPy's generators have no path for them)."""
+def _work_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """float16, bfloat16 and float8 are sampled in float32 (NumPy's generators have no path for them); complex as itself."""
     if dtype == np.float64:
         return np.dtype(np.float64)
     if dtype in (np.float32, np.float16) or is_low_precision(dtype):
         return np.dtype(np.float32)
-    raise AssertionError(f"engine buffers are float16, float32, float64 or ml_dtypes'; got {dtype}")
+    if dtype in (np.complex64, np.complex128):  # complex samplers fill their parts in place
+        return np.dtype(dtype)
+    raise AssertionError(
+        f"engine buffers are float16, float32, float64, complex64, complex128 or ml_dtypes'; got {dtype}"
+    )
 
 
 def fill_blocks(

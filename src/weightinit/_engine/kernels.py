@@ -1,9 +1,10 @@
-"""Uniform and normal samplers, and the extremes they can write."""
+"""Uniform and normal samplers, real and complex, and the extremes they can write."""
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -220,3 +221,163 @@ def normal_extremes(loc: float, scale: float, dtype: Any) -> tuple[float, float]
                 ends += np.float64(loc)
         written = ends.astype(dtype)
     return float(written[0]), float(written[1])
+
+
+# --- complex samplers: an element is its real and imaginary parts, adjacent in memory -------
+
+#: Each part of a circular complex normal of E|W - loc|² = scale² has variance scale² / 2.
+HALF_ROOT2 = math.sqrt(0.5)
+
+
+def _parts(piece: NDArray[Any]) -> FloatArray:
+    """A 1-D complex ``piece`` as its ``2 n`` real parts: real, imaginary, real, ..."""
+    parts: FloatArray = piece.view(piece.real.dtype)
+    return parts
+
+
+def fill_circular_normal(
+    out: NDArray[Any], loc: float, scale: float, request: Request, stream: int = 0
+) -> None:
+    """Fill a complex ``out`` with ``loc + scale * Z``, Z the standard circular complex normal.
+
+    The real and imaginary parts are independent N(0, scale² / 2) draws of
+    the real samplers (:func:`_standard_normal` on the ``2 n`` parts), so
+    E|W - loc|² = scale² and |W - loc|² is exponential of mean scale²;
+    ``loc`` shifts the real part only.
+    """
+    part = scale * HALF_ROOT2
+
+    def sample(buffer: NDArray[Any], gen: np.random.Generator) -> None:
+        for piece in _chunks(buffer):
+            parts = _parts(piece)
+            _standard_normal(parts, gen, part)
+            if loc != 0.0:
+                parts[0::2] += parts.dtype.type(loc)
+
+    fill_blocks(out, request, sample, stream=stream)
+
+
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
+def circular_normal_extremes(loc: float, scale: float, dtype: Any) -> tuple[float, float]:
+    """Bounds on either part :func:`fill_circular_normal` writes into a complex ``dtype``.
+
+    The real parts are :func:`normal_extremes` of ``(loc, scale / sqrt 2)``,
+    the imaginary parts those of ``(0, scale / sqrt 2)``, in the parts' dtype.
+    """
+    real = np.dtype(dtype).type(0).real.dtype
+    low, high = normal_extremes(loc, scale * HALF_ROOT2, real)
+    spread = normal_extremes(0.0, scale * HALF_ROOT2, real)[1]
+    return min(low, -spread), max(high, spread)
+
+
+def _times(values: FloatArray, factor: float) -> None:
+    """``values *= factor`` in their dtype; in two steps where one float32 factor would lose bits."""
+    if values.dtype == np.float32 and not 1.0 / FLOAT32_SAFE <= factor <= FLOAT32_SAFE:
+        root = math.sqrt(factor)
+        values *= np.float32(root)
+        values *= np.float32(factor / root)
+        return
+    values *= values.dtype.type(factor)
+
+
+def _polar(
+    piece: NDArray[Any], gen: np.random.Generator, modulus: Callable[[FloatArray], None]
+) -> None:
+    """Fill a complex ``piece`` with ``R e^{iθ}``: θ = 2πV, ``R = modulus(U)``, U, V i.i.d. U[0, 1).
+
+    The uniforms are ``Generator.random``'s, in the parts' dtype; ``modulus``
+    maps U to R in place. The phase is uniform and independent of the modulus.
+    """
+    parts = _parts(piece)
+    gen.random(out=parts, dtype=parts.dtype)
+    radius = _workspace.take("radius", piece.size, parts.dtype)
+    angle = _workspace.take("angle", piece.size, parts.dtype)
+    np.copyto(radius, parts[0::2])
+    modulus(radius)
+    np.multiply(parts[1::2], parts.dtype.type(2.0 * math.pi), out=angle)
+    np.cos(angle, out=parts[0::2])
+    parts[0::2] *= radius
+    np.sin(angle, out=parts[1::2])
+    parts[1::2] *= radius
+
+
+def _disk_modulus(radius: float) -> Callable[[FloatArray], None]:
+    """U into ``radius * sqrt(U)``: |W|² uniform on [0, radius²], W uniform on the disk."""
+
+    def modulus(values: FloatArray) -> None:
+        np.sqrt(values, out=values)
+        _times(values, radius)
+
+    return modulus
+
+
+def _radial_modulus(scale: float, bound: float) -> Callable[[FloatArray], None]:
+    """U into ``scale * sqrt(E)``, E = -log(1 - U (1 - e^{-bound²})): Exp(1) cut at bound²."""
+    mass = -math.expm1(-bound * bound)
+
+    def modulus(values: FloatArray) -> None:
+        values *= values.dtype.type(-mass)
+        np.log1p(values, out=values)
+        np.negative(values, out=values)
+        np.sqrt(values, out=values)
+        _times(values, scale)
+
+    return modulus
+
+
+def fill_disk(out: NDArray[Any], radius: float, request: Request, stream: int = 0) -> None:
+    """Fill a complex ``out`` uniformly on the disk ``|W| <= radius``: E|W|² = radius² / 2."""
+    modulus = _disk_modulus(radius)
+
+    def sample(buffer: NDArray[Any], gen: np.random.Generator) -> None:
+        for piece in _chunks(buffer):
+            _polar(piece, gen, modulus)
+
+    fill_blocks(out, request, sample, stream=stream)
+
+
+def fill_radial_truncated(
+    out: NDArray[Any], scale: float, bound: float, request: Request, stream: int = 0
+) -> None:
+    """Fill a complex ``out`` with ``scale * Z``, Z circular standard normal cut to ``|Z| <= bound``.
+
+    |Z|² is Exp(1) restricted to ``[0, bound²]`` (drawn by its inverse CDF)
+    and the phase uniform: the circular complex normal of E|Z|² = 1, its
+    modulus truncated, as JAX's ``_complex_truncated_normal``.
+    """
+    modulus = _radial_modulus(scale, bound)
+
+    def sample(buffer: NDArray[Any], gen: np.random.Generator) -> None:
+        for piece in _chunks(buffer):
+            _polar(piece, gen, modulus)
+
+    fill_blocks(out, request, sample, stream=stream)
+
+
+def _largest_modulus(modulus: Callable[[FloatArray], None], dtype: Any) -> float:
+    """The largest modulus a polar sampler writes into a complex ``dtype``: that of the largest U.
+
+    Each step of ``modulus`` is monotone in U, and ``cos``, ``sin`` stay in
+    [-1, 1], so no part's magnitude exceeds the modulus of U's last grid
+    point (``1 - 2**-24`` in float32, ``1 - 2**-53`` in float64).
+    """
+    real = np.dtype(dtype).type(0).real.dtype
+    last = 1.0 - 2.0 ** -(24 if real == np.float32 else 53)
+    values = np.array([last], dtype=real)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        modulus(values)
+    return float(values[0])
+
+
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
+def disk_extremes(radius: float, dtype: Any) -> tuple[float, float]:
+    """Bounds on either part :func:`fill_disk` writes into a complex ``dtype``."""
+    largest = _largest_modulus(_disk_modulus(radius), dtype)
+    return -largest, largest
+
+
+@functools.lru_cache(maxsize=EXTREMES_CACHE)
+def radial_truncated_extremes(scale: float, bound: float, dtype: Any) -> tuple[float, float]:
+    """Bounds on either part :func:`fill_radial_truncated` writes into a complex ``dtype``."""
+    largest = _largest_modulus(_radial_modulus(scale, bound), dtype)
+    return -largest, largest

@@ -17,7 +17,7 @@ name is importable from here. Obtain a law with
 
 from __future__ import annotations
 
-from .base import Compared, Distribution
+from .base import Compared, Distribution, Forms
 from .elementwise import Constant, Normal, TruncatedNormal, Uniform
 from .structured import DeltaOrthogonal, Indicator, Orthogonal, Sparse
 
@@ -26,6 +26,7 @@ __all__ = [
     "Constant",
     "DeltaOrthogonal",
     "Distribution",
+    "Forms",
     "Indicator",
     "Normal",
     "Orthogonal",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -34,6 +35,26 @@ if TYPE_CHECKING:
 
 #: The dtypes random laws are drawn in, with those of ml_dtypes (``is_low_precision``).
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+#: The dtypes a random law with a complex form is drawn in.
+_COMPLEX_DTYPES = (np.dtype(np.complex64), np.dtype(np.complex128))
+
+
+@dataclass(frozen=True)
+class Forms:
+    """Whether a random law is drawn in real dtypes and in complex ones.
+
+    ``None`` where it is; else why not, a clause a refusal quotes. In a
+    complex dtype a law keeps its declared moments: :attr:`Distribution.mean`
+    is E W and :attr:`Distribution.variance` is E|W - E W|², exactly, for the
+    law's complex form (each law's class says which it is).
+    """
+
+    in_real: str | None = None
+    in_complex: str | None = "its complex form is not implemented"
+
+
+#: A law drawn in float16, float32 and float64 only.
+REAL_ONLY = Forms()
 
 
 class Distribution(ABC):
@@ -89,11 +110,9 @@ class Distribution(ABC):
         is drawn: a call asks before taking its seed.
         """
         dtype = np.dtype(dtype)
-        if dtype not in _FLOAT_DTYPES and not is_low_precision(dtype):
-            return (
-                "draws into float16, float32, float64, bfloat16 or float8 arrays only; "
-                f"got dtype={dtype.name}"
-            )
+        problem = self.kind_refusal(dtype)
+        if problem is not None:
+            return problem
         reach = self.reach(dtype)
         info = float_info(dtype)
         if not reach <= float(info.max):
@@ -107,6 +126,30 @@ class Distribution(ABC):
                 f"positive value is {float(info.smallest_subnormal):.3g}); use larger "
                 "parameters or a wider dtype"
             )
+        return None
+
+    def forms(self) -> Forms:
+        """Whether this law is drawn in real dtypes and in complex ones (:class:`Forms`)."""
+        return REAL_ONLY
+
+    def kind_refusal(self, dtype: Any) -> str | None:
+        """Why this law has no form in ``dtype``'s kind (real or complex), or ``None`` if it has.
+
+        A random law is drawn in float16, float32 and float64, and in complex64
+        and complex128 where it has a complex form (:meth:`forms`).
+        """
+        dtype = np.dtype(dtype)
+        forms = self.forms()
+        kinds = "float16, float32, float64, bfloat16 or float8"
+        if forms.in_complex is None:
+            kinds = "float16, float32, float64, bfloat16, float8, complex64 or complex128"
+        real = dtype in _FLOAT_DTYPES or is_low_precision(dtype)
+        if dtype in _COMPLEX_DTYPES and forms.in_complex is not None:
+            return f"has no complex form ({forms.in_complex}): it draws into {kinds} arrays only; got dtype={dtype.name}"
+        if real and forms.in_real is not None:
+            return f"has no real form ({forms.in_real}): it draws into complex64 or complex128 arrays only; got dtype={dtype.name}"
+        if not real and dtype not in _COMPLEX_DTYPES:
+            return f"draws into {kinds} arrays only; got dtype={dtype.name}"
         return None
 
     #: Whether :meth:`_fill` computes any window by itself (i.i.d. elements);
@@ -162,11 +205,15 @@ class Distribution(ABC):
     def check_drawable(self, dtype: np.dtype[Any], name: str) -> None:
         """Refuse a fill in ``dtype`` that could not be made, before any seed is taken.
 
-        A random law refuses parameters whose values ``dtype`` cannot hold
-        (:meth:`refusal`); a non-random law checks that ``dtype`` holds its
+        A random law refuses a dtype of a kind it has no form in with a
+        :class:`TypeError` (:meth:`kind_refusal`: complex for most laws), and
+        parameters whose values ``dtype`` cannot hold (:meth:`refusal`); a non-random law checks that ``dtype`` holds its
         values exactly. ``name`` is what messages call the law.
         """
         if self.random:
+            kind = self.kind_refusal(dtype)
+            if kind is not None:
+                raise TypeError(f"{name} {kind}.")
             problem = self.refusal(dtype)
             if problem is not None:
                 raise ValueError(f"{name} {problem}.")
@@ -189,7 +236,8 @@ class Distribution(ABC):
     def fill(self, out: NDArray[Any], request: Request) -> None:
         """Fill ``out``, an array of ``request.window``'s shape (any strides).
 
-        Random laws need a float16, float32, float64, bfloat16 or float8 ``out``. Laws whose
+        Random laws need a float16, float32, float64, bfloat16 or float8 ``out``,
+        or a complex64 or complex128 one where they have a complex form. Laws whose
         elements are not independent (orthogonal, sparse, identity, ...)
         compute the whole array and copy the window out of it.
         """

@@ -3,12 +3,19 @@
 The three random ones draw i.i.d. elements and state, for the testing kit,
 the CDF and density of one element and the chance that two tie; a constant
 writes the same value at every position of the array it is broadcast to.
+
+Each random law also has a complex form where one is defined (:class:`Forms`),
+with the same declared moments (E W = :attr:`mean`, E|W - E W|² =
+:attr:`variance`): the normal's is the circular complex normal; a centred
+uniform's, the uniform law on a disk, and a centred symmetric truncated
+normal's, the circular complex normal with its modulus truncated (JAX's
+``variance_scaling``), where the scheme that makes them says so.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -16,29 +23,67 @@ import numpy as np
 from .. import _engine
 from .._dtypes import for_dtype
 from .._engine import Request
-from .._special import log_mass, normal_cdf, truncnorm_cdf, truncnorm_moments
-from .base import Distribution, tie_bound
+from .._special import (
+    circular_truncated_moment,
+    log_mass,
+    normal_cdf,
+    truncnorm_cdf,
+    truncnorm_moments,
+)
+from .base import Distribution, Forms, tie_bound
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["Constant", "Normal", "TruncatedNormal", "Uniform"]
+__all__ = [
+    "BOTH_FORMS",
+    "INTERVAL_FORMS",
+    "TRUNCATED_FORMS",
+    "Constant",
+    "Normal",
+    "TruncatedNormal",
+    "Uniform",
+]
 
 #: sqrt(2 pi), the normal density's denominator.
 _ROOT_TAU = math.sqrt(2.0 * math.pi)
 #: Beyond this many standard deviations a normal value has probability < 1e-347.
 _NORMAL_REACH = 40.0
+#: sqrt(2 / 3): the radius of the disk of E|W|² = l² / 3, that of U(-l, l), is l times it.
+_DISK_RATIO = math.sqrt(2.0 / 3.0)
+
+#: A law drawn in real and in complex dtypes.
+BOTH_FORMS = Forms(in_complex=None)
+#: A uniform law on an interval, as the plain uniform schemes make it: real only.
+INTERVAL_FORMS = Forms(
+    in_complex="JAX's random.uniform refuses complex dtypes and PyTorch's uniform_ draws each "
+    "part from U(a, b), an E|W - E W|^2 twice (b - a)^2 / 12; variance scaling's uniform "
+    "(glorot_uniform, he_uniform, lecun_uniform) has JAX's complex form, the disk"
+)
+#: A truncated normal, as the plain truncated-normal schemes make it: real only.
+TRUNCATED_FORMS = Forms(
+    in_complex="JAX's random.truncated_normal and PyTorch's trunc_normal_ refuse complex "
+    "dtypes; variance scaling's truncated normal (glorot_normal, he_normal, lecun_normal) "
+    "has JAX's complex form, the radially truncated complex normal"
+)
 
 
 @dataclass(frozen=True)
 class Uniform(Distribution):
-    """U(low, high): mean ``(low + high) / 2``, variance ``(high - low)**2 / 12``."""
+    """U(low, high): mean ``(low + high) / 2``, variance ``(high - low)**2 / 12``.
+
+    Complex form (``drawn_as`` allowing it, and ``low == -high``): uniform on
+    the disk of radius ``r = high * sqrt(2 / 3)``, so that E|W|² = r² / 2 =
+    the variance; |W|² is uniform on [0, r²], the phase uniform and
+    independent of it (JAX's ``_complex_uniform`` times ``sqrt(variance)``).
+    """
 
     kind: ClassVar[str] = "uniform"
     windowed: ClassVar[bool] = True
     elementwise: ClassVar[bool] = True
     low: float
     high: float
+    drawn_as: Forms = field(default=INTERVAL_FORMS, repr=False, compare=False)
 
     @property
     def mean(self) -> float:
@@ -53,7 +98,14 @@ class Uniform(Distribution):
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
+    def forms(self) -> Forms:
+        if self.drawn_as.in_complex is None and self.low != -self.high:
+            return replace(self.drawn_as, in_complex="its complex form, a disk, is centred at 0")
+        return self.drawn_as
+
     def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        if np.dtype(dtype).kind == "c":
+            return _engine.disk_extremes(self.high * _DISK_RATIO, np.dtype(dtype))
         return _engine.uniform_extremes(self.low, self.high, dtype)
 
     def cdf(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -68,18 +120,28 @@ class Uniform(Distribution):
         return tie_bound(self.low, self.high, 1.0 / (self.high - self.low), dtype)
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
+        if out.dtype.kind == "c":
+            _engine.fill_disk(out, self.high * _DISK_RATIO, request)
+            return
         _engine.fill_uniform(out, self.low, self.high, request)
 
 
 @dataclass(frozen=True)
 class Normal(Distribution):
-    """N(loc, scale**2)."""
+    """N(loc, scale**2).
+
+    Complex form: ``loc + scale * Z``, Z the circular standard complex normal
+    (independent real and imaginary parts of variance 1/2, as JAX's
+    ``random.normal`` and PyTorch's ``normal_`` for ``loc = 0``), so E W = loc
+    and E|W - loc|² = scale²; |W - loc|² is exponential of mean scale².
+    """
 
     kind: ClassVar[str] = "normal"
     windowed: ClassVar[bool] = True
     elementwise: ClassVar[bool] = True
     loc: float
     scale: float
+    drawn_as: Forms = field(default=BOTH_FORMS, repr=False, compare=False)
 
     @property
     def mean(self) -> float:
@@ -93,7 +155,12 @@ class Normal(Distribution):
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
 
+    def forms(self) -> Forms:
+        return self.drawn_as
+
     def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        if np.dtype(dtype).kind == "c":
+            return _engine.circular_normal_extremes(self.loc, self.scale, np.dtype(dtype))
         return _engine.normal_extremes(self.loc, self.scale, dtype)
 
     def cdf(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -110,6 +177,9 @@ class Normal(Distribution):
         return tie_bound(self.loc - reach, self.loc + reach, peak, dtype)
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
+        if out.dtype.kind == "c":
+            _engine.fill_circular_normal(out, self.loc, self.scale, request)
+            return
         _engine.fill_normal(out, self.loc, self.scale, request)
 
 
@@ -120,6 +190,14 @@ class TruncatedNormal(Distribution):
     ``loc`` and ``scale`` are those of the normal before truncation; the
     truncated law's own mean and variance are :attr:`mean` and
     :attr:`variance`, exact for any bounds.
+
+    Complex form (``drawn_as`` allowing it, ``loc == 0`` and ``low == -high``,
+    ``k = high / scale``): ``c * Z``, Z the circular standard complex normal
+    (E|Z|² = 1) with its modulus cut at ``k``, as JAX's
+    ``_complex_truncated_normal(upper=k)``; |Z|² is Exp(1) restricted to
+    [0, k²], the phase uniform. ``c = sqrt(variance / m(k))``, m(k) =
+    E[|Z|² | |Z| <= k] (:func:`~weightinit._special.circular_truncated_moment`),
+    so that E|W|² is the variance exactly.
     """
 
     kind: ClassVar[str] = "truncated_normal"
@@ -129,6 +207,7 @@ class TruncatedNormal(Distribution):
     scale: float
     low: float
     high: float
+    drawn_as: Forms = field(default=TRUNCATED_FORMS, repr=False, compare=False)
 
     def _bounds(self) -> tuple[float, float]:
         """The bounds in standard deviations from ``loc``."""
@@ -151,7 +230,19 @@ class TruncatedNormal(Distribution):
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
+    def forms(self) -> Forms:
+        if self.drawn_as.in_complex is None and not (self.loc == 0.0 and self.low == -self.high):
+            return replace(self.drawn_as, in_complex="its complex form is centred at 0")
+        return self.drawn_as
+
+    def _radial(self) -> tuple[float, float]:
+        """The complex form's modulus scale ``c`` and bound ``k`` (see the class doc)."""
+        bound = self.high / self.scale
+        return math.sqrt(self.variance / circular_truncated_moment(bound)), bound
+
     def extremes(self, dtype: Any = np.float64) -> tuple[float, float]:
+        if np.dtype(dtype).kind == "c":
+            return _engine.radial_truncated_extremes(*self._radial(), np.dtype(dtype))
         # Standard draws are multiplied by scale in the working dtype, then
         # shifted by loc and clipped (see the engine): scale itself must fit too.
         return _engine.truncated_normal_extremes(self.loc, self.scale, self.low, self.high, dtype)
@@ -180,6 +271,9 @@ class TruncatedNormal(Distribution):
             return f"cannot be drawn in dtype={np.dtype(dtype).name}: {error}".rstrip(".")
 
     def _fill(self, out: NDArray[Any], request: Request) -> None:
+        if out.dtype.kind == "c":
+            _engine.fill_radial_truncated(out, *self._radial(), request)
+            return
         _engine.fill_truncated_normal(out, self.loc, self.scale, self.low, self.high, request)
 
 

@@ -9,6 +9,7 @@ whose divisor is no fan of :mod:`weightinit.fans`, is a scheme of its own here.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from typing import Any
@@ -17,20 +18,21 @@ from .._define import preset, scheme
 from .._initializer import REQUIRED, Initializer, Param
 from .._names import Aliases, SchemeInfo
 from .._validation import check_less, check_number, option_check, real_check, shown
-from ..distributions import Distribution, Uniform
+from ..distributions import Distribution, Forms, Normal, TruncatedNormal, Uniform
 from ..fans import Geometry
 from ..gains import NONLINEARITIES, calculate_gain
 from ._docs import GLOROT, HAIKU, HE, JAX, SAXE, TORCH, doctests, preset_doc
 from .constants import _constant_value, constant
 from .plain import random_normal, random_uniform, truncated_normal
 from .structured import ORTHOGONAL_AXES, orthogonal
-from .variance import FANS, variance_scaling
+from .variance import FANS, KERAS_MODES, variance_scaling
 
 __all__ = [
     "haiku_constant",
     "haiku_random_normal",
     "haiku_random_uniform",
     "haiku_truncated_normal",
+    "haiku_variance_scaling",
     "jax_constant",
     "jax_normal",
     "jax_truncated_normal",
@@ -59,6 +61,7 @@ def _preset(
     fixed: dict[str, Any] | None = None,
     info: SchemeInfo,
     doc: tuple[str, str, str],
+    adapt: Callable[[Distribution], Distribution] | None = None,
 ) -> Initializer:
     """Register a preset; ``doc`` is (summary, closed form, parameters in numpydoc lines).
 
@@ -78,8 +81,50 @@ def _preset(
         )
     text = preset_doc(summary, formula, reference, params=params_doc)
     return preset(
-        base, name, params=params, translate=translate, info=info, doc=text, **(fixed or {})
+        base,
+        name,
+        params=params,
+        translate=translate,
+        info=info,
+        doc=text,
+        adapt=adapt,
+        **(fixed or {}),
     )
+
+
+def _no_complex(
+    reason: str, *, unless_centred: bool = False
+) -> Callable[[Distribution], Distribution]:
+    """A preset's law without the complex form of its base's (``unless_centred``: where loc != 0)."""
+    forms = Forms(in_complex=reason)
+
+    def adapt(law: Distribution) -> Distribution:
+        if not isinstance(law, (Uniform, Normal, TruncatedNormal)):
+            raise AssertionError(f"a uniform, normal or truncated normal law; got {law!r}")
+        if unless_centred and isinstance(law, Normal) and law.loc == 0.0:
+            return law
+        return dataclasses.replace(law, drawn_as=forms)
+
+    return adapt
+
+
+#: PyTorch's uniform_ on a complex tensor (torch/nn/init.py, ``_no_grad_uniform_``).
+_TORCH_SQUARE = (
+    "PyTorch's uniform_ draws the real and imaginary parts each from U(-l, l), an E|W|^2 "
+    "twice the variance this scheme states; variance_scaling(distribution='uniform') and "
+    "glorot_uniform, he_uniform are JAX's disk of the stated variance"
+)
+_no_torch_complex = _no_complex(_TORCH_SQUARE)
+#: Haiku's UniformScaling draws with jax.random.uniform, which refuses complex dtypes.
+_no_haiku_complex = _no_complex(
+    "Haiku's UniformScaling draws with jax.random.uniform, which refuses complex dtypes"
+)
+#: PyTorch's normal_ on a complex tensor adds mean to both parts (torch/nn/init.py, ``normal_``).
+_torch_normal_forms = _no_complex(
+    "PyTorch's normal_ adds mean to the real and the imaginary part alike, a mean "
+    "mean * (1 + 1j) that the law's real mean does not state; mean=0 has a complex form",
+    unless_centred=True,
+)
 
 
 def _squared(name: str, value: float, factor: float) -> float:
@@ -147,6 +192,7 @@ xavier_uniform = _preset(
                     aliases=Aliases(torch=("xavier_uniform", "xavier_uniform_")), axes=FANS),
     doc=("Xavier uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(6 / (fan_in + fan_out)).", _GAIN_DOC),
+    adapt=_no_torch_complex,
 )  # fmt: skip
 kaiming_normal = _preset(
     "kaiming_normal", variance_scaling, _KAIMING, _kaiming, fixed={"distribution": "normal"},
@@ -163,6 +209,7 @@ kaiming_uniform = _preset(
                     aliases=Aliases(torch=("kaiming_uniform", "kaiming_uniform_")), axes=FANS),
     doc=("Kaiming (He) uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).", _KAIMING_DOC),
+    adapt=_no_torch_complex,
 )  # fmt: skip
 
 
@@ -226,7 +273,7 @@ def uniform_scaling(geometry: Geometry, *, scale: float) -> Distribution:
             "Haiku's bound sqrt(3 / 0) is infinite."
         )
     limit = math.sqrt(3.0 / input_size) * scale
-    law = Uniform(-limit, limit)
+    law = _no_haiku_complex(Uniform(-limit, limit))
     if not (0.0 < limit < math.inf and 0.0 < law.variance < math.inf):
         raise ValueError(
             f"scale={scale!r} gives the bound sqrt(3 / {input_size}) * scale = {limit!r} for "
@@ -281,6 +328,48 @@ haiku_constant = _preset(
 )  # fmt: skip
 
 
+haiku_variance_scaling = preset(
+    variance_scaling,
+    "haiku_variance_scaling",
+    adapt=_no_complex(
+        "Haiku's complex forms (each part truncated separately, E|W|^2 = 2v; 'uniform' "
+        "refused by jax.random.uniform) are not implemented"
+    ),
+    params=(
+        Param("scale", 1.0, real_check(positive=True)),
+        Param("mode", "fan_in", option_check(KERAS_MODES)),
+        # haiku/_src/initializers.py, VarianceScaling.__init__: `distribution.lower()`;
+        # 'normal' is untruncated there.
+        Param(
+            "distribution",
+            "truncated_normal",
+            option_check(("normal", "truncated_normal", "uniform"), any_case=True),
+        ),
+    ),
+    translate=lambda scale, mode, distribution: {
+        "scale": scale,
+        "mode": mode,
+        "distribution": distribution,
+    },
+    info=SchemeInfo(
+        origin=HAIKU,
+        distribution="per `distribution`",
+        scale="scale",
+        mode="per `mode`",
+        formula="Var = scale / n",
+        reference=f"{GLOROT}; {HE}",
+        aliases=Aliases(haiku=("VarianceScaling",)),
+        axes=FANS,
+    ),
+    doc=preset_doc(
+        "Haiku's ``VarianceScaling``: :func:`variance_scaling` with Haiku's reading of its arguments.",
+        "As :func:`variance_scaling`, with ``distribution`` read in any case ('normal' "
+        "untruncated) and ``mode`` one of 'fan_in', 'fan_out', 'fan_avg'; Haiku's "
+        "``fan_in_axes`` is the call option of that name.",
+        f"{HAIKU}, ``haiku.initializers.VarianceScaling``.",
+    ),
+)
+
 # --- PyTorch's and JAX's plain laws, with their parameter names and defaults -----------------
 
 torch_uniform = _preset(
@@ -298,6 +387,7 @@ torch_normal = _preset(
                     aliases=Aliases(torch=("normal", "normal_"))),
     doc=("Normal N(mean, std²), as PyTorch's ``normal_``.", "Mean ``mean``, variance ``std**2``.",
          "    mean : float, default 0.0\n    std : float, default 1.0\n        Must be > 0.\n"),
+    adapt=_torch_normal_forms,
 )  # fmt: skip
 torch_constant = _preset(
     "torch_constant", constant, (Param("val", REQUIRED, check_number),), lambda val: {"value": val},

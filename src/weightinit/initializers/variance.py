@@ -14,8 +14,9 @@ from .._initializer import Initializer, Param
 from .._names import Aliases, SchemeInfo
 from .._validation import option_check, real_check
 from ..distributions import Distribution, Normal, TruncatedNormal, Uniform
+from ..distributions.elementwise import BOTH_FORMS
 from ..fans import Geometry
-from ._docs import GLOROT, HAIKU, HE, JAX, KERAS, LECUN, doctests, preset_doc
+from ._docs import GLOROT, HE, JAX, KERAS, LECUN, doctests, preset_doc
 
 __all__ = [
     "KERAS_MODES",
@@ -24,7 +25,6 @@ __all__ = [
     "VS_DISTRIBUTIONS",
     "glorot_normal",
     "glorot_uniform",
-    "haiku_variance_scaling",
     "he_normal",
     "he_uniform",
     "keras_variance_scaling",
@@ -115,6 +115,28 @@ def variance_scaling(
     ValueError
         If the fan ``mode`` selects is 0.
 
+    Notes
+    -----
+    In complex64 and complex128, JAX's complex forms, with E|W|² = scale / n
+    exactly and E W = 0 (jax/_src/nn/initializers.py, ``variance_scaling``):
+
+    - ``'normal'``: :math:`W = \sqrt{v}\,(X + iY)/\sqrt{2}`, X, Y i.i.d.
+      N(0, 1): |W|² is exponential of mean v.
+    - ``'uniform'``: uniform on the disk of radius :math:`\sqrt{2v}`
+      (JAX's ``_complex_uniform``): |W|² uniform on [0, 2v].
+    - ``'truncated_normal'``: :math:`W = c Z`, Z the circular complex normal
+      of E|Z|² = 1 with its modulus cut at 2 (JAX's
+      ``_complex_truncated_normal(upper=2)``), |Z|² Exp(1) on [0, 4], and
+      :math:`c = \sqrt{v / m}`, :math:`m = 1 - 4e^{-4}/(1 - e^{-4})
+      = 0.92537\ldots` the truncated E|Z|². JAX divides by
+      0.95311164380491208 = :math:`\sqrt{1 - 5e^{-4}}` instead, the root of
+      E[|Z|²; |Z| <= 2] before dividing by the mass :math:`1 - e^{-4}`: its
+      E|W|² is :math:`v / (1 - e^{-4})` = 1.018657 v, 1.87% above the target
+      its docs state. This library gives the stated target; JAX's values are
+      these times :math:`\sqrt{m} / 0.95311\ldots = 1.0092856`.
+
+    The phase is uniform and independent of the modulus in all three.
+
     References
     ----------
     Glorot & Bengio (2010); He et al. (2015); LeCun et al. (1998).
@@ -135,10 +157,10 @@ def variance_scaling(
         )
     if distribution == "uniform":
         limit = math.sqrt(3.0 * variance)
-        return Uniform(-limit, limit)
+        return Uniform(-limit, limit, BOTH_FORMS)  # complex: JAX's disk
     if distribution == "truncated_normal":
         std = math.sqrt(variance) / TRUNCATED_NORMAL_STD
-        return TruncatedNormal(0.0, std, -2.0 * std, 2.0 * std)
+        return TruncatedNormal(0.0, std, -2.0 * std, 2.0 * std, BOTH_FORMS)  # complex: radial
     return Normal(0.0, math.sqrt(variance))
 
 
@@ -187,45 +209,6 @@ keras_variance_scaling = preset(
         f"{KERAS}, ``keras.initializers.VarianceScaling``.",
     ),
 )
-
-haiku_variance_scaling = preset(
-    variance_scaling,
-    "haiku_variance_scaling",
-    params=(
-        Param("scale", 1.0, real_check(positive=True)),
-        Param("mode", "fan_in", option_check(KERAS_MODES)),
-        # haiku/_src/initializers.py, VarianceScaling.__init__: `distribution.lower()`;
-        # 'normal' is untruncated there.
-        Param(
-            "distribution",
-            "truncated_normal",
-            option_check(("normal", "truncated_normal", "uniform"), any_case=True),
-        ),
-    ),
-    translate=lambda scale, mode, distribution: {
-        "scale": scale,
-        "mode": mode,
-        "distribution": distribution,
-    },
-    info=SchemeInfo(
-        origin=HAIKU,
-        distribution="per `distribution`",
-        scale="scale",
-        mode="per `mode`",
-        formula="Var = scale / n",
-        reference=f"{GLOROT}; {HE}",
-        aliases=Aliases(haiku=("VarianceScaling",)),
-        axes=FANS,
-    ),
-    doc=preset_doc(
-        "Haiku's ``VarianceScaling``: :func:`variance_scaling` with Haiku's reading of its arguments.",
-        "As :func:`variance_scaling`, with ``distribution`` read in any case ('normal' "
-        "untruncated) and ``mode`` one of 'fan_in', 'fan_out', 'fan_avg'; Haiku's "
-        "``fan_in_axes`` is the call option of that name.",
-        f"{HAIKU}, ``haiku.initializers.VarianceScaling``.",
-    ),
-)
-
 
 _FAN_TEXT = {"fan_in": (1, "fan_in"), "fan_avg": (2, "(fan_in + fan_out)")}
 
