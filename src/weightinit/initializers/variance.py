@@ -24,12 +24,12 @@ __all__ = [
     "MODES",
     "TRUNCATED_NORMAL_STD",
     "VS_DISTRIBUTIONS",
+    "complex_rayleigh",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
     "he_uniform",
     "lecun_normal",
-    "complex_rayleigh",
     "lecun_uniform",
     "variance_scaling",
 ]
