@@ -67,6 +67,17 @@ def first_shape(
 #: Values for the parameters that have no default, from the definitions.
 REQUIRED_PARAMS: dict[str, dict[str, Any]] = required_params()
 
+#: Schemes of complex weights only (Trabelsi et al.'s ``complex_rayleigh``): the
+#: registry-driven tests call them in complex128; the golden files and the testing
+#: kit, which record and check real laws, leave them out. tests/test_complex.py
+#: checks that this is every scheme whose law refuses real dtypes.
+COMPLEX_ONLY = frozenset({"complex_rayleigh"})
+
+
+def call_options(name: str) -> dict[str, Any]:
+    """The call options a registry-driven test gives ``name``: complex128 for a complex-only one."""
+    return {"dtype": "complex128"} if name in COMPLEX_ONLY else {}
+
 
 def load_tool(name: str) -> ModuleType:
     """The module ``tools/<name>.py`` (the tools are scripts, not a package)."""

@@ -276,3 +276,64 @@ def test_the_testing_kit_refuses_complex_clearly() -> None:
 
     with pytest.raises(TypeError, match="dtype=complex64"):
         assert_initializer(wi.glorot_uniform, (64, 64), dtype="complex64")
+
+
+# --- Trabelsi et al. (2018), Deep Complex Networks, Section 3.6 ------------------------------
+# Var(W) = E|W|² - |E W|² = 2σ², |W| ~ Rayleigh(σ), phase ~ U[-π, π]; 'glorot':
+# σ = 1/sqrt(fan_in + fan_out), 'he': σ = 1/sqrt(fan_in).
+
+
+@pytest.mark.parametrize("dtype", COMPLEX)
+@pytest.mark.parametrize(("criterion", "sigma2"), [("glorot", 1.0 / 2048), ("he", 1.0 / 1024)])
+def test_complex_rayleigh_is_trabelsi(criterion: str, sigma2: float, dtype: str) -> None:
+    w = wi.complex_rayleigh(SHAPE, criterion=criterion, dtype=dtype, rng=9)
+    assert w.dtype == np.dtype(dtype)
+    assert math.isclose(wi.complex_rayleigh.variance(1024, 1024, criterion=criterion), 2.0 * sigma2)
+    assert wi.complex_rayleigh.mean(1024, 1024, criterion=criterion) == 0.0
+    flat = w.astype(np.complex128).ravel()
+    modulus = np.abs(flat)
+    z = ((modulus**2).mean() - 2.0 * sigma2) / (2.0 * sigma2 / math.sqrt(flat.size))
+    assert abs(z) < Z
+    # Rayleigh(σ): P(|W| <= r) = 1 - exp(-r² / (2σ²)).
+    rayleigh = lambda r: -np.expm1(-(np.maximum(r, 0.0) ** 2) / (2.0 * sigma2))  # noqa: E731
+    assert kolmogorov_smirnov(modulus, rayleigh).pvalue > P_MIN
+    phase = (np.angle(flat) + math.pi) / (2.0 * math.pi)
+    assert kolmogorov_smirnov(phase, lambda x: np.clip(x, 0.0, 1.0)).pvalue > P_MIN
+    assert abs(np.corrcoef(modulus, phase)[0, 1]) < Z / math.sqrt(flat.size)
+    # A wrong σ (the real scheme's, 2σ² taken as σ²) is seen.
+    wrong = lambda r: -np.expm1(-(np.maximum(r, 0.0) ** 2) / sigma2)  # noqa: E731
+    assert kolmogorov_smirnov(modulus, wrong).pvalue < P_MIN
+
+
+def test_complex_rayleigh_refuses_real_dtypes_and_bad_criteria() -> None:
+    for dtype in (None, "float16", "float32", "float64"):
+        with pytest.raises(
+            TypeError, match=r"has no real form .*complex64 or complex128 arrays only"
+        ):
+            wi.complex_rayleigh((4, 4), dtype=dtype, rng=0)
+    with pytest.raises(TypeError, match="has no real form"):
+        wi.complex_rayleigh(out=np.zeros((4, 4)), rng=0)
+    with pytest.raises(ValueError, match="criterion"):
+        wi.complex_rayleigh((4, 4), criterion="lecun", dtype="complex64", rng=0)
+    empty = wi.complex_rayleigh((0, 4), criterion="he", dtype="complex64", rng=0)
+    assert empty.shape == (0, 4) and empty.dtype == np.complex64  # nothing to draw
+    with pytest.raises(ValueError, match="fan that is 0"):
+        wi.complex_rayleigh.variance(shape=(0, 4), criterion="he")
+    with wi.set_workers(2):
+        a = wi.complex_rayleigh((600, 500), dtype="complex64", rng=1)
+    assert np.array_equal(
+        a[5:400], wi.complex_rayleigh((600, 500), dtype="complex64", rng=1, region=(slice(5, 400),))
+    )
+
+
+def test_the_complex_only_table_is_every_scheme_that_refuses_real_dtypes() -> None:
+    from cases import COMPLEX_ONLY, REQUIRED_PARAMS, builtins, first_shape
+
+    refusing = set()
+    for name in builtins():
+        if name == "fixed" or not wi.get(name).random:
+            continue
+        law = wi.get(name).distribution(shape=first_shape(name), **REQUIRED_PARAMS.get(name, {}))
+        if law.kind_refusal("float64") is not None:
+            refusing.add(name)
+    assert refusing == COMPLEX_ONLY

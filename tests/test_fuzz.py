@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import COMPLEX_ONLY
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -288,7 +289,8 @@ def assert_finite_array(result: Any, shape: tuple[int, ...], dtype: np.dtype[Any
 
 # --- initializers --------------------------------------------------------------------------
 
-INITIALIZERS = [wi.get(name) for name in wi.available()]
+# The fuzzed calls draw real dtypes; complex-only schemes are fuzzed in tests/test_complex.py.
+INITIALIZERS = [wi.get(name) for name in wi.available() if name not in COMPLEX_ONLY]
 
 
 @st.composite

@@ -236,10 +236,12 @@ def platform_machine() -> str:
 
 
 def test_every_initializer_has_digests_in_every_dtype_and_layout() -> None:
+    from cases import COMPLEX_ONLY
+
     import weightinit as wi
 
     keys = RECORDED["digests"].keys()
-    for name in wi.available():
+    for name in sorted(set(wi.available()) - COMPLEX_ONLY):  # real dtypes; tests/test_complex.py
         for dtype in golden.DTYPES:
             for layout in ("keras", "torch"):
                 assert any(k.startswith(f"{name}/") and f"/{layout}/{dtype}/" in k for k in keys), (

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cases import REQUIRED_PARAMS
+from cases import REQUIRED_PARAMS, call_options
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -49,8 +49,10 @@ def user_names() -> set[str]:
     return {name for name in wi.available() if not registry._names.builtin(name)}
 
 
-def assert_same_samples(a: wi.Initializer, b: wi.Initializer, shape: tuple[int, ...]) -> None:
-    np.testing.assert_array_equal(a(shape, rng=123), b(shape, rng=123))
+def assert_same_samples(
+    a: wi.Initializer, b: wi.Initializer, shape: tuple[int, ...], **options: Any
+) -> None:
+    np.testing.assert_array_equal(a(shape, rng=123, **options), b(shape, rng=123, **options))
 
 
 @pytest.fixture
@@ -813,7 +815,7 @@ def test_round_trip_of_every_registered_initializer(name: str) -> None:
     back = _round_trip(init)
     assert back == init
     assert back.get_config() == init.get_config()
-    assert_same_samples(back, init, shape_for(name))
+    assert_same_samples(back, init, shape_for(name), **call_options(name))
     assert init.from_config(init.get_config()) == init
 
 

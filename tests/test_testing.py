@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given
+from cases import COMPLEX_ONLY
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import weightinit as wi
@@ -509,6 +510,7 @@ def test_shapes_respect_their_bounds(shape: tuple[int, ...]) -> None:
 def test_every_random_initializer_accepts_every_float_dtype_and_seed(
     name: str, dtype: np.dtype[Any], seed: int
 ) -> None:
+    assume(name not in COMPLEX_ONLY)  # complex dtypes only: tests/test_complex.py
     init = wi.get(name)
     params = {"sparsity": 0.5} if name == "sparse" else {}
     assert (

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cases import REQUIRED_PARAMS
+from cases import REQUIRED_PARAMS, call_options
 
 import weightinit as wi
 
@@ -49,7 +49,12 @@ def run_in_threads(calls: list[Callable[[], np.ndarray]]) -> list[np.ndarray]:
 
 
 def sample_case(name: str) -> tuple[tuple[int, ...], dict[str, Any]]:
-    """A shape and parameters every registered initializer accepts."""
+    """A shape and parameters (and call options) every registered initializer accepts."""
+    shape, params = _sample_case(name)
+    return shape, {**params, **call_options(name)}
+
+
+def _sample_case(name: str) -> tuple[tuple[int, ...], dict[str, Any]]:
     return {
         "dirac": ((4, 4, 3, 3), {}),
         "delta_orthogonal": ((3, 3, 4, 8), {}),

@@ -13,16 +13,19 @@ from .._define import preset, scheme
 from .._initializer import Initializer, Param
 from .._names import Aliases, SchemeInfo
 from .._validation import option_check, real_check
-from ..distributions import Distribution, Normal, TruncatedNormal, Uniform
+from ..distributions import Distribution, Forms, Normal, TruncatedNormal, Uniform
 from ..distributions.elementwise import BOTH_FORMS
 from ..fans import Geometry
 from ._docs import GLOROT, HE, JAX, KERAS, LECUN, doctests, preset_doc
 
 __all__ = [
+    "COMPLEX_ONLY",
+    "CRITERIA",
     "KERAS_MODES",
     "MODES",
     "TRUNCATED_NORMAL_STD",
     "VS_DISTRIBUTIONS",
+    "complex_rayleigh",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
@@ -286,6 +289,76 @@ lecun_uniform = _keras_preset(
     "lecun_uniform", "LecunUniform", scale=1.0, mode="fan_in", distribution="uniform",
     reference=LECUN, summary="LeCun uniform.", jax=("lecun_uniform",),
 )  # fmt: skip
+
+
+# --- Trabelsi et al.'s complex initialization -------------------------------------------------
+
+TRABELSI = "Trabelsi et al. (2018), Deep Complex Networks, ICLR"
+#: Trabelsi et al.'s criteria: the fan whose inverse is sigma squared.
+CRITERIA = ("glorot", "he")
+#: A law of complex weights only.
+COMPLEX_ONLY = Forms(
+    in_real="Trabelsi et al.'s scheme is a law of complex weights, a Rayleigh modulus "
+    "and a uniform phase",
+    in_complex=None,
+)
+
+
+@scheme(
+    "complex_rayleigh",
+    params=(Param("criterion", "glorot", option_check(CRITERIA)),),
+    info=SchemeInfo(
+        origin="Trabelsi et al. (2018)",
+        distribution="complex: Rayleigh modulus, uniform phase",
+        scale="2",
+        mode="fan_avg | fan_in",
+        formula="|W| ~ Rayleigh(σ), σ = 1/√(fan_in + fan_out) | 1/√fan_in; E|W|² = 2σ²",
+        reference=TRABELSI,
+    ),
+)
+def complex_rayleigh(geometry: Geometry, *, criterion: str) -> Distribution:
+    r"""Complex weights of Rayleigh modulus and uniform phase (Trabelsi et al., 2018).
+
+    :math:`W = R e^{i	heta}`, :math:`R \sim \mathrm{Rayleigh}(\sigma)` and
+    :math:`	heta \sim U[-\pi, \pi]` independent, so that
+    :math:`\mathrm{Var}(W) = E|W|^2 = 2\sigma^2` and E W = 0. Complex dtypes
+    only (complex64, complex128); a real dtype is refused.
+
+    Parameters
+    ----------
+    criterion : {'glorot', 'he'}, default 'glorot'
+        ``'glorot'``: :math:`\sigma = 1/\sqrt{\mathrm{fan\_in} + \mathrm{fan\_out}}`,
+        Var(W) = 2 / (fan_in + fan_out); ``'he'``: :math:`\sigma = 1/\sqrt{\mathrm{fan\_in}}`,
+        Var(W) = 2 / fan_in (Section 3.6 of the paper).
+
+    Raises
+    ------
+    TypeError
+        If the dtype is not complex.
+    ValueError
+        If the fan the criterion divides by is 0.
+
+    Notes
+    -----
+    A Rayleigh modulus of parameter σ with an independent uniform phase is
+    the circular complex normal whose real and imaginary parts are i.i.d.
+    N(0, σ²) (Box & Muller, 1958): the values are drawn as such, and |W|² is
+    exponential of mean 2σ².
+
+    References
+    ----------
+    Trabelsi et al. (2018), Deep Complex Networks, ICLR.
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> W = wi.complex_rayleigh((256, 128), criterion="he", dtype="complex64", rng=0)
+    >>> W.dtype, round(wi.complex_rayleigh.variance(256, 128, criterion="he") * 256, 12)
+    (dtype('complex64'), 2.0)
+    """
+    mode = "fan_in" if criterion == "he" else "fan_avg"
+    fan = 2.0 * _divisor(geometry, mode) if criterion == "glorot" else _divisor(geometry, mode)
+    return Normal(0.0, math.sqrt(2.0 / fan), COMPLEX_ONLY)
 
 
 __test__ = doctests(globals())
