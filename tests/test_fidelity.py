@@ -264,12 +264,40 @@ def test_keras_writes_keras_axes_and_refuses_to_write_jax_axes_as_keras() -> Non
 
 def test_keras_seed_binds_a_repeating_seed() -> None:
     # keras/src/initializers/random_initializers.py:240-246: "an initializer seeded with
-    # an integer ... will produce the same random values across multiple calls".
+    # an integer ... will produce the same random values across multiple calls". (Keras'
+    # seed=None repeats too, from a seed drawn once; here it binds nothing: docs/names.md.)
     for init in (wi.get("HeNormal", seed=7), wi.he_normal.partial(seed=7)):
         first = init((6, 6))
         np.testing.assert_array_equal(first, init((6, 6)))
         np.testing.assert_array_equal(first, wi.he_normal((6, 6), rng=7))
     assert wi.get("HeNormal", seed=None) == wi.he_normal
+
+
+def test_a_jax_axis_never_overlaps_the_pytorch_layouts_default() -> None:
+    # JAX's axes overlap only as JAX makes them: both given, or one from JAX's own
+    # defaults (-2, -1); PyTorch's layout supplying the other would invent an overlap.
+    with pytest.raises(ValueError, match="overlap where PyTorch's layout supplies"):
+        wi.kaiming_normal.variance(shape=(64, 128), in_axis=0)
+    assert wi.compute_fans((64, 128), layout="torch", in_axis=1, out_axis=1) == (64, 64)
+    assert wi.kaiming_normal.variance(shape=(64, 128), in_axis=1) == pytest.approx(2.0 / 128)
+
+
+def test_pytorch_mode_is_read_in_any_case() -> None:
+    # torch/nn/init.py, _calculate_correct_fan: `mode = mode.lower()`.
+    init = wi.get("kaiming_normal_", mode="Fan_Out")
+    assert init.variance(shape=(256, 784)) == pytest.approx(2.0 / 256)
+
+
+def test_a_bound_layout_is_the_initializers_layout() -> None:
+    assert wi.kaiming_normal.partial(layout="keras").layout == "keras"
+    assert wi.he_normal.partial(layout="torch").layout == "torch"
+
+
+def test_bound_axes_are_values_not_the_callers_list() -> None:
+    axes = [2]
+    init = wi.he_normal.partial(input_axes=axes, output_axes=[3])
+    axes[0] = 0
+    assert init.variance(shape=(3, 3, 64, 128)) == pytest.approx(2.0 / 64)
 
 
 def test_a_call_with_seed_points_to_rng() -> None:

@@ -88,6 +88,11 @@ name.
   `seed=` through `get(name, seed=7)` and `partial(seed=7)`: it then gives the
   same values on every call, as a seeded Keras initializer does. A call takes
   its seed as `rng=`; `he_normal(shape, seed=7)` is an error that says so.
+  One difference remains: an unseeded Keras initializer (`seed=None`) draws a
+  seed once, when it is made, and repeats its values call after call
+  (keras/src/initializers/random_initializers.py, `make_default_seed`); here
+  `seed=None` binds nothing, so each call draws afresh, as every unseeded
+  initializer here does. Bind an int seed for Keras' repeat.
 - **Empty arrays.** A shape with a zero dimension gives the empty array, as
   in Keras and PyTorch, whatever the fans; the moments of such a shape
   (`variance(fan_in=0, ...)`) are still refused where the formula divides by

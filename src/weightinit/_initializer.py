@@ -175,17 +175,11 @@ class Initializer(Settings):
         """The law of the array this initializer makes for the given fans or shape.
 
         Takes the same fan, shape, layout and parameter arguments as a call.
-        With fans alone the array is the (fan_in, fan_out) matrix.
+        With fans alone the array is the (fan_in, fan_out) matrix in the Keras
+        layout, (fan_out, fan_in) in PyTorch's.
         """
         values = self._resolve(params)
-        axes = {
-            "in_axis": in_axis,
-            "out_axis": out_axis,
-            "batch_axis": batch_axis,
-            "input_axes": input_axes,
-            "output_axes": output_axes,
-            "fan_in_axes": fan_in_axes,
-        }
+        axes = _axes(in_axis, out_axis, batch_axis, input_axes, output_axes, fan_in_axes)
         geometry = make_geometry(
             shape, fan_in=fan_in, fan_out=fan_out, **self._geometry_args(layout, axes)
         )
@@ -241,14 +235,7 @@ class Initializer(Settings):
         **params: Any,
     ) -> NDArray[Any]:
         options = self._options
-        axes = {
-            "in_axis": in_axis,
-            "out_axis": out_axis,
-            "batch_axis": batch_axis,
-            "input_axes": input_axes,
-            "output_axes": output_axes,
-            "fan_in_axes": fan_in_axes,
-        }
+        axes = _axes(in_axis, out_axis, batch_axis, input_axes, output_axes, fan_in_axes)
         arguments = (
             shape,
             options.get("dtype") if dtype is None else dtype,
@@ -316,6 +303,11 @@ class Initializer(Settings):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (self.name, dict(self._bound), dict(self._options)))
+
+
+def _axes(*values: Any) -> dict[str, Any]:
+    """A call's axis options by name, given in the order of :data:`AXIS_OPTIONS`."""
+    return dict(zip(AXIS_OPTIONS, values, strict=True))
 
 
 def _restore(name: str, bound: dict[str, Any], options: dict[str, Any]) -> Initializer:

@@ -75,12 +75,17 @@ class Settings(ABC):
         layout: str = "keras",
     ) -> None:
         self.name = name
-        #: The layout a call reads fans in when it gives none: its library's.
-        self.layout = layout
+        self._default_layout = layout
         self.params = params
         self.random = random
         self._bound = dict(bound or {})
         self._options = dict(options or {})
+
+    @property
+    def layout(self) -> str:
+        """The layout a call reads fans in when it gives none: the bound one, else its library's."""
+        bound: str = self._options.get("layout", self._default_layout)
+        return bound
 
     def defaults(self) -> dict[str, Any]:
         """The parameter values a call uses when it passes none: bound, else default."""
@@ -118,7 +123,7 @@ class Settings(ABC):
     def _geometry_args(self, layout: Any, axes: Mapping[str, Any]) -> dict[str, Any]:
         """The call's layout and axis options, each the call's, else the bound one, else the default."""
         options = self._options
-        result = {"layout": options.get("layout", self.layout) if layout is None else layout}
+        result = {"layout": self.layout if layout is None else layout}
         for key in AXIS_OPTIONS:
             given = axes.get(key)
             result[key] = options.get(key) if given is None else given
@@ -146,6 +151,8 @@ class Settings(ABC):
         for key in AXIS_OPTIONS:
             if options.get(key) is not None:
                 check_axes(key, options[key])
+                if isinstance(options[key], list):  # bound as a value, not as the caller's list
+                    options[key] = tuple(options[key])
         checked = self._resolve(kwargs, complete=False)
         # A value is bound as its check reads it: Keras' VarianceScaling binds
         # distribution='Normal' as 'truncated_normal', and its config says so.

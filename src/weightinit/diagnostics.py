@@ -160,10 +160,7 @@ def _initializer(identifier: Any) -> tuple[str, Callable[..., FloatArray]]:
             f"got {describe('initializer', identifier)}."
         )
     name = getattr(resolved, "name", None) or getattr(resolved, "__name__", "initializer")
-    if (
-        isinstance(resolved, Initializer)
-        and resolved._options.get("layout", resolved.layout) != "keras"
-    ):
+    if isinstance(resolved, Initializer) and resolved.layout != "keras":
         # The weights multiply as x @ W, (fan_in, fan_out): the Keras layout, whatever
         # the scheme's library (PyTorch's schemes default to (out, in)).
         resolved = resolved.partial(layout="keras")

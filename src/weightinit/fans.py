@@ -1,7 +1,9 @@
 """Fans: how many inputs and outputs a weight array connects.
 
-This module is the one place fans are computed. Every initializer, and the
-public :func:`compute_fans`, go through :func:`resolve_axes`.
+This module is the one place fans are computed, by the layout and by each
+library's axis rule: JAX's (:func:`resolve_axes`), Keras' and Haiku's. Every
+initializer, and the public :func:`compute_fans`, go through
+:func:`fans_and_axes`.
 """
 
 from __future__ import annotations
@@ -107,6 +109,16 @@ def _axes(
     default_in, default_out = (rank - 2, rank - 1) if layout == "keras" else (1, 0)
     ins = (default_in,) if in_axis is None else _normalize_axes("in_axis", in_axis, rank)
     outs = (default_out,) if out_axis is None else _normalize_axes("out_axis", out_axis, rank)
+    # JAX lets the axes overlap when both are given, or when one falls back on JAX's own
+    # default (-2 in, -1 out: the Keras layout); PyTorch's layout never makes them overlap.
+    one_from_torch = layout == "torch" and (in_axis is None) != (out_axis is None)
+    if one_from_torch and set(ins) & set(outs):
+        raise ValueError(
+            "in_axis and out_axis overlap where PyTorch's layout supplies the one not given "
+            f"(out on axis 0, in on axis 1); got in_axis={shown(in_axis)}, "
+            f"out_axis={shown(out_axis)} (layout='torch') for shape={shown(shape)}: give both "
+            "axes, or the other one."
+        )
     return ins, outs
 
 
@@ -304,6 +316,8 @@ class Geometry:
     layout: str
     in_axes: tuple[int, ...] | None
     out_axes: tuple[int, ...] | None
+    #: Whether the call gave ``fan_in`` or ``fan_out`` itself, overriding the shape's.
+    fans_given: bool = False
 
     def fan(self, mode: str) -> float:
         """The fan a variance-scaling ``mode`` divides by."""
@@ -339,6 +353,12 @@ class Geometry:
         if self.in_axes is None or self.out_axes is None:
             self.require_rank(scheme)
         assert self.in_axes is not None and self.out_axes is not None  # rank >= 2 has axes
+        if not self.in_axes or not self.out_axes:
+            raise ValueError(
+                f"{scheme} needs at least one input axis and one output axis; got "
+                f"in_axes={self.in_axes!r}, out_axes={self.out_axes!r} for "
+                f"shape={shown(self.shape)}."
+            )
         return self.in_axes, self.out_axes
 
     def single_axes(self, scheme: str) -> tuple[int, int]:
@@ -391,6 +411,7 @@ def make_geometry(
         layout=layout,
         in_axes=ins,
         out_axes=outs,
+        fans_given=fan_in is not None or fan_out is not None,
     )
 
 

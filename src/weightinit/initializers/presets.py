@@ -151,6 +151,11 @@ def _torch_uniform(a: float, b: float) -> dict[str, Any]:
     return {"minval": a, "maxval": b}
 
 
+#: What PyTorch's fan-based schemes refuse and these take.
+_TORCH_RANK = (
+    "takes shapes of rank 0 and 1 (fans (1, 1) and (n, n), as Keras) where PyTorch raises "
+    "'Fan in and fan out can not be computed for tensor with fewer than 2 dimensions'"
+)
 _POSITIVE = real_check(positive=True)
 _GAIN = (Param("gain", 1.0, _POSITIVE),)
 _GAIN_DOC = (
@@ -158,7 +163,8 @@ _GAIN_DOC = (
 )
 _KAIMING = (
     Param("a", 0.0, real_check()),
-    Param("mode", "fan_in", option_check(("fan_in", "fan_out"))),
+    # torch/nn/init.py, _calculate_correct_fan: `mode = mode.lower()`.
+    Param("mode", "fan_in", option_check(("fan_in", "fan_out"), any_case=True)),
     Param("nonlinearity", "leaky_relu", option_check(NONLINEARITIES)),
 )
 _KAIMING_DOC = (
@@ -180,7 +186,8 @@ xavier_normal = _preset(
     fixed={"mode": "fan_avg", "distribution": "normal"},
     info=SchemeInfo(origin=TORCH, distribution="normal", scale="gain²", mode="fan_avg",
                     formula="N(0, gain² · 2 / (fan_in + fan_out))", reference=GLOROT,
-                    aliases=Aliases(torch=("xavier_normal", "xavier_normal_")), axes=FANS),
+                    aliases=Aliases(torch=("xavier_normal", "xavier_normal_")), axes=FANS,
+                    differences=_TORCH_RANK),
     doc=("Xavier normal, PyTorch's form: an untruncated normal.",
          "N(0, σ²) with σ = gain · sqrt(2 / (fan_in + fan_out)).", _GAIN_DOC),
 )  # fmt: skip
@@ -189,7 +196,8 @@ xavier_uniform = _preset(
     fixed={"mode": "fan_avg", "distribution": "uniform"},
     info=SchemeInfo(origin=TORCH, distribution="uniform", scale="gain²", mode="fan_avg",
                     formula="U(±gain · √(6 / (fan_in + fan_out)))", reference=GLOROT,
-                    aliases=Aliases(torch=("xavier_uniform", "xavier_uniform_")), axes=FANS),
+                    aliases=Aliases(torch=("xavier_uniform", "xavier_uniform_")), axes=FANS,
+                    differences=_TORCH_RANK),
     doc=("Xavier uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(6 / (fan_in + fan_out)).", _GAIN_DOC),
     adapt=_no_torch_complex,
@@ -198,7 +206,8 @@ kaiming_normal = _preset(
     "kaiming_normal", variance_scaling, _KAIMING, _kaiming, fixed={"distribution": "normal"},
     info=SchemeInfo(origin=TORCH, distribution="normal", scale=_KAIMING_SCALE, mode="fan_in | fan_out",
                     formula="N(0, gain² / fan)", reference=HE,
-                    aliases=Aliases(torch=("kaiming_normal", "kaiming_normal_")), axes=FANS),
+                    aliases=Aliases(torch=("kaiming_normal", "kaiming_normal_")), axes=FANS,
+                    differences=_TORCH_RANK),
     doc=("Kaiming (He) normal, PyTorch's form: an untruncated normal.",
          "N(0, σ²) with σ = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a).", _KAIMING_DOC),
 )  # fmt: skip
@@ -206,7 +215,8 @@ kaiming_uniform = _preset(
     "kaiming_uniform", variance_scaling, _KAIMING, _kaiming, fixed={"distribution": "uniform"},
     info=SchemeInfo(origin=TORCH, distribution="uniform", scale=_KAIMING_SCALE, mode="fan_in | fan_out",
                     formula="U(±gain · √(3 / fan))", reference=HE,
-                    aliases=Aliases(torch=("kaiming_uniform", "kaiming_uniform_")), axes=FANS),
+                    aliases=Aliases(torch=("kaiming_uniform", "kaiming_uniform_")), axes=FANS,
+                    differences=_TORCH_RANK),
     doc=("Kaiming (He) uniform, PyTorch's form.",
          "U(-l, l) with l = gain · sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).", _KAIMING_DOC),
     adapt=_no_torch_complex,
@@ -224,7 +234,7 @@ kaiming_uniform = _preset(
         formula="U(±scale · √(3 / prod(shape[:-1])))",
         reference=_SUSSILLO,
         aliases=Aliases(haiku=("UniformScaling",)),
-        axes="divides by prod(shape[:-1]) (1 below rank 2); layout not read",
+        axes="fan_in: Haiku's prod(shape[:-1]) in the Keras layout; 1 below rank 2 unless `fan_in=` is given",
     ),
 )
 def uniform_scaling(geometry: Geometry, *, scale: float) -> Distribution:
@@ -234,7 +244,7 @@ def uniform_scaling(geometry: Geometry, *, scale: float) -> Distribution:
     axis but the last (the output axis; ``layout='torch'``: every axis but
     the first). It is 1 for a shape of rank 0 or 1, where Haiku's
     ``shape[:-1]`` is empty, so a bias of shape ``(n,)`` gets ``U(±√3 · scale)``;
-    for rank 2 and above it is ``fan_in``.
+    for rank 2 and above it is ``fan_in``, as is a ``fan_in=`` the call gives.
 
     Parameters
     ----------
@@ -265,7 +275,7 @@ def uniform_scaling(geometry: Geometry, *, scale: float) -> Distribution:
     >>> round(wi.uniform_scaling.variance(shape=(3, 3, 16, 8), scale=2.0) * 144, 12)
     4.0
     """
-    input_size = geometry.fan_in if len(geometry.shape) >= 2 else 1
+    input_size = geometry.fan_in if len(geometry.shape) >= 2 or geometry.fans_given else 1
     if input_size == 0:
         raise ValueError(
             "uniform_scaling divides by input_size, the product of every axis but the output "
