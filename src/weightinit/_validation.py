@@ -304,6 +304,11 @@ def check_keras_seed(seed: Any) -> int:
             "seed must be an int or None (a serialized Keras SeedGenerator is not "
             f"supported); got {describe('seed', seed)}."
         )
+    if seed < 0:
+        raise ValueError(
+            "seed must be a non-negative int (the seed of this library's rng); got "
+            f"seed={int(seed)}."
+        )
     return int(seed)
 
 
