@@ -332,9 +332,15 @@ def _variants(table: dict[str, list[dict[str, Any]]], name: str) -> list[dict[st
 
 
 TORCH_ARGS: dict[str, list[dict[str, Any]]] = {
-    "uniform_": [{}, {"a": -2.0, "b": 3.0}],
-    "normal_": [{}, {"mean": 1.0, "std": 0.5}],
-    "trunc_normal_": [{}, {"mean": 0.5, "std": 2.0, "a": -1.0, "b": 3.0}, {"std": 0.02}],
+    "uniform_": [{}, {"a": -2.0, "b": 3.0}, {"a": 3.0, "b": -2.0}],
+    "normal_": [{}, {"mean": 1.0, "std": 0.5}, {"std": 0.0}, {"std": -1.0}],
+    "trunc_normal_": [
+        {},
+        {"mean": 0.5, "std": 2.0, "a": -1.0, "b": 3.0},
+        {"std": 0.02},
+        {"a": 2.5, "b": 4.0},
+        {"a": 1.0, "b": -1.0},
+    ],
     "constant_": [{"val": 0.3}],
     "xavier_uniform_": [{}, {"gain": 2.0}],
     "xavier_normal_": [{}, {"gain": 2.0}],
@@ -351,9 +357,17 @@ TORCH_ARGS: dict[str, list[dict[str, Any]]] = {
         {"a": 0.1},
         {"mode": "fan_out", "nonlinearity": "relu"},
         {"nonlinearity": "sigmoid"},
+        {"mode": "fan_avg"},
+        {"nonlinearity": "gelu"},
+        {"nonlinearity": "leaky_relu", "a": -0.5},
     ],
-    "orthogonal_": [{}, {"gain": 1.5}],
-    "sparse_": [{"sparsity": 0.1}, {"sparsity": 0.5, "std": 0.1}],
+    "orthogonal_": [{}, {"gain": 1.5}, {"gain": -1.0}],
+    "sparse_": [
+        {"sparsity": 0.1},
+        {"sparsity": 0.5, "std": 0.1},
+        {"sparsity": 1.0},
+        {"sparsity": 1.5},
+    ],
     "dirac_": [{}, {"groups": 2}],
 }
 
@@ -398,8 +412,8 @@ KERAS_AXES = [
 ]
 KERAS_ARGS: dict[str, list[dict[str, Any]]] = {
     "Constant": [{"value": 0.3}],
-    "RandomNormal": [{}, {"mean": 1.0, "stddev": 0.5}],
-    "RandomUniform": [{}, {"minval": -1.0, "maxval": 2.0}],
+    "RandomNormal": [{}, {"mean": 1.0, "stddev": 0.5}, {"stddev": 0.0}],
+    "RandomUniform": [{}, {"minval": -1.0, "maxval": 2.0}, {"minval": 1.0, "maxval": -1.0}],
     "TruncatedNormal": [{}, {"mean": 1.0, "stddev": 0.5}],
     "VarianceScaling": [
         {},
@@ -407,11 +421,13 @@ KERAS_ARGS: dict[str, list[dict[str, Any]]] = {
         {"mode": "fan_avg", "distribution": "normal"},
         {"distribution": "untruncated_normal"},
         {"scale": 0.5, "mode": "fan_out", "distribution": "truncated_normal"},
+        {"scale": 0.0},
+        {"mode": "fan_geo_avg"},
         *({"mode": "fan_out", **axes} for axes in KERAS_AXES),
     ],
     "GlorotUniform": [{}, KERAS_AXES[0]],
     "HeNormal": [{}, KERAS_AXES[0], KERAS_AXES[2]],
-    "Orthogonal": [{}, {"gain": 2.0}],
+    "Orthogonal": [{}, {"gain": 2.0}, {"gain": -1.0}],
     "Identity": [{}, {"gain": 0.5}],
 }
 
@@ -481,6 +497,47 @@ def keras_cases() -> Iterator[Case]:
                 )
 
 
+def keras_seed_rows() -> list[Row]:
+    """Keras' seeded initializers give the same array call after call, unseeded ones new arrays.
+
+    For each seeded Keras class, with ``seed=42`` and ``seed=None``: ``init =
+    Class(seed=...)`` called twice, against ``wi.deserialize(
+    keras.initializers.serialize(init))`` called twice.
+    """
+    import keras
+
+    rows = []
+    for name, cls in sorted(_keras_classes(keras.initializers).items()):
+        if "seed" not in inspect.signature(cls).parameters:
+            continue
+        for seed in (42, None):
+            rows.append(_seed_row(keras, name, cls, seed))
+    return rows
+
+
+def _seed_row(keras: Any, name: str, cls: Any, seed: int | None) -> Row:
+    row = Row(
+        "Keras", f"keras.initializers.{name} (called twice)", f"seed={seed}", (64, 32), "match"
+    )
+    row.call = "wi.deserialize(keras.initializers.serialize(init))"
+    try:
+        peer = cls(seed=seed)
+        same_peer = np.array_equal(*(keras.ops.convert_to_numpy(peer((64, 32))) for _ in "ab"))
+    except Exception as error:
+        row.verdict, row.detail = "peer refuses", _message(error)
+        return row
+    try:
+        ours = wi.deserialize(keras.initializers.serialize(peer))
+        same_ours = np.array_equal(ours((64, 32)), ours((64, 32)))
+    except (TypeError, ValueError) as error:
+        row.verdict, row.detail = "weightinit refuses", _message(error)
+        return row
+    if same_peer != same_ours:
+        row.verdict = "DIFFERENT"
+        row.detail = f"two calls equal: peer {same_peer}, weightinit {same_ours}"
+    return row
+
+
 JAX_AXES = [
     {"in_axis": -1, "out_axis": -2},
     {"in_axis": (-3, -2), "out_axis": -1},
@@ -489,19 +546,20 @@ JAX_AXES = [
 ]
 JAX_ARGS: dict[str, list[dict[str, Any]]] = {
     "constant": [{"value": 0.3}],
-    "normal": [{}, {"stddev": 0.5}],
-    "uniform": [{}, {"scale": 2.0}],
+    "normal": [{}, {"stddev": 0.5}, {"stddev": -0.5}],
+    "uniform": [{}, {"scale": 2.0}, {"scale": -1.0}],
     "truncated_normal": [{}, {"stddev": 0.5, "lower": -1.0, "upper": 3.0}],
     "variance_scaling": [
         {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"},
         {"scale": 2.0, "mode": "fan_out", "distribution": "normal"},
         {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform"},
         {"scale": 1.0, "mode": "fan_geo_avg", "distribution": "normal"},
+        {"scale": -1.0, "mode": "fan_in", "distribution": "normal"},
         *({"scale": 1.0, "mode": "fan_out", "distribution": "normal", **a} for a in JAX_AXES),
     ],
     "glorot_normal": [{}, JAX_AXES[0], JAX_AXES[2]],
     "he_uniform": [{}, JAX_AXES[1]],
-    "orthogonal": [{}, {"scale": 2.0}, {"column_axis": 0}],
+    "orthogonal": [{}, {"scale": 2.0}, {"column_axis": 0}, {"scale": -1.0}],
     "delta_orthogonal": [{}, {"scale": 2.0}],
 }
 DELTA_SHAPES = {
@@ -603,9 +661,9 @@ def flax_cases() -> Iterator[Case]:
 HAIKU_ARGS: dict[str, list[dict[str, Any]]] = {
     "Constant": [{"constant": 0.3}],
     "RandomNormal": [{}, {"stddev": 0.5, "mean": 1.0}],
-    "RandomUniform": [{}, {"minval": -1.0, "maxval": 2.0}],
+    "RandomUniform": [{}, {"minval": -1.0, "maxval": 2.0}, {"minval": 1.0, "maxval": -1.0}],
     "TruncatedNormal": [{}, {"stddev": 0.5, "mean": 1.0, "lower": -1.0, "upper": 3.0}],
-    "UniformScaling": [{}, {"scale": 2.0}],
+    "UniformScaling": [{}, {"scale": 2.0}, {"scale": -1.0}],
     "VarianceScaling": [
         {},
         {"scale": 2.0, "mode": "fan_out", "distribution": "normal"},
@@ -666,7 +724,9 @@ BUILDERS: dict[str, tuple[str, str, Builder]] = {
 # --- the report -----------------------------------------------------------------------------
 
 
-def run(peers: tuple[str, ...], quick: bool = False, log: Any = sys.stderr) -> Report:
+def run(
+    peers: tuple[str, ...], quick: bool = False, match: str = "", log: Any = sys.stderr
+) -> Report:
     """Every case of every installed peer asked for; a peer that cannot be imported is skipped."""
     os.environ.setdefault("KERAS_BACKEND", "numpy")
     report = Report()
@@ -684,8 +744,10 @@ def run(peers: tuple[str, ...], quick: bool = False, log: Any = sys.stderr) -> R
         if key == "keras":
             report.versions[label] += f" (backend {os.environ['KERAS_BACKEND']})"
         start = time.monotonic()
-        for case in cases[:: 5 if quick else 1]:
+        for case in [c for c in cases if match in c.name][:: 5 if quick else 1]:
             report.rows.append(run_case(case))
+        if key == "keras" and match in "keras.initializers (seed)":
+            report.rows += keras_seed_rows()
         print(f"{label}: {len(cases)} cases in {time.monotonic() - start:.0f} s", file=log)
     return report
 
@@ -752,12 +814,15 @@ def main(argv: list[str] | None = None) -> int:
         "--peers", default=",".join(PEERS), help="comma-separated subset of " + ",".join(PEERS)
     )
     parser.add_argument("--quick", action="store_true", help="every 5th case only")
+    parser.add_argument(
+        "--match", default="", help="only the cases whose peer name holds this text"
+    )
     options = parser.parse_args(argv)
     peers = tuple(p for p in options.peers.split(",") if p)
     unknown = [p for p in peers if p not in BUILDERS]
     if unknown:
         parser.error(f"unknown peers {unknown}; choose among {', '.join(PEERS)}")
-    report = run(peers, options.quick)
+    report = run(peers, options.quick, options.match)
     print(table_text(report))
     print()
     print("\n".join(summary(report)))
