@@ -272,7 +272,9 @@ def run_case(case: Case) -> Row:
         row.verdict, row.detail = "peer refuses", _message(error)
         ours = _ours(case, 1)
         row.detail += (
-            f" — weightinit refuses too ({ours})"
+            " — there is no config for weightinit to read"
+            if ours == "no config to read"
+            else f" — weightinit refuses too ({ours})"
             if isinstance(ours, str)
             else " — weightinit accepts"
         )
@@ -296,10 +298,16 @@ def run_case(case: Case) -> Row:
     return row
 
 
+class NoConfigError(Exception):
+    """The peer cannot make the initializer whose config weightinit would read."""
+
+
 def _ours(case: Case, count: int) -> tuple[Any, list[np.ndarray]] | str:
     try:
         init = case.resolve()
         arrays = [np.asarray(init(case.shape, dtype="float32", rng=seed)) for seed in range(count)]
+    except NoConfigError:
+        return "no config to read"
     except (TypeError, ValueError) as error:
         return _message(error)
     except Exception as error:  # anything else breaks the library's promise
@@ -474,7 +482,11 @@ def keras_cases() -> Iterator[Case]:
                 )
 
                 def config(c: Any = cls, a: Any = args) -> Any:
-                    return wi.deserialize(keras.initializers.serialize(c(**a)))
+                    try:
+                        written = keras.initializers.serialize(c(**a))
+                    except Exception as error:
+                        raise NoConfigError(_message(error)) from None
+                    return wi.deserialize(written)
 
                 def read(
                     seed: int, c: Any = cls, a: Any = args, s: Any = shape, r: bool = seeded
