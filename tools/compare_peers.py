@@ -10,7 +10,8 @@ keras.initializers.serialize(init))``, ``weightinit.get("jax.variance_scaling",
 ...)``, ``weightinit.get("haiku.VarianceScaling", ...)``,
 ``weightinit.get("flax.zeros_init")``), then compares:
 
-- shape and dtype (float32 is asked of both);
+- shape and dtype (float32 asked of both; the defaults also in float16, and float64
+  where the peer has it);
 - a non-random law: the arrays, value for value;
 - a random law: the peer's mean and variance against weightinit's exact
   moments, and against weightinit's own sample (z-scores); the peer's values
@@ -121,13 +122,15 @@ def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
 
-def compare_random(law: Any, peer: list[np.ndarray], ours: list[np.ndarray]) -> list[str]:
+def compare_random(
+    law: Any, peer: list[np.ndarray], ours: list[np.ndarray], dtype: str = "float32"
+) -> list[str]:
     """What differs between the peer's arrays and weightinit's law and arrays (random laws)."""
     found: list[str] = []
     pool = np.concatenate([x.ravel() for x in peer])
     mine = np.concatenate([x.ravel() for x in ours])
-    low, high = law.extremes(np.float32)
-    slack = 4 * float(np.finfo(np.float32).eps) * max(abs(low), abs(high), 1e-30)
+    low, high = law.extremes(dtype)
+    slack = 4 * float(np.finfo(dtype).eps) * max(abs(low), abs(high), 1e-30)
     if pool.min() < low - slack or pool.max() > high + slack:
         found.append(
             f"support: peer values in [{_fmt(pool.min())}, {_fmt(pool.max())}], "
@@ -220,7 +223,8 @@ def _peer_arrays(case: Case, count: int) -> list[np.ndarray]:
 
 def run_case(case: Case) -> Row:
     """Draw from the peer and from weightinit and give the verdict."""
-    row = Row(case.peer, case.name, args_text(case.args), case.shape, "match", call=case.call)
+    args = args_text(case.args) + ("" if case.dtype == "float32" else f" [{case.dtype}]")
+    row = Row(case.peer, case.name, args, case.shape, "match", call=case.call)
     count = _calls(case.shape)
     try:
         peer = _peer_arrays(case, count)
@@ -247,7 +251,9 @@ def run_case(case: Case) -> Row:
     if not found and peer[0].size:
         law = init.distribution(shape=case.shape)
         found = (
-            compare_random(law, peer, arrays) if law.random else compare_fixed(peer[0], arrays[0])
+            compare_random(law, peer, arrays, case.dtype)
+            if law.random
+            else compare_fixed(peer[0], arrays[0])
         )
     if found:
         row.verdict, row.detail = "DIFFERENT", "; ".join(found)
@@ -257,7 +263,7 @@ def run_case(case: Case) -> Row:
 def _ours(case: Case, count: int) -> tuple[Any, list[np.ndarray]] | str:
     try:
         init = case.resolve()
-        arrays = [np.asarray(init(case.shape, dtype="float32", rng=seed)) for seed in range(count)]
+        arrays = [np.asarray(init(case.shape, dtype=case.dtype, rng=seed)) for seed in range(count)]
     except NoConfigError:
         return "no config to read"
     except (TypeError, ValueError) as error:

@@ -54,6 +54,7 @@ class Case:
     resolve: Callable[[], Any]  # -> the weightinit initializer
     call: str  # how weightinit is asked, for the report
     batch: Callable[[int], list[Any]] | None = None  # count -> that many peer arrays, at once
+    dtype: str = "float32"  # asked of both
 
 
 @dataclass
@@ -87,6 +88,16 @@ Builder = Callable[[], Iterator[Case]]
 
 def _variants(table: dict[str, list[dict[str, Any]]], name: str) -> list[dict[str, Any]]:
     return table.get(name, [{}])
+
+
+def _grid(
+    shapes: dict[str, tuple[int, ...]], first: bool, others: tuple[str, ...]
+) -> Iterator[tuple[tuple[int, ...], str]]:
+    """Every shape in float32; the first parameter set also on the tall shape in ``others``."""
+    for shape in shapes.values():
+        yield shape, "float32"
+    for dtype in others if first else ():
+        yield shapes.get("tall", next(iter(shapes.values()))), dtype
 
 
 TORCH_ARGS: dict[str, list[dict[str, Any]]] = {
@@ -144,12 +155,14 @@ def torch_cases() -> Iterator[Case]:
     )
     for name in names:
         function = getattr(init, name)
-        for args in _variants(TORCH_ARGS, name):
-            for shape in CHANNELS_FIRST.values():
+        for index, args in enumerate(_variants(TORCH_ARGS, name)):
+            for shape, dtype in _grid(CHANNELS_FIRST, index == 0, ("float16", "float64")):
 
-                def draw(seed: int, f: Any = function, a: Any = args, s: Any = shape) -> Any:
+                def draw(
+                    seed: int, f: Any = function, a: Any = args, s: Any = shape, d: str = dtype
+                ) -> Any:
                     torch.manual_seed(seed)
-                    return f(torch.empty(s, dtype=torch.float32), **a).numpy()
+                    return f(torch.empty(s, dtype=getattr(torch, d)), **a).numpy()
 
                 key = f"torch.{name}"
                 yield Case(
@@ -160,6 +173,7 @@ def torch_cases() -> Iterator[Case]:
                     draw,
                     lambda k=key, a=args: wi.get(k, **a),
                     f"wi.get({key!r}, {args_text(args)})",
+                    dtype=dtype,
                 )
 
 
@@ -211,14 +225,19 @@ def keras_cases() -> Iterator[Case]:
 
     for name, cls in sorted(_keras_classes(keras.initializers).items()):
         seeded = "seed" in inspect.signature(cls).parameters
-        for args in _variants(KERAS_ARGS, name):
-            for shape in CHANNELS_LAST.values():
+        for index, args in enumerate(_variants(KERAS_ARGS, name)):
+            for shape, dtype in _grid(CHANNELS_LAST, index == 0, ("float16", "float64")):
 
                 def draw(
-                    seed: int, c: Any = cls, a: Any = args, s: Any = shape, r: bool = seeded
+                    seed: int,
+                    c: Any = cls,
+                    a: Any = args,
+                    s: Any = shape,
+                    r: bool = seeded,
+                    d: str = dtype,
                 ) -> Any:
                     made = c(**a, seed=seed) if r else c(**a)
-                    return keras.ops.convert_to_numpy(made(s, dtype="float32"))
+                    return keras.ops.convert_to_numpy(made(s, dtype=d))
 
                 key = f"keras.{name}"
                 yield Case(
@@ -229,6 +248,7 @@ def keras_cases() -> Iterator[Case]:
                     draw,
                     lambda k=key, a=args: wi.get(k, **a),
                     f"wi.get({key!r}, {args_text(args)})",
+                    dtype=dtype,
                 )
 
                 def config(c: Any = cls, a: Any = args) -> Any:
@@ -239,14 +259,19 @@ def keras_cases() -> Iterator[Case]:
                     return wi.deserialize(written)
 
                 def read(
-                    seed: int, c: Any = cls, a: Any = args, s: Any = shape, r: bool = seeded
+                    seed: int,
+                    c: Any = cls,
+                    a: Any = args,
+                    s: Any = shape,
+                    r: bool = seeded,
+                    d: str = dtype,
                 ) -> Any:
                     # What Keras itself reads the config as (Identity, for one, drops its gain).
                     written = keras.initializers.serialize(c(**a))
                     if r:
                         written = {**written, "config": {**written["config"], "seed": seed}}
                     made = keras.initializers.deserialize(written)
-                    return keras.ops.convert_to_numpy(made(s, dtype="float32"))
+                    return keras.ops.convert_to_numpy(made(s, dtype=d))
 
                 yield Case(
                     "Keras",
@@ -256,6 +281,7 @@ def keras_cases() -> Iterator[Case]:
                     read,
                     config,
                     "wi.deserialize(keras.initializers.serialize(init))",
+                    dtype=dtype,
                 )
 
 
@@ -345,13 +371,15 @@ DELTA_SHAPES = {
 }
 
 
-def _jax_batch(initializer: Any, shape: tuple[int, ...]) -> Callable[[int], list[Any]]:
+def _jax_batch(initializer: Any, shape: tuple[int, ...], dtype: str) -> Callable[[int], list[Any]]:
     import jax
     import jax.numpy as jnp
 
     def batch(count: int) -> list[Any]:
         keys = jax.random.split(jax.random.PRNGKey(0), count)
-        one = jax.jit(lambda k: initializer(k, shape, jnp.float32))  # traced once, run count times
+        one = jax.jit(
+            lambda k: initializer(k, shape, jnp.dtype(dtype))
+        )  # traced once, run count times
         return [np.asarray(one(key)) for key in keys]
 
     return batch
@@ -369,9 +397,9 @@ def _jax_family(
         factory = getattr(module, name)
         # zeros and ones are initializers themselves, the others make one.
         direct = "key" in inspect.signature(factory).parameters
-        for args in [{}] if direct else _variants(table, name):
+        for index, args in enumerate([{}] if direct else _variants(table, name)):
             chosen = shapes or (DELTA_SHAPES if name == "delta_orthogonal" else CHANNELS_LAST)
-            for shape in chosen.values():
+            for shape, dtype in _grid(chosen, index == 0 and shapes is None, ("float16",)):
                 try:
                     initializer = factory if direct else factory(**args)
                 except Exception as error:
@@ -385,7 +413,8 @@ def _jax_family(
                     lambda seed: None,
                     lambda k=key, a=args: wi.get(k, **a),
                     f"wi.get({key!r}, {args_text(args)})",
-                    batch=_jax_batch(initializer, shape),
+                    batch=_jax_batch(initializer, shape, dtype),
+                    dtype=dtype,
                 )
 
 
@@ -465,11 +494,13 @@ def haiku_cases() -> Iterator[Case]:
     )
     for name in names:
         cls = getattr(module, name)
-        for args in _variants(HAIKU_ARGS, name):
-            for shape in CHANNELS_LAST.values():
+        for index, args in enumerate(_variants(HAIKU_ARGS, name)):
+            for shape, dtype in _grid(CHANNELS_LAST, index == 0, ("float16",)):
 
-                def batch(count: int, c: Any = cls, a: Any = args, s: Any = shape) -> list[Any]:
-                    apply = hk.transform(lambda: c(**a)(s, jnp.float32)).apply
+                def batch(
+                    count: int, c: Any = cls, a: Any = args, s: Any = shape, d: str = dtype
+                ) -> list[Any]:
+                    apply = hk.transform(lambda: c(**a)(s, jnp.dtype(d))).apply
                     keys = jax.random.split(jax.random.PRNGKey(0), count)
                     one = jax.jit(lambda k: apply({}, k))
                     return [np.asarray(one(key)) for key in keys]
@@ -484,6 +515,7 @@ def haiku_cases() -> Iterator[Case]:
                     lambda k=key, a=args: wi.get(k, **a),
                     f"wi.get({key!r}, {args_text(args)})",
                     batch=batch,
+                    dtype=dtype,
                 )
 
 
