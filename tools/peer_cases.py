@@ -141,6 +141,15 @@ TORCH_ARGS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+def _torch_numpy(tensor: Any, dtype: str) -> Any:
+    """A tensor as a NumPy array of its dtype (bfloat16 through ml_dtypes, which NumPy lacks)."""
+    if dtype != "bfloat16":
+        return tensor.numpy()
+    import ml_dtypes
+
+    return tensor.float().numpy().astype(ml_dtypes.bfloat16)  # exact: bfloat16 is in float32
+
+
 def torch_cases() -> Iterator[Case]:
     """Every public in-place initializer of ``torch.nn.init`` (the names ending in ``_``)."""
     import torch
@@ -156,13 +165,16 @@ def torch_cases() -> Iterator[Case]:
     for name in names:
         function = getattr(init, name)
         for index, args in enumerate(_variants(TORCH_ARGS, name)):
-            for shape, dtype in _grid(CHANNELS_FIRST, index == 0, ("float16", "float64")):
+            for shape, dtype in _grid(
+                CHANNELS_FIRST, index == 0, ("float16", "float64", "bfloat16")
+            ):
 
                 def draw(
                     seed: int, f: Any = function, a: Any = args, s: Any = shape, d: str = dtype
                 ) -> Any:
                     torch.manual_seed(seed)
-                    return f(torch.empty(s, dtype=getattr(torch, d)), **a).numpy()
+                    made = f(torch.empty(s, dtype=getattr(torch, d)), **a)
+                    return _torch_numpy(made, d)
 
                 key = f"torch.{name}"
                 yield Case(
@@ -226,7 +238,9 @@ def keras_cases() -> Iterator[Case]:
     for name, cls in sorted(_keras_classes(keras.initializers).items()):
         seeded = "seed" in inspect.signature(cls).parameters
         for index, args in enumerate(_variants(KERAS_ARGS, name)):
-            for shape, dtype in _grid(CHANNELS_LAST, index == 0, ("float16", "float64")):
+            for shape, dtype in _grid(
+                CHANNELS_LAST, index == 0, ("float16", "float64", "bfloat16")
+            ):
 
                 def draw(
                     seed: int,
@@ -399,7 +413,9 @@ def _jax_family(
         direct = "key" in inspect.signature(factory).parameters
         for index, args in enumerate([{}] if direct else _variants(table, name)):
             chosen = shapes or (DELTA_SHAPES if name == "delta_orthogonal" else CHANNELS_LAST)
-            for shape, dtype in _grid(chosen, index == 0 and shapes is None, ("float16",)):
+            for shape, dtype in _grid(
+                chosen, index == 0 and shapes is None, ("float16", "bfloat16")
+            ):
                 try:
                     initializer = factory if direct else factory(**args)
                 except Exception as error:
@@ -495,7 +511,7 @@ def haiku_cases() -> Iterator[Case]:
     for name in names:
         cls = getattr(module, name)
         for index, args in enumerate(_variants(HAIKU_ARGS, name)):
-            for shape, dtype in _grid(CHANNELS_LAST, index == 0, ("float16",)):
+            for shape, dtype in _grid(CHANNELS_LAST, index == 0, ("float16", "bfloat16")):
 
                 def batch(
                     count: int, c: Any = cls, a: Any = args, s: Any = shape, d: str = dtype
