@@ -51,6 +51,7 @@ from typing import Any
 
 import numpy as np
 
+import weightinit
 from weightinit.testing import kolmogorov_sf, kolmogorov_smirnov, moment_scores, moment_threshold
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # run as a script: its sibling
@@ -401,6 +402,12 @@ def markdown(report: Report) -> str:
         "",
     ]
     out += [f"- {line}" for line in summary(report)]
+    out += [
+        "",
+        f"weightinit {getattr(weightinit, '__version__', '?')} from "
+        f"`{os.path.dirname(weightinit.__file__)}`, NumPy {np.__version__}, Python "
+        f"{sys.version.split()[0]}; every statistical test at level {ALPHA:g}.",
+    ]
     for label in dict.fromkeys(row.peer for row in report.rows):
         out += [
             "",
