@@ -345,7 +345,11 @@ def test_stft_is_reported_as_not_supported(name: str) -> None:
             "seed must be an int or None",
         ),
         ({"class_name": "HeNormal", "config": {"seed": True}}, TypeError, "seed must be an int"),
-        ({"class_name": "HeNormal", "config": {"seed": -1}}, ValueError, "seed must be a non-negative int"),
+        (
+            {"class_name": "HeNormal", "config": {"seed": -1}},
+            ValueError,
+            "seed must be a non-negative int",
+        ),
         (
             {"class_name": "he_normal", "config": {"seed": 1, "rng": 2}},
             ValueError,
