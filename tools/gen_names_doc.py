@@ -102,8 +102,14 @@ name.
 - **The random stream.** A name gives its library's law, never its bits: every
   random value comes from this library's block-seeded stream, so a seed gives
   the same array here on any machine and thread count, but not the array the
-  peer gives for the same seed. The "differences" column lists every other
-  known difference.
+  peer gives for the same seed. In bfloat16 and float8, values are drawn in
+  float32 and rounded once, so they follow the law without bias; JAX and
+  Haiku draw in the dtype's own bits (jax/_src/random/core.py, `_uniform`: a
+  bfloat16 U(0, 1) takes 128 values, of mean 0.49609), which biases their
+  samples, and PyTorch's `trunc_normal_` in bfloat16 is biased too. The
+  "differences" column lists every other known difference;
+  `tools/compare_peers.py` measures them against the peers installed beside
+  this library.
 - **Arrays.** A NumPy array given to `get` is the initial value itself
   (`fixed`): a call must ask for exactly its shape, as in Keras.
 - **Your own.** `@weightinit.register("name", aliases=(...))` adds a function or

@@ -51,6 +51,12 @@ VS_DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform
 #: The keys of a Keras variance-scaling config that name the fan axes.
 KERAS_AXES = ("input_axes", "output_axes")
 
+#: Where JAX's names of these schemes raise and these give values.
+_JAX_RANK = (
+    "takes shapes of rank 0 and 1 (fans (1, 1) and (n, n), as Keras) where JAX's default "
+    "in_axis=-2 raises (jax/_src/nn/initializers.py, _compute_fans)"
+)
+
 #: How the variance-scaling schemes read the shape, for docs/names.md.
 FANS = "fans by layout; `in_axis`/`out_axis`/`batch_axis` (JAX), `input_axes`/`output_axes` (Keras), `fan_in_axes` (Haiku)"
 
@@ -84,7 +90,7 @@ def _divisor(geometry: Geometry, mode: str) -> float:
         axes=FANS,
         differences=(
             "JAX's arguments have no defaults (here Keras' 1.0, 'fan_in', 'truncated_normal'); "
-            "also takes Keras' 'untruncated_normal'"
+            "also takes Keras' 'untruncated_normal'; " + _JAX_RANK
         ),
     ),
 )
@@ -253,6 +259,7 @@ def _keras_preset(
             keras_args=KERAS_AXES,
             aliases=Aliases(jax=jax),
             axes=FANS,
+            differences=_JAX_RANK,
         ),
         doc=preset_doc(
             summary,
