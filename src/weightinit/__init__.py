@@ -26,15 +26,21 @@ from .registry import available, deserialize, get, register, serialize
 
 if typing.TYPE_CHECKING:
     from .diagnostics import propagate, train
+    from .models import init_params, param_seed
 
 __version__ = "0.1.0.dev0"
 
 #: Names loaded on first use, so that ``import weightinit`` stays light.
-_LAZY = {"propagate": "diagnostics", "train": "diagnostics"}
+_LAZY = {
+    "propagate": "diagnostics",
+    "train": "diagnostics",
+    "init_params": "models",
+    "param_seed": "models",
+}
 
 
 def __getattr__(name: str) -> object:
-    """``propagate`` and ``train``: the diagnostics module is imported when first used."""
+    """``propagate``, ``train``, ``init_params``, ``param_seed``: their module is imported when first used."""
     if name in _LAZY:
         import importlib
 
@@ -63,6 +69,8 @@ __all__ = [
     "gain",
     "get",
     "get_workers",
+    "init_params",
+    "param_seed",
     "propagate",
     "register",
     "registry",
