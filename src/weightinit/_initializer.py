@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import _call, _names
 from ._names import SchemeInfo
 from ._settings import REQUIRED, Param, Settings
-from ._validation import check_keras_seed, describe, listed, shown
+from ._validation import describe, listed, seed_as_rng
 from .distributions import Distribution
 from .fans import AXIS_OPTIONS, make_geometry
 
@@ -265,15 +265,8 @@ class Initializer(Settings):
         an int binds ``rng``, so that every call gives the same values, as a
         seeded Keras initializer does; ``seed=None`` binds nothing.
         """
-        if "seed" in kwargs and self.info.keras_class is not None and self.random:
-            seed = kwargs.pop("seed")
-            if "rng" in kwargs:
-                raise ValueError(
-                    f"give seed or rng, not both; got seed={shown(seed)}, "
-                    f"rng={shown(kwargs['rng'])}."
-                )
-            if seed is not None:
-                kwargs["rng"] = check_keras_seed(seed)
+        if self.info.keras_class is not None and self.random:
+            kwargs = seed_as_rng(kwargs)
         return super().partial(**kwargs)
 
     def _copy(self, **changes: Any) -> Initializer:

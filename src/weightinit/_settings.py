@@ -57,11 +57,6 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _spelled(value: Any) -> bool:
-    """Whether a checked value is a spelling (a str) that replaces the value given for it."""
-    return isinstance(value, str)
-
-
 class Settings(ABC):
     """A scheme's parameters with their bound values, and the bound call options."""
 
@@ -157,7 +152,8 @@ class Settings(ABC):
         # A value is bound as its check reads it: Keras' VarianceScaling binds
         # distribution='Normal' as 'truncated_normal', and its config says so.
         bound = {
-            key: checked[key] if _spelled(checked[key]) else value for key, value in kwargs.items()
+            key: checked[key] if isinstance(checked[key], str) else value
+            for key, value in kwargs.items()
         }
         return self._copy(bound={**self._bound, **bound}, options={**self._options, **options})
 

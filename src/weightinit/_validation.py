@@ -39,6 +39,7 @@ __all__ = [
     "describe",
     "did_you_mean",
     "listed",
+    "seed_as_rng",
     "shown",
 ]
 
@@ -310,6 +311,21 @@ def check_keras_seed(seed: Any) -> int:
             f"seed={int(seed)}."
         )
     return int(seed)
+
+
+def seed_as_rng(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with Keras' ``seed`` read as this library's ``rng`` (``seed=None`` binds nothing)."""
+    result = dict(values)
+    if "seed" in result:
+        seed = result.pop("seed")
+        if "rng" in result:
+            raise ValueError(
+                f"give seed or rng, not both seed and rng; got seed={shown(seed)}, "
+                f"rng={shown(result['rng'])}."
+            )
+        if seed is not None:
+            result["rng"] = check_keras_seed(seed)
+    return result
 
 
 def check_int_seed(rng: Any) -> int:

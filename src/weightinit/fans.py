@@ -287,11 +287,11 @@ def _haiku_fans(dims: tuple[int, ...], layout: Any, fan_in_axes: Any) -> FansAnd
     is the product of ``shape[i]`` over ``fan_in_axes`` and ``fan_out`` that
     of every other axis; below rank 3 the axes are not read.
     """
-    check_axes("fan_in_axes", fan_in_axes)
+    given = check_axes("fan_in_axes", fan_in_axes)
     rank = len(dims)
     if rank < 3:
         return fans_and_axes(dims, layout=layout)  # Haiku ignores them below rank 3
-    if any(axis < 0 for axis in check_axes("fan_in_axes", fan_in_axes)):
+    if any(axis < 0 for axis in given):
         raise ValueError(
             "fan_in_axes must be non-negative: Haiku multiplies shape[i] into fan_in but "
             f"keeps a negative i in fan_out; got fan_in_axes={shown(fan_in_axes)}."

@@ -26,7 +26,7 @@ from ._config import encoded
 from ._initializer import Initializer
 from ._settings import OPTIONS as _OPTIONS
 from ._validation import check_keras_seed as check_seed
-from ._validation import describe, shown
+from ._validation import describe, seed_as_rng, shown
 from .fans import check_axes
 
 __all__ = [
@@ -103,19 +103,8 @@ def read(class_name: str, module: str | None, config: Mapping[str, Any]) -> Init
     return None
 
 
-def rng_from_seed(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Keras' ``seed`` is this library's ``rng``."""
-    values = dict(config)
-    if "seed" in values:
-        if "rng" in values:
-            raise ValueError(
-                f"a config gives both seed and rng; got seed={shown(values['seed'])}, "
-                f"rng={shown(values['rng'])}."
-            )
-        seed = values.pop("seed")
-        if seed is not None:
-            values["rng"] = check_seed(seed)
-    return values
+#: Keras' ``seed`` is this library's ``rng`` (one home: :func:`weightinit._validation.seed_as_rng`).
+rng_from_seed = seed_as_rng
 
 
 def from_keras(init: Initializer, config: Mapping[str, Any]) -> Initializer:

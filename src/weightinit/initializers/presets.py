@@ -25,7 +25,7 @@ from ._docs import GLOROT, HAIKU, HE, JAX, SAXE, TORCH, doctests, preset_doc
 from .constants import _constant_value, constant
 from .plain import random_normal, random_uniform, truncated_normal
 from .structured import ORTHOGONAL_AXES, orthogonal
-from .variance import FANS, KERAS_MODES, variance_scaling
+from .variance import FANS, library_variance_scaling, variance_scaling
 
 __all__ = [
     "haiku_constant",
@@ -338,29 +338,15 @@ haiku_constant = _preset(
 )  # fmt: skip
 
 
-haiku_variance_scaling = preset(
-    variance_scaling,
+# haiku/_src/initializers.py, VarianceScaling.__init__: `distribution.lower()`; 'normal' is
+# untruncated there.
+haiku_variance_scaling = library_variance_scaling(
     "haiku_variance_scaling",
+    ("normal", "truncated_normal", "uniform"),
     adapt=_no_complex(
         "Haiku's complex forms (each part truncated separately, E|W|^2 = 2v; 'uniform' "
         "refused by jax.random.uniform) are not implemented"
     ),
-    params=(
-        Param("scale", 1.0, real_check(positive=True)),
-        Param("mode", "fan_in", option_check(KERAS_MODES)),
-        # haiku/_src/initializers.py, VarianceScaling.__init__: `distribution.lower()`;
-        # 'normal' is untruncated there.
-        Param(
-            "distribution",
-            "truncated_normal",
-            option_check(("normal", "truncated_normal", "uniform"), any_case=True),
-        ),
-    ),
-    translate=lambda scale, mode, distribution: {
-        "scale": scale,
-        "mode": mode,
-        "distribution": distribution,
-    },
     info=SchemeInfo(
         origin=HAIKU,
         distribution="per `distribution`",

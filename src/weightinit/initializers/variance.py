@@ -8,6 +8,7 @@ PyTorch and Haiku presets of it are in :mod:`.presets`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 
 from .._define import preset, scheme
 from .._initializer import Initializer, Param
@@ -173,32 +174,55 @@ def variance_scaling(
     return Normal(0.0, math.sqrt(variance))
 
 
-#: Keras' ``VarianceScaling`` modes (no ``fan_geo_avg``), exact case.
+#: Keras' and Haiku's ``VarianceScaling`` modes (no ``fan_geo_avg``), exact case.
 KERAS_MODES = ("fan_in", "fan_out", "fan_avg")
 
-keras_variance_scaling = preset(
-    variance_scaling,
-    "keras_variance_scaling",
-    params=(
-        Param("scale", 1.0, real_check(positive=True)),
-        Param("mode", "fan_in", option_check(KERAS_MODES)),
-        # keras/src/initializers/random_initializers.py, VarianceScaling.__init__:
-        # `distribution = distribution.lower()`, then 'normal' -> 'truncated_normal'.
-        Param(
-            "distribution",
-            "truncated_normal",
-            option_check(
-                ("truncated_normal", "untruncated_normal", "uniform"),
-                any_case=True,
-                read_as={"normal": "truncated_normal"},
+
+def library_variance_scaling(
+    name: str,
+    distributions: tuple[str, ...],
+    *,
+    info: SchemeInfo,
+    doc: str,
+    read_as: Mapping[str, str] | None = None,
+    adapt: Callable[[Distribution], Distribution] | None = None,
+) -> Initializer:
+    """:func:`variance_scaling` under a library's reading of its arguments (Keras', Haiku's).
+
+    Both read ``mode`` exactly, among :data:`KERAS_MODES`, and ``distribution``
+    in any case among ``distributions``, ``read_as`` mapping a spelling to the
+    distribution it means; the values then go to :func:`variance_scaling` as
+    they are.
+    """
+    return preset(
+        variance_scaling,
+        name,
+        params=(
+            Param("scale", 1.0, real_check(positive=True)),
+            Param("mode", "fan_in", option_check(KERAS_MODES)),
+            Param(
+                "distribution",
+                "truncated_normal",
+                option_check(distributions, any_case=True, read_as=read_as),
             ),
         ),
-    ),
-    translate=lambda scale, mode, distribution: {
-        "scale": scale,
-        "mode": mode,
-        "distribution": distribution,
-    },
+        translate=lambda scale, mode, distribution: {
+            "scale": scale,
+            "mode": mode,
+            "distribution": distribution,
+        },
+        info=info,
+        doc=doc,
+        adapt=adapt,
+    )
+
+
+# keras/src/initializers/random_initializers.py, VarianceScaling.__init__:
+# `distribution = distribution.lower()`, then 'normal' -> 'truncated_normal'.
+keras_variance_scaling = library_variance_scaling(
+    "keras_variance_scaling",
+    ("truncated_normal", "untruncated_normal", "uniform"),
+    read_as={"normal": "truncated_normal"},
     info=SchemeInfo(
         origin=KERAS,
         distribution="per `distribution` ('normal' truncated)",
