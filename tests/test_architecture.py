@@ -104,14 +104,14 @@ def test_import_weightinit_loads_no_diagnostics_report_cli_or_ml_dtypes() -> Non
     code = (
         "import sys, weightinit; "
         "print(sorted(m for m in sys.modules if m.startswith(('weightinit.diagnostics', "
-        "'weightinit.report', 'weightinit.cli', 'weightinit.models', 'matplotlib', 'argparse', "
-        "'hypothesis', 'ml_dtypes'))))"
+        "'weightinit.report', 'weightinit.cli', 'weightinit.models', 'weightinit.layers', "
+        "'weightinit.recipes', 'matplotlib', 'argparse', 'hypothesis', 'ml_dtypes'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
-    assert _lazy_names(PACKAGE / "__init__.py") <= {"diagnostics", "report", "models"}
+    assert _lazy_names(PACKAGE / "__init__.py") <= {"diagnostics", "report", "models", "layers", "recipes"}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

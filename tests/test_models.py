@@ -195,3 +195,15 @@ def test_a_read_only_array_is_refused() -> None:
 def test_param_seed_refuses_a_path_that_is_not_a_str() -> None:
     with pytest.raises(TypeError, match="path must be a str"):
         wi.param_seed(0, 3)  # type: ignore[arg-type]
+
+
+def test_a_spec_leaf_brings_its_own_initializer_and_a_matching_rule_overrides_it() -> None:
+    tree = {"a": wi.ParamSpec((3, 2), "ones"), "b": ((2,), wi.zeros), "c": [(2,), (3,)]}
+    params = wi.init_params(tree, {"b": "ones", "c.*": "zeros"}, rng=0)
+    np.testing.assert_array_equal(params["a"], np.ones((3, 2)))
+    np.testing.assert_array_equal(params["b"], np.ones(2))  # the rule wins over the spec
+    assert [leaf.shape for leaf in params["c"]] == [(2,), (3,)]
+    drawn = wi.init_params({"w": ((4, 3), wi.he_normal)}, [], rng=2)["w"]
+    np.testing.assert_array_equal(drawn, wi.he_normal((4, 3), rng=wi.param_seed(2, "w")))
+    with pytest.raises(ValueError, match="the parameter 'w': .*no_such"):
+        wi.init_params({"w": ((4, 3), "no_such")}, [])

@@ -26,7 +26,8 @@ from .registry import available, deserialize, get, register, serialize
 
 if typing.TYPE_CHECKING:
     from .diagnostics import propagate, train
-    from .models import init_params, param_seed
+    from . import layers, recipes
+    from .models import ParamSpec, init_params, param_seed
 
 __version__ = "0.1.0.dev0"
 
@@ -36,15 +37,19 @@ _LAZY = {
     "train": "diagnostics",
     "init_params": "models",
     "param_seed": "models",
+    "ParamSpec": "models",
+    "layers": "layers",
+    "recipes": "recipes",
 }
 
 
 def __getattr__(name: str) -> object:
-    """``propagate``, ``train``, ``init_params``, ``param_seed``: their module is imported when first used."""
+    """``propagate``, ``train``, ``init_params``, ``param_seed``, ``ParamSpec``, ``layers``, ``recipes``: imported when first used."""
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
+        value = module if name == _LAZY[name] else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -61,6 +66,7 @@ __all__ = [
     "Geometry",
     "Initializer",
     "Param",
+    "ParamSpec",
     "SchemeInfo",
     "available",
     "calculate_gain",
@@ -70,8 +76,10 @@ __all__ = [
     "get",
     "get_workers",
     "init_params",
+    "layers",
     "param_seed",
     "propagate",
+    "recipes",
     "register",
     "registry",
     "serialize",

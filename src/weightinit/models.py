@@ -15,7 +15,7 @@ import fnmatch
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from ._initializer import Initializer
 from ._validation import check_dtype, describe, shown
 from .registry import get
 
-__all__ = ["init_params", "param_seed"]
+__all__ = ["ParamSpec", "init_params", "param_seed"]
 
 #: The spawn-key word that marks a path's seed (ASCII "path"), before the path's hash.
 _PATH_TAG = 0x70617468
@@ -64,6 +64,19 @@ def param_seed(rng: Any, path: str) -> np.random.SeedSequence:
     return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, _PATH_TAG, *words))
 
 
+class ParamSpec(NamedTuple):
+    """A parameter given with its own initializer: a tree leaf ``(shape, init)``.
+
+    What the layer defaults (``wi.layers.<framework>.<layer>(..., spec=True)``)
+    return for each parameter. A rule whose pattern matches the leaf's path
+    overrides ``init``; a plain tuple ``(shape, init)`` with ``init`` a name,
+    an :class:`Initializer` or a callable is read the same way.
+    """
+
+    shape: tuple[int, ...]
+    init: Any
+
+
 @dataclass(frozen=True)
 class _Leaf:
     """One parameter: its path, its shape or array, and the initializer its rule gives."""
@@ -80,9 +93,25 @@ def _is_shape(value: Any) -> bool:
     )
 
 
+def _is_spec(value: Any) -> bool:
+    """Whether ``value`` is a leaf with its own initializer: a ParamSpec or ``(shape, init)``."""
+    if isinstance(value, ParamSpec):
+        return True
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and _is_shape(value[0])
+        and (isinstance(value[1], (str, Initializer)) or callable(value[1]))
+    )
+
+
+def _is_leaf(value: Any) -> bool:
+    return isinstance(value, np.ndarray) or _is_shape(value) or _is_spec(value)
+
+
 def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, leaf) of every shape or array in ``tree``, in its order."""
-    if isinstance(tree, np.ndarray) or _is_shape(tree):
+    """(path, leaf) of every shape, array or spec in ``tree``, in its order."""
+    if _is_leaf(tree):
         yield path, tree
     elif isinstance(tree, Mapping):
         for key, value in tree.items():
@@ -97,8 +126,8 @@ def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield from _leaves(value, f"{path}.{index}" if path else str(index))
     else:
         raise TypeError(
-            "a parameter tree's leaves must be shapes (tuples of ints) or numpy arrays, in "
-            f"dicts, lists and tuples; got {describe('leaf', tree)} at {shown(path or '<root>')}."
+            "a parameter tree's leaves must be shapes (tuples of ints), numpy arrays or "
+            f"(shape, initializer) specs, in dicts, lists and tuples; got {describe('leaf', tree)} at {shown(path or '<root>')}."
         )
 
 
@@ -128,7 +157,16 @@ def _resolve(tree: Any, rules: list[tuple[str, Any]], default: Any) -> list[_Lea
     """Every leaf with its initializer; every unmatched path refused at once."""
     leaves, unmatched = [], []
     for path, leaf in _leaves(tree):
-        init = next((i for pattern, i in rules if fnmatch.fnmatchcase(path, pattern)), default)
+        own = None
+        if _is_spec(leaf):
+            leaf, own = tuple(int(d) for d in leaf[0]), leaf[1]
+        init = next((i for pattern, i in rules if fnmatch.fnmatchcase(path, pattern)), None)
+        if init is None and own is not None:
+            try:
+                init = get(own)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"the parameter {shown(path)}: {error}") from None
+        init = default if init is None else init
         if init is None:
             unmatched.append(path)
             continue
@@ -181,7 +219,7 @@ def _draw(leaf: _Leaf, root: np.random.SeedSequence, dtype: Any) -> Any:
 
 
 def _rebuild(tree: Any, values: Iterator[Any]) -> Any:
-    if isinstance(tree, np.ndarray) or _is_shape(tree):
+    if _is_leaf(tree):
         return next(values)
     if isinstance(tree, Mapping):
         return {key: _rebuild(value, values) for key, value in tree.items()}
@@ -198,8 +236,11 @@ def init_params(
     ----------
     tree : dict, list or tuple
         Nested dicts (str keys), lists and tuples whose leaves are shapes
-        (tuples of ints) or writeable arrays; an array is filled in place
-        and returned as it is.
+        (tuples of ints), writeable arrays or specs; an array is filled in
+        place and returned as it is. A spec, a :class:`ParamSpec` or a pair
+        ``(shape, init)`` (``init`` a name, an :class:`Initializer` or a
+        callable), is a shape with its own initializer, used when no rule
+        matches its path (what ``wi.layers`` returns with ``spec=True``).
     rules : mapping or list of (str, initializer) pairs
         Ordered glob patterns (``fnmatch``, case-sensitive, on the path: keys
         and indices joined by ``"."``) to initializers: a name, a Keras dict,
