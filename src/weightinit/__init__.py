@@ -25,8 +25,8 @@ from .initializers import *  # noqa: F403  (every scheme, listed once in initial
 from .registry import available, deserialize, get, register, serialize
 
 if typing.TYPE_CHECKING:
-    from .diagnostics import propagate, train
     from . import layers, recipes
+    from .diagnostics import propagate, train
     from .models import ParamSpec, init_params, param_seed
 
 __version__ = "0.1.0.dev0"
