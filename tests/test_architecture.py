@@ -111,7 +111,13 @@ def test_import_weightinit_loads_no_diagnostics_report_cli_or_ml_dtypes() -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
-    assert _lazy_names(PACKAGE / "__init__.py") <= {"diagnostics", "report", "models", "layers", "recipes"}
+    assert _lazy_names(PACKAGE / "__init__.py") <= {
+        "diagnostics",
+        "report",
+        "models",
+        "layers",
+        "recipes",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))
