@@ -22,6 +22,7 @@ import numpy as np
 from ._engine import call_seed
 from ._initializer import Initializer
 from ._validation import check_dtype, describe, shown
+from .packed import Packed
 from .registry import get
 
 __all__ = ["ParamSpec", "init_params", "param_seed"]
@@ -189,9 +190,13 @@ def _resolve(tree: Any, rules: list[tuple[str, Any]], default: Any) -> list[_Lea
 def _check(leaf: _Leaf, dtype: Any) -> None:
     """What can be checked of a leaf before anything is drawn: its law for its shape, its dtype."""
     init = leaf.init
-    if not isinstance(init, Initializer):
-        return
     try:
+        if isinstance(init, Packed):
+            own = None if "dtype" in init.init._options else dtype
+            init.check(leaf.shape, leaf.out.dtype if leaf.out is not None else own)
+            return
+        if not isinstance(init, Initializer):
+            return
         init.distribution(shape=leaf.shape)
         if dtype is not None and leaf.out is None and "dtype" not in init._options:
             check_dtype(dtype, random=init.random, name=init.name)
@@ -203,11 +208,12 @@ def _draw(leaf: _Leaf, root: np.random.SeedSequence, dtype: Any) -> Any:
     init: Callable[..., Any] = leaf.init
     seed = param_seed(root, leaf.path)
     options: dict[str, Any] = {"rng": seed}
-    bound = isinstance(init, Initializer) and "dtype" in init._options
+    own = init.init if isinstance(init, Packed) else init
+    bound = isinstance(own, Initializer) and "dtype" in own._options
     if dtype is not None and leaf.out is None and not bound:
         options["dtype"] = dtype
     try:
-        if leaf.out is not None and isinstance(init, Initializer):
+        if leaf.out is not None and isinstance(init, (Initializer, Packed)):
             return init(out=leaf.out, **options)
         values = init(leaf.shape, **options)
         if leaf.out is None:
