@@ -134,3 +134,66 @@ def test_deepnorm_bad_arguments() -> None:
         wi.recipes.deepnorm(2, "4")
     with pytest.raises(ValueError, match="no role 'decoder_ffn'"):
         wi.recipes.deepnorm(2, patterns={"decoder_ffn": "x"})
+
+
+def _fairseq(side: str, layers: int, d: int) -> dict[str, Any]:
+    attn: dict[str, Any] = {}
+    for name in ("q_proj", "k_proj", "v_proj", "out_proj"):
+        attn[name] = {"weight": (d, d), "bias": (d,)}
+    layer: dict[str, Any] = {"self_attn": attn}
+    layer["fc1"] = {"weight": (2 * d, d), "bias": (2 * d,)}
+    layer["fc2"] = {"weight": (d, 2 * d), "bias": (d,)}
+    if side == "decoder":
+        layer["encoder_attn"] = dict(attn)
+    tree: dict[str, Any] = {"embed_tokens": {"weight": (50, d)}, "layers": [layer] * layers}
+    if side == "decoder":
+        tree["embed_out"] = (50, d)
+    return {side: tree}
+
+
+@pytest.mark.parametrize(("n", "m"), [(6, 6), (3, 0), (0, 12)])
+def test_t_fixup_laws_match_the_reference(n: int, m: int) -> None:
+    d = 16
+    tree: dict[str, Any] = {}
+    tree |= _fairseq("encoder", n, d) if n else {}
+    tree |= _fairseq("decoder", m, d) if m else {}
+    rules = wi.recipes.t_fixup(n, m, d)
+    drawn = _check_bitwise(tree, rules, seed=3)
+    # TransformerEncoderLayer.fixup_initialization: 0.67 * N ** (-1/4);
+    # TransformerDecoderLayer.fixup_initialization: (9 * M) ** (-1/4).
+    scale = {"encoder": 0.67 * n**-0.25 if n else 0, "decoder": (9 * m) ** -0.25 if m else 0}
+    layers = {"encoder": n, "decoder": m}
+    for path, shape in _leaves(tree):
+        law = _law(rules, path, shape)
+        side, name = path.split(".")[0], path.split(".")[-2]
+        xavier = math.sqrt(6 / (shape[0] + shape[-1]))  # xavier_uniform_ gain 1
+        if path.endswith("embed_tokens.weight"):
+            std = d**-0.5 * (9 * layers[side]) ** -0.25  # Embedding, times (9L)^(-1/4)
+            assert type(law).__name__ == "Normal" and law.mean == 0.0
+            assert math.isclose(math.sqrt(law.variance), std, rel_tol=1e-14)
+        elif path.endswith("embed_out"):
+            assert math.isclose(math.sqrt(law.variance), d**-0.5, rel_tol=1e-14)
+        elif path.endswith("weight"):
+            if name in {"q_proj", "k_proj"}:
+                bound = 2**-0.5 * xavier
+            elif name == "v_proj":
+                bound = scale[side] * 2**0.5 * 2**-0.5 * xavier
+            else:  # fc1, fc2, out_proj
+                bound = scale[side] * xavier
+            assert type(law).__name__ == "Uniform", path
+            assert np.allclose(law.support, (-bound, bound), rtol=1e-14, atol=0), path
+        elif name in {"q_proj", "k_proj", "v_proj"}:  # nn.Linear's bias: U(-1/sqrt(in), ...)
+            assert np.allclose(law.support, (-(d**-0.5), d**-0.5), rtol=1e-14, atol=0), path
+        else:
+            assert np.all(drawn[path] == 0.0), path
+
+
+def test_t_fixup_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="t_fixup needs encoder_layers > 0 or decoder_layers"):
+        wi.recipes.t_fixup(0, 0, 16)
+    with pytest.raises(ValueError, match="decoder_layers must be an int >= 0"):
+        wi.recipes.t_fixup(2, -1, 16)
+    with pytest.raises(ValueError, match="d_model must be an int >= 1"):
+        wi.recipes.t_fixup(2, 2, 0)
+    with pytest.raises(ValueError, match="no role 'decoder_head'"):
+        wi.recipes.t_fixup(2, 0, 8, patterns={"decoder_head": "x"})

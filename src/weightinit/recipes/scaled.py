@@ -1,4 +1,4 @@
-"""Depth-scaled recipes for networks trained deep: Fixup (residual networks) and DeepNorm (Transformers).
+"""Depth-scaled recipes for networks trained deep: Fixup (residual networks), T-Fixup and DeepNorm (Transformers).
 
 Each recipe returns an ordered ``[(pattern, initializer), ...]`` list for
 :func:`weightinit.init_params`, its default patterns the parameter paths of
@@ -13,9 +13,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._validation import check_int, describe, shown
-from ..initializers import kaiming_uniform, ones, variance_scaling, xavier_normal, zeros
+from ..initializers import (
+    kaiming_uniform,
+    ones,
+    torch_normal,
+    torch_uniform,
+    variance_scaling,
+    xavier_normal,
+    xavier_uniform,
+    zeros,
+)
 
-__all__ = ["deepnorm", "fixup"]
+__all__ = ["deepnorm", "fixup", "t_fixup"]
 
 
 def _patterns(defaults: dict[str, str], patterns: Mapping[str, str] | None) -> dict[str, str]:
@@ -138,15 +147,129 @@ def fixup(
     return [(roles[role], laws[role]) for role in laws]
 
 
-def _deepnorm_betas(encoder_layers: Any, decoder_layers: Any) -> tuple[float, float]:
-    """DeepNorm's β of the encoder and of the decoder (0 for a side with no layers)."""
+def _layer_counts(encoder_layers: Any, decoder_layers: Any, recipe: str) -> tuple[int, int]:
+    """``(N, M)`` checked: ints >= 0, not both 0."""
     n = check_int("encoder_layers", encoder_layers, minimum=0)
     m = check_int("decoder_layers", decoder_layers, minimum=0)
     if n == 0 and m == 0:
         raise ValueError(
-            "deepnorm needs encoder_layers > 0 or decoder_layers > 0 (or both); got "
+            f"{recipe} needs encoder_layers > 0 or decoder_layers > 0 (or both); got "
             "encoder_layers=0, decoder_layers=0."
         )
+    return n, m
+
+
+def t_fixup(
+    encoder_layers: int,
+    decoder_layers: int,
+    d_model: int,
+    *,
+    patterns: Mapping[str, str] | None = None,
+) -> list[tuple[str, Any]]:
+    r"""T-Fixup: a Transformer trained without warmup or layer normalization (Huang et al., 2020).
+
+    With ``N = encoder_layers``, ``M = decoder_layers`` and ``d = d_model``,
+    as the reference code (fairseq's Transformer with ``--Tfixup``) leaves
+    each parameter, for each side ``s`` (``encoder``, ``decoder``) that has
+    layers, with ``c = 0.67 N^(-1/4)`` for the encoder and ``(9M)^(-1/4)``
+    for the decoder:
+
+    =====================  ================================  ===================================
+    role                   default pattern                   law
+    =====================  ================================  ===================================
+    ``s_embed``            ``s.embed_tokens.weight``         N(0, σ²), σ = d^(-1/2) (9L)^(-1/4)
+    ``s_ffn``              ``s.layers.*.fc[12].weight``      xavier_uniform(gain=c)
+    ``s_v``                ``s.layers.*.v_proj.weight``      xavier_uniform(gain=c)
+    ``s_out``              ``s.layers.*.out_proj.weight``    xavier_uniform(gain=c)
+    ``s_qk``               ``s.layers.*.[qk]_proj.weight``   xavier_uniform(gain=1/√2)
+    ``s_qkv_bias``         ``s.layers.*.[qkv]_proj.bias``    U(-1/√d, 1/√d) (``nn.Linear``'s)
+    ``s_bias``             ``s.layers.*.bias``               0 (``fc1``, ``fc2``, ``out_proj``)
+    ``decoder_embed_out``  ``decoder.embed_out``             N(0, σ²), σ = d^(-1/2)
+    =====================  ================================  ===================================
+
+    with ``L`` the side's own layer count (``N`` or ``M``) and
+    xavier_uniform(gain=g) = U(-b, b), b = g · sqrt(6 / (fan_in + fan_out)).
+    The value projection is fairseq's ``xavier_uniform_(gain=1/√2)`` times
+    ``√2 c``, so gain ``c``; the decoder's cross-attention
+    (``encoder_attn.*``) is included, read with encoder and decoder of one
+    width ``d``.
+
+    Parameters
+    ----------
+    encoder_layers : int
+        ``N``, >= 0.
+    decoder_layers : int
+        ``M``, >= 0; ``N`` and ``M`` are not both 0.
+    d_model : int
+        ``d``, the embedding width, >= 1.
+    patterns : mapping, optional
+        ``{role: glob}`` replacing default patterns.
+
+    Notes
+    -----
+    fairseq's ``Embedding`` also zeroes the padding row (``weight[padding_idx]
+    = 0``), which a rule cannot know: set that row after drawing. The code
+    scales the encoder's embedding by ``(9N)^(-1/4)`` (the paper's Algorithm 1
+    writes ``(9M)^(-1/4)`` for both; they are equal for ``N = M``), and with
+    ``--share-all-embeddings`` the shared table once, by the encoder's factor.
+
+    References
+    ----------
+    Huang, Perez, Ba & Volkovs (2020), Improving Transformer Optimization
+    Through Better Initialization, ICML, Algorithm 1. Reference code:
+    layer6ai-labs/T-Fixup, ``fairseq/modules/transformer_layer.py``
+    (``TransformerEncoderLayer.fixup_initialization``, lines 30-47, and
+    ``TransformerDecoderLayer.fixup_initialization``; ``Linear``:
+    ``xavier_uniform_``, bias 0), ``fairseq/models/transformer.py``
+    (``TransformerEncoder.__init__`` / ``TransformerDecoder.__init__``: the
+    embeddings times ``(9 * layers) ** (-1 / 4)``; ``Embedding``: ``normal_(std=
+    embedding_dim ** -0.5)``; ``embed_out``), ``fairseq/modules/multihead_attention.py``
+    (``reset_parameters``: q, k, v ``xavier_uniform_(gain=1 / math.sqrt(2))``).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> rules = wi.recipes.t_fixup(0, 16, 64)
+    >>> rules[1]  # c = (9 · 16)^(-1/4)
+    ('decoder.layers.*.fc[12].weight', <Initializer xavier_uniform(gain=0.2886751345948129)>)
+    """
+    n, m = _layer_counts(encoder_layers, decoder_layers, "t_fixup")
+    d = check_int("d_model", d_model, minimum=1)
+    defaults: dict[str, str] = {}
+    laws: dict[str, Any] = {}
+    for side, layers, c in (
+        ("encoder", n, 0.67 * n ** (-1 / 4) if n else 0.0),
+        ("decoder", m, (9 * m) ** (-1 / 4) if m else 0.0),
+    ):
+        if not layers:
+            continue
+        scaled = xavier_uniform.partial(gain=c)
+        bound = 1 / math.sqrt(d)
+        for role, glob, law in (
+            (
+                "embed",
+                "embed_tokens.weight",
+                torch_normal.partial(std=d**-0.5 * (9 * layers) ** -0.25),
+            ),
+            ("ffn", "layers.*.fc[12].weight", scaled),
+            ("v", "layers.*.v_proj.weight", scaled),
+            ("out", "layers.*.out_proj.weight", scaled),
+            ("qk", "layers.*.[qk]_proj.weight", xavier_uniform.partial(gain=1 / math.sqrt(2))),
+            ("qkv_bias", "layers.*.[qkv]_proj.bias", torch_uniform.partial(a=-bound, b=bound)),
+            ("bias", "layers.*.bias", zeros),
+        ):
+            defaults[f"{side}_{role}"] = f"{side}.{glob}"
+            laws[f"{side}_{role}"] = law
+    if m:
+        defaults["decoder_embed_out"] = "decoder.embed_out"
+        laws["decoder_embed_out"] = torch_normal.partial(std=d**-0.5)
+    roles = _patterns(defaults, patterns)
+    return [(roles[role], laws[role]) for role in laws]
+
+
+def _deepnorm_betas(encoder_layers: Any, decoder_layers: Any) -> tuple[float, float]:
+    """DeepNorm's β of the encoder and of the decoder (0 for a side with no layers)."""
+    n, m = _layer_counts(encoder_layers, decoder_layers, "deepnorm")
     if n and m:
         return 0.87 * (n**4 * m) ** (-1 / 16), (12 * m) ** (-1 / 4)
     return ((8 * n) ** (-1 / 4) if n else 0.0), ((8 * m) ** (-1 / 4) if m else 0.0)
