@@ -125,6 +125,16 @@ def test_deepnorm_laws_match_the_paper(n: int, m: int, betas: dict[str, float]) 
         assert math.isclose(math.sqrt(law.variance), std, rel_tol=1e-14), path
 
 
+def test_deepnorm_one_side_matches_any_prefix() -> None:
+    tree = _transformer("encoder", 3, 4, cross=False)["encoder"]  # torchscale's Encoder alone
+    rules = wi.recipes.deepnorm(encoder_layers=3)
+    law = _law(rules, "layers.2.ffn.fc1.weight", (16, 4))
+    assert math.isclose(math.sqrt(law.variance), 24**-0.25 * math.sqrt(2 / 20), rel_tol=1e-14)
+    _check_bitwise(tree, rules, seed=1)
+    both = [p for p, _ in wi.recipes.deepnorm(2, 2)]
+    assert all(p.startswith(("encoder.layers.", "decoder.layers.")) for p in both)
+
+
 def test_deepnorm_bad_arguments() -> None:
     with pytest.raises(ValueError, match="encoder_layers > 0 or decoder_layers > 0"):
         wi.recipes.deepnorm()

@@ -299,7 +299,8 @@ def deepnorm(
     ``s.layers.*.fc[12].weight``, ``s_v`` ``s.layers.*.v_proj.weight``,
     ``s_out`` ``s.layers.*.out_proj.weight``, ``s_qk``
     ``s.layers.*.[qk]_proj.weight`` (a decoder's cross-attention
-    ``encoder_attn.*`` included).
+    ``encoder_attn.*`` included). With one side only, ``s.`` is ``*``
+    (torchscale's ``Encoder`` or ``Decoder`` alone names ``layers.0...``).
 
     Parameters
     ----------
@@ -335,7 +336,7 @@ def deepnorm(
     >>> import weightinit as wi
     >>> rules = wi.recipes.deepnorm(encoder_layers=2)
     >>> rules[0]  # β = (8 · 2)^(-1/4)
-    ('encoder.layers.*.fc[12].weight', <Initializer xavier_normal(gain=0.5)>)
+    ('*layers.*.fc[12].weight', <Initializer xavier_normal(gain=0.5)>)
     """
     betas = dict(
         zip(("encoder", "decoder"), _deepnorm_betas(encoder_layers, decoder_layers), strict=True)
@@ -346,13 +347,14 @@ def deepnorm(
         if beta == 0.0:
             continue
         scaled = xavier_normal.partial(gain=beta)
+        prefix = "*" if 0.0 in betas.values() else f"{side}."
         for role, glob, law in (
             ("ffn", "fc[12]", scaled),
             ("v", "v_proj", scaled),
             ("out", "out_proj", scaled),
             ("qk", "[qk]_proj", xavier_normal),
         ):
-            defaults[f"{side}_{role}"] = f"{side}.layers.*.{glob}.weight"
+            defaults[f"{side}_{role}"] = f"{prefix}layers.*.{glob}.weight"
             laws[f"{side}_{role}"] = law
     roles = _patterns(defaults, patterns)
     return [(roles[role], laws[role]) for role in laws]
