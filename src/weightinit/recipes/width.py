@@ -2,7 +2,9 @@
 
 Each parameter's shape at the base width and at the target width give its
 infinite ("width") dimensions, as ``mup``'s ``InfShape`` reads them; the rule
-for its exact path is the law ``mup.init.<init>`` draws it from.
+for its exact path is the law ``mup.init.<init>`` draws it from. (The module
+is not named ``mup``: a submodule of that name would shadow the recipe
+``wi.recipes.mup`` once imported.)
 """
 
 from __future__ import annotations
