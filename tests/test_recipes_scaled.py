@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import weightinit as wi
-from weightinit.models import _leaves
+from weightinit.models import leaves
 
 
 def _fixup_tree(blocks: int, depth: int) -> dict[str, Any]:
@@ -39,8 +39,8 @@ def _law(rules: list[tuple[str, Any]], path: str, shape: tuple[int, ...]) -> Any
 
 def _check_bitwise(tree: dict[str, Any], rules: list[tuple[str, Any]], seed: int) -> dict[str, Any]:
     params = wi.init_params(tree, rules, rng=seed)
-    drawn = dict(_leaves(params))
-    for path, shape in _leaves(tree):
+    drawn = dict(leaves(params))
+    for path, shape in leaves(tree):
         init = next(i for p, i in rules if fnmatch.fnmatchcase(path, p))
         direct = init(shape, rng=wi.param_seed(seed, path))
         assert np.array_equal(drawn[path], direct), path
@@ -53,7 +53,7 @@ def test_fixup_laws_match_the_reference(blocks: int, depth: int) -> None:
     tree = _fixup_tree(blocks, depth)
     rules = wi.recipes.fixup(branches, depth)
     drawn = _check_bitwise(tree, rules, seed=11)
-    for path, shape in _leaves(tree):
+    for path, shape in leaves(tree):
         law = _law(rules, path, shape)
         name = path.rsplit(".", 2)[-2] if path.endswith(".weight") else path.rsplit(".", 1)[-1]
         if path.startswith("layer1.") and name in {f"conv{k}" for k in range(1, depth)}:
@@ -116,7 +116,7 @@ def test_deepnorm_laws_match_the_paper(n: int, m: int, betas: dict[str, float]) 
         tree |= _transformer("decoder", m, 8, cross=True)
     rules = wi.recipes.deepnorm(n, m)
     _check_bitwise(tree, rules, seed=5)
-    for path, shape in _leaves(tree):
+    for path, shape in leaves(tree):
         law = _law(rules, path, shape)
         qk = path.endswith(("q_proj.weight", "k_proj.weight"))
         gain = 1.0 if qk else betas[path.split(".")[0]]
@@ -173,7 +173,7 @@ def test_t_fixup_laws_match_the_reference(n: int, m: int) -> None:
     # TransformerDecoderLayer.fixup_initialization: (9 * M) ** (-1/4).
     scale = {"encoder": 0.67 * n**-0.25 if n else 0, "decoder": (9 * m) ** -0.25 if m else 0}
     layers = {"encoder": n, "decoder": m}
-    for path, shape in _leaves(tree):
+    for path, shape in leaves(tree):
         law = _law(rules, path, shape)
         side, name = path.split(".")[0], path.split(".")[-2]
         xavier = math.sqrt(6 / (shape[0] + shape[-1]))  # xavier_uniform_ gain 1

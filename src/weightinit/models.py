@@ -110,8 +110,8 @@ def _is_leaf(value: Any) -> bool:
     return isinstance(value, np.ndarray) or _is_shape(value) or _is_spec(value)
 
 
-def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, leaf) of every shape, array or spec in ``tree``, in its order."""
+def leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, leaf) of every shape, array or spec in ``tree``, in its order: the paths rules match."""
     if _is_leaf(tree):
         yield path, tree
     elif isinstance(tree, Mapping):
@@ -121,10 +121,10 @@ def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
                     f"the keys of a parameter tree must be strs; got {describe('key', key)} "
                     f"at {shown(path or '<root>')}."
                 )
-            yield from _leaves(value, f"{path}.{key}" if path else key)
+            yield from leaves(value, f"{path}.{key}" if path else key)
     elif isinstance(tree, (list, tuple)):
         for index, value in enumerate(tree):
-            yield from _leaves(value, f"{path}.{index}" if path else str(index))
+            yield from leaves(value, f"{path}.{index}" if path else str(index))
     else:
         raise TypeError(
             "a parameter tree's leaves must be shapes (tuples of ints), numpy arrays or "
@@ -156,8 +156,8 @@ def _rules(rules: Any) -> list[tuple[str, Any]]:
 
 def _resolve(tree: Any, rules: list[tuple[str, Any]], default: Any) -> list[_Leaf]:
     """Every leaf with its initializer; every unmatched path refused at once."""
-    leaves, unmatched = [], []
-    for path, leaf in _leaves(tree):
+    found, unmatched = [], []
+    for path, leaf in leaves(tree):
         own = None
         if _is_spec(leaf):
             leaf, own = tuple(int(d) for d in leaf[0]), leaf[1]
@@ -176,15 +176,15 @@ def _resolve(tree: Any, rules: list[tuple[str, Any]], default: Any) -> list[_Lea
                 raise ValueError(
                     f"the array at {shown(path)} must be writeable; got a read-only one."
                 )
-            leaves.append(_Leaf(path, leaf.shape, leaf, init))
+            found.append(_Leaf(path, leaf.shape, leaf, init))
         else:
-            leaves.append(_Leaf(path, tuple(int(d) for d in leaf), None, init))
+            found.append(_Leaf(path, tuple(int(d) for d in leaf), None, init))
     if unmatched:
         raise ValueError(
             f"no rule matches {len(unmatched)} parameter(s): {', '.join(unmatched)}; add a rule "
             "for each, or pass default=."
         )
-    return leaves
+    return found
 
 
 def _check(leaf: _Leaf, dtype: Any) -> None:
@@ -289,8 +289,8 @@ def init_params(
     """
     resolved_rules = _rules(rules)
     fallback = None if default is None else get(default)
-    leaves = _resolve(tree, resolved_rules, fallback)
-    for leaf in leaves:
+    resolved = _resolve(tree, resolved_rules, fallback)
+    for leaf in resolved:
         _check(leaf, dtype)
     root = call_seed(rng)
-    return _rebuild(tree, iter([_draw(leaf, root, dtype) for leaf in leaves]))
+    return _rebuild(tree, iter([_draw(leaf, root, dtype) for leaf in resolved]))

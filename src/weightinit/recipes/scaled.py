@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .._validation import check_int, describe, shown
+from .._validation import check_int
 from ..initializers import (
     kaiming_uniform,
     ones,
@@ -23,29 +23,9 @@ from ..initializers import (
     xavier_uniform,
     zeros,
 )
+from ._roles import patterns_of
 
 __all__ = ["deepnorm", "fixup", "t_fixup"]
-
-
-def _patterns(defaults: dict[str, str], patterns: Mapping[str, str] | None) -> dict[str, str]:
-    """The recipe's role -> glob map: ``defaults`` with ``patterns`` put over them, roles checked."""
-    if patterns is None:
-        return dict(defaults)
-    if not isinstance(patterns, Mapping):
-        raise TypeError(
-            f"patterns must be a mapping from role to glob; got {describe('patterns', patterns)}."
-        )
-    merged = dict(defaults)
-    for role, glob in patterns.items():
-        if role not in defaults:
-            roles = ", ".join(map(repr, defaults))
-            raise ValueError(f"patterns has no role {shown(role)}; its roles are {roles}.")
-        if not isinstance(glob, str):
-            raise TypeError(
-                f"patterns[{role!r}] must be a str glob; got {describe(repr(role), glob)}."
-            )
-        merged[role] = glob
-    return merged
 
 
 def fixup(
@@ -119,7 +99,7 @@ def fixup(
     """
     branches = check_int("num_branches", num_branches, minimum=1)
     m = check_int("branch_depth", branch_depth, minimum=2, maximum=10)
-    roles = _patterns(
+    roles = patterns_of(
         {
             "last": f"layer*.*.conv{m}.weight",
             "fc": "fc.weight",
@@ -263,7 +243,7 @@ def t_fixup(
     if m:
         defaults["decoder_embed_out"] = "decoder.embed_out"
         laws["decoder_embed_out"] = torch_normal.partial(std=d**-0.5)
-    roles = _patterns(defaults, patterns)
+    roles = patterns_of(defaults, patterns)
     return [(roles[role], laws[role]) for role in laws]
 
 
@@ -356,5 +336,5 @@ def deepnorm(
         ):
             defaults[f"{side}_{role}"] = f"{prefix}layers.*.{glob}.weight"
             laws[f"{side}_{role}"] = law
-    roles = _patterns(defaults, patterns)
+    roles = patterns_of(defaults, patterns)
     return [(roles[role], laws[role]) for role in laws]

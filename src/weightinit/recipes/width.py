@@ -25,8 +25,8 @@ from ..initializers import (
     xavier_uniform,
     zeros,
 )
-from ..models import _leaves
-from .scaled import _patterns
+from ..models import leaves
+from ._roles import patterns_of
 
 __all__ = ["mup"]
 
@@ -61,7 +61,7 @@ def _shapes(name: str, value: Any) -> dict[str, tuple[int, ...]]:
             f"{describe(name, value)}."
         )
     result = {}
-    for path, leaf in _leaves(value):
+    for path, leaf in leaves(value):
         shape = leaf[0] if isinstance(leaf, tuple) and leaf and isinstance(leaf[0], tuple) else leaf
         result[path] = tuple(int(d) for d in getattr(shape, "shape", shape))
     return result
@@ -291,7 +291,7 @@ def mup(
         raise TypeError(
             f"readout_zero_init must be a bool; got {describe('readout_zero_init', readout_zero_init)}."
         )
-    glob = _patterns({"readout": ""}, patterns)["readout"]
+    glob = patterns_of({"readout": ""}, patterns)["readout"]
     readout = set(fnmatch.filter(target, glob)) if glob else _output_layers(infshapes)
     if glob and not readout:
         raise ValueError(f"patterns['readout']={glob!r} matches no parameter.")
