@@ -14,11 +14,6 @@ from typing import Any
 #: Each recipe, and the module that defines it.
 _HOMES = {
     "gpt2": "published",
-    "bert": "published",
-    "llama": "published",
-    "t5": "published",
-    "vit": "published",
-    "resnet": "published",
     "fixup": "scaled",
     "t_fixup": "scaled",
     "deepnorm": "scaled",
