@@ -35,16 +35,27 @@ CASES: list[tuple[Any, tuple[Any, ...], dict[str, Any], dict[str, Any]]] = [
     (hl.linear, (5,), {"input_size": 9}, {"w": ((9, 5), _t(1 / 3)), "b": ((5,), ZERO)}),
     (hl.linear, (5,), {"input_size": 9, "with_bias": False}, {"w": ((9, 5), _t(1 / 3))}),
     (hl.conv2d, (8, 3), {"input_channels": 4}, {"w": ((3, 3, 4, 8), _t(1 / 6)), "b": ((8,), ZERO)}),
-    (hl.conv2d, (8, (1, 2)), {"input_channels": 6, "feature_group_count": 3, "data_format": "NCHW"},
-     {"w": ((1, 2, 2, 8), _t(1 / 2)), "b": ((8, 1, 1), ZERO)}),
-    (hl.conv2d, (8, 3), {"input_channels": 4, "with_bias": False}, {"w": ((3, 3, 4, 8), _t(1 / 6))}),
+    (
+        hl.conv2d,
+        (8, (1, 2)),
+        {"input_channels": 6, "feature_group_count": 3, "data_format": "NCHW"},
+        {"w": ((1, 2, 2, 8), _t(1 / 2)), "b": ((8, 1, 1), ZERO)},
+    ),
+    (
+        hl.conv2d,
+        (8, 3),
+        {"input_channels": 4, "with_bias": False},
+        {"w": ((3, 3, 4, 8), _t(1 / 6))},
+    ),
     (hl.embed, (11, 4), {}, {"embeddings": ((11, 4), _t(1.0))}),
 ]
 IDS = [f"{f.__name__}-{i}" for i, (f, *_rest) in enumerate(CASES)]
 
 
 @pytest.mark.parametrize(("layer", "args", "kwargs", "expected"), CASES, ids=IDS)
-def test_names_shapes_and_laws(layer: Any, args: Any, kwargs: Any, expected: dict[str, Any]) -> None:
+def test_names_shapes_and_laws(
+    layer: Any, args: Any, kwargs: Any, expected: dict[str, Any]
+) -> None:
     specs = layer(*args, spec=True, **kwargs)
     assert list(specs) == list(expected)
     for name, (shape, (kind, scale, support, variance)) in expected.items():
@@ -59,7 +70,9 @@ def test_names_shapes_and_laws(layer: Any, args: Any, kwargs: Any, expected: dic
 
 
 @pytest.mark.parametrize(("layer", "args", "kwargs", "expected"), CASES, ids=IDS)
-def test_draws_are_the_scheme_seeded_by_name(layer: Any, args: Any, kwargs: Any, expected: Any) -> None:
+def test_draws_are_the_scheme_seeded_by_name(
+    layer: Any, args: Any, kwargs: Any, expected: Any
+) -> None:
     drawn = layer(*args, rng=SEED, dtype="float32", **kwargs)
     specs = layer(*args, spec=True, **kwargs)
     assert list(drawn) == list(expected)
@@ -78,7 +91,11 @@ def test_w_init_and_b_init_take_what_get_resolves() -> None:
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: hl.conv2d(8, 3, input_channels=5, feature_group_count=2), ValueError, "input_channels=5"),
+        (
+            lambda: hl.conv2d(8, 3, input_channels=5, feature_group_count=2),
+            ValueError,
+            "input_channels=5",
+        ),
         (lambda: hl.conv2d(8, (3, 3, 3), input_channels=4), ValueError, "kernel_shape"),
         (lambda: hl.conv2d(8, 3, input_channels=4, data_format="NDHWC"), ValueError, "data_format"),
         (lambda: hl.linear(3, input_size=0), ValueError, "input_size"),

@@ -81,13 +81,18 @@ def conv2d(
     conv.py:222-228: ``b`` (output_channels,), or (output_channels, 1, 1)
     channels first.
     """
-    n_out, c_in = _positive("output_channels", output_channels), _positive("input_channels", input_channels)
+    n_out, c_in = (
+        _positive("output_channels", output_channels),
+        _positive("input_channels", input_channels),
+    )
     if isinstance(kernel_shape, Sequence) and not isinstance(kernel_shape, str):
         kernel = tuple(_positive("kernel_shape", k) for k in kernel_shape)
     else:
         kernel = (_positive("kernel_shape", kernel_shape),) * 2
     if len(kernel) != 2:
-        raise ValueError(f"kernel_shape must be an int or 2 ints; got {describe('kernel_shape', kernel_shape)}.")
+        raise ValueError(
+            f"kernel_shape must be an int or 2 ints; got {describe('kernel_shape', kernel_shape)}."
+        )
     groups = _positive("feature_group_count", feature_group_count)
     if c_in % groups:
         raise ValueError(

@@ -94,7 +94,9 @@ def bilinear(
 
 def _tuple(name: str, value: Any, n: int) -> tuple[int, ...]:
     """An int or a sequence of ``n`` ints (torch's ``_single``/``_pair``/``_triple``), each >= 1."""
-    values = tuple(value) if isinstance(value, Sequence) and not isinstance(value, str) else (value,) * n
+    values = (
+        tuple(value) if isinstance(value, Sequence) and not isinstance(value, str) else (value,) * n
+    )
     if len(values) != n:
         raise ValueError(f"{name} must be an int or {n} ints; got {describe(name, value)}.")
     return tuple(_positive(name, v) for v in values)
@@ -110,16 +112,28 @@ def _conv(
     kernel = _tuple("kernel_size", kernel_size, n)
     g = _positive("groups", groups)
     if c_in % g:
-        raise ValueError(f"in_channels must be divisible by groups; got in_channels={c_in}, groups={g}.")
+        raise ValueError(
+            f"in_channels must be divisible by groups; got in_channels={c_in}, groups={g}."
+        )
     if c_out % g:
-        raise ValueError(f"out_channels must be divisible by groups; got out_channels={c_out}, groups={g}.")
+        raise ValueError(
+            f"out_channels must be divisible by groups; got out_channels={c_out}, groups={g}."
+        )
     if isinstance(padding, str):
         if transposed:
-            raise ValueError(f"padding must be an int or a tuple of ints for a transposed convolution; got padding={padding!r}.")
+            raise ValueError(
+                f"padding must be an int or a tuple of ints for a transposed convolution; got padding={padding!r}."
+            )
         check_option("padding", padding, ("same", "valid"))
         if padding == "same" and any(s != 1 for s in _tuple("stride", stride, n)):
-            raise ValueError(f"padding='same' is not supported for strided convolutions; got stride={stride!r}.")
-    check_option("padding_mode", padding_mode, ("zeros",) if transposed else ("zeros", "reflect", "replicate", "circular"))
+            raise ValueError(
+                f"padding='same' is not supported for strided convolutions; got stride={stride!r}."
+            )
+    check_option(
+        "padding_mode",
+        padding_mode,
+        ("zeros",) if transposed else ("zeros", "reflect", "replicate", "circular"),
+    )
     # conv.py:162-172: (in, out/groups, *k) transposed, else (out, in/groups, *k); torch's
     # fan_in is size(1)·∏k of that shape (init.py:465-473), which the PyTorch layout reads.
     shape = (c_in, c_out // g, *kernel) if transposed else (c_out, c_in // g, *kernel)
@@ -131,56 +145,54 @@ def _conv(
 
 def _conv_doc(n: int, transposed: bool) -> str:
     name = f"ConvTranspose{n}d" if transposed else f"Conv{n}d"
-    shape = "(in_channels, out_channels/groups, *kernel)" if transposed else "(out_channels, in_channels/groups, *kernel)"
+    shape = "(in, out/groups, *kernel)" if transposed else "(out, in/groups, *kernel)"
     fan = "out_channels/groups" if transposed else "in_channels/groups"
     return (
-        f"``torch.nn.{name}``: ``weight`` {shape} U(±1/√fan_in); ``bias`` (out_channels,) U(±1/√fan_in).\n\n"
+        f"``torch.nn.{name}``: ``weight`` {shape} and ``bias`` (out,), both U(±1/√fan_in).\n\n"
         f"    fan_in = {fan} · ∏kernel_size: torch's fan_in of the weight's shape\n"
-        "    (torch/nn/init.py:465-473), for ``kaiming_uniform_(a=sqrt(5))`` and the bias\n"
+        "    (torch/nn/init.py:465-474), for ``kaiming_uniform_(a=sqrt(5))`` and the bias\n"
         "    bound alike (torch/nn/modules/conv.py:182-201).\n"
     )
 
 
-def conv1d(in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-           dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", *,
-           rng: Any = None, dtype: Any = None, spec: bool = False) -> dict[str, Any]:  # fmt: skip
-    return _conv(1, False, in_channels, out_channels, kernel_size, stride, padding, groups, bias, padding_mode, rng, dtype, spec)
+def _convolution(n: int) -> Any:
+    """``torch.nn.Conv{n}d``'s signature (conv.py), over :func:`_conv`."""
+
+    def conv(
+        in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+        dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", *,
+        rng: Any = None, dtype: Any = None, spec: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        given = (in_channels, out_channels, kernel_size, stride, padding, groups, bias)
+        return _conv(n, False, *given, padding_mode, rng, dtype, spec)
+
+    conv.__name__ = conv.__qualname__ = f"conv{n}d"
+    conv.__doc__ = _conv_doc(n, False)
+    return conv
 
 
-def conv2d(in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-           dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", *,
-           rng: Any = None, dtype: Any = None, spec: bool = False) -> dict[str, Any]:  # fmt: skip
-    return _conv(2, False, in_channels, out_channels, kernel_size, stride, padding, groups, bias, padding_mode, rng, dtype, spec)
+def _transposed(n: int) -> Any:
+    """``torch.nn.ConvTranspose{n}d``'s signature (conv.py), over :func:`_conv`."""
+
+    def conv_transpose(
+        in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+        output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+        padding_mode: str = "zeros", *, rng: Any = None, dtype: Any = None, spec: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        given = (in_channels, out_channels, kernel_size, stride, padding, groups, bias)
+        return _conv(n, True, *given, padding_mode, rng, dtype, spec)
+
+    conv_transpose.__name__ = conv_transpose.__qualname__ = f"conv_transpose{n}d"
+    conv_transpose.__doc__ = _conv_doc(n, True)
+    return conv_transpose
 
 
-def conv3d(in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-           dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", *,
-           rng: Any = None, dtype: Any = None, spec: bool = False) -> dict[str, Any]:  # fmt: skip
-    return _conv(3, False, in_channels, out_channels, kernel_size, stride, padding, groups, bias, padding_mode, rng, dtype, spec)
-
-
-def conv_transpose1d(in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-                     output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
-                     padding_mode: str = "zeros", *, rng: Any = None, dtype: Any = None, spec: bool = False) -> dict[str, Any]:  # fmt: skip
-    return _conv(1, True, in_channels, out_channels, kernel_size, stride, padding, groups, bias, padding_mode, rng, dtype, spec)
-
-
-def conv_transpose2d(in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-                     output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
-                     padding_mode: str = "zeros", *, rng: Any = None, dtype: Any = None, spec: bool = False) -> dict[str, Any]:  # fmt: skip
-    return _conv(2, True, in_channels, out_channels, kernel_size, stride, padding, groups, bias, padding_mode, rng, dtype, spec)
-
-
-def conv_transpose3d(in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-                     output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
-                     padding_mode: str = "zeros", *, rng: Any = None, dtype: Any = None, spec: bool = False) -> dict[str, Any]:  # fmt: skip
-    return _conv(3, True, in_channels, out_channels, kernel_size, stride, padding, groups, bias, padding_mode, rng, dtype, spec)
-
-
-for _n, _f in ((1, conv1d), (2, conv2d), (3, conv3d)):
-    _f.__doc__ = _conv_doc(_n, False)
-for _n, _f in ((1, conv_transpose1d), (2, conv_transpose2d), (3, conv_transpose3d)):
-    _f.__doc__ = _conv_doc(_n, True)
+conv1d, conv2d, conv3d = _convolution(1), _convolution(2), _convolution(3)
+conv_transpose1d, conv_transpose2d, conv_transpose3d = (
+    _transposed(1),
+    _transposed(2),
+    _transposed(3),
+)
 
 
 @dataclass(frozen=True)
@@ -192,7 +204,9 @@ class PaddedRows:
 
     def __call__(self, shape: tuple[int, ...], *, rng: Any, dtype: Any = None) -> Any:
         """``init(shape, rng=rng, dtype=dtype)`` with ``[row]`` filled with 0."""
-        values = self.init(shape, rng=rng) if dtype is None else self.init(shape, rng=rng, dtype=dtype)
+        values = (
+            self.init(shape, rng=rng) if dtype is None else self.init(shape, rng=rng, dtype=dtype)
+        )
         values[self.row] = 0
         return values
 
@@ -206,7 +220,10 @@ def embedding(
     torch/nn/modules/sparse.py:152-160 (a negative ``padding_idx`` counts from
     the end) and 179-186 (``normal_`` then the padding row filled with 0).
     """
-    rows, dim = _positive("num_embeddings", num_embeddings), _positive("embedding_dim", embedding_dim)
+    rows, dim = (
+        _positive("num_embeddings", num_embeddings),
+        _positive("embedding_dim", embedding_dim),
+    )
     init: Any = torch_normal
     if padding_idx is not None:
         index = check_int("padding_idx", padding_idx)
@@ -226,11 +243,17 @@ def _recurrent(
     """torch/nn/modules/rnn.py:RNNBase.__init__ (98-212) and reset_parameters (308-311)."""
     n_in, hidden = _positive("input_size", input_size), _positive("hidden_size", hidden_size)
     layers = _positive("num_layers", num_layers)
-    if isinstance(dropout, (bool, np.bool_)) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
+    if (
+        isinstance(dropout, (bool, np.bool_))
+        or not isinstance(dropout, (int, float))
+        or not 0 <= dropout <= 1
+    ):
         raise ValueError(f"dropout must be a number in [0, 1]; got {describe('dropout', dropout)}.")
     proj = check_int("proj_size", proj_size, minimum=0)
     if proj >= hidden:
-        raise ValueError(f"proj_size must be smaller than hidden_size ({hidden}); got proj_size={proj}.")
+        raise ValueError(
+            f"proj_size must be smaller than hidden_size ({hidden}); got proj_size={proj}."
+        )
     with_bias, directions = _flag("bias", bias), 2 if _flag("bidirectional", bidirectional) else 1
     real_hidden = proj or hidden
     stdv = 1.0 / math.sqrt(hidden)  # rnn.py:309, every parameter U(-stdv, stdv)
@@ -261,7 +284,8 @@ def rnn(
     nonlinearity checked as rnn.py:647-653).
     """
     check_option("nonlinearity", nonlinearity, ("tanh", "relu"))
-    return _recurrent(1, input_size, hidden_size, num_layers, bias, dropout, bidirectional, 0, rng, dtype, spec)
+    given = (input_size, hidden_size, num_layers, bias, dropout, bidirectional, 0)
+    return _recurrent(1, *given, rng, dtype, spec)
 
 
 def lstm(
@@ -275,7 +299,8 @@ def lstm(
     ``weight_hh_l{k}`` is (4·hidden, proj) and a later layer's input
     proj·directions (torch/nn/modules/rnn.py:166-205). Every one U(±1/√hidden_size).
     """
-    return _recurrent(4, input_size, hidden_size, num_layers, bias, dropout, bidirectional, proj_size, rng, dtype, spec)
+    given = (input_size, hidden_size, num_layers, bias, dropout, bidirectional, proj_size)
+    return _recurrent(4, *given, rng, dtype, spec)
 
 
 def gru(
@@ -284,7 +309,8 @@ def gru(
     rng: Any = None, dtype: Any = None, spec: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """``torch.nn.GRU``: as :func:`rnn` with 3·hidden rows; every one U(±1/√hidden_size)."""
-    return _recurrent(3, input_size, hidden_size, num_layers, bias, dropout, bidirectional, 0, rng, dtype, spec)
+    given = (input_size, hidden_size, num_layers, bias, dropout, bidirectional, 0)
+    return _recurrent(3, *given, rng, dtype, spec)
 
 
 def multihead_attention(
@@ -302,9 +328,14 @@ def multihead_attention(
     ``bias_k``, ``bias_v`` (1, 1, E) xavier_normal_, N(0, 1/E);
     ``out_proj.weight`` (E, E) Linear's U(±1/√E).
     """
-    e, heads = check_int("embed_dim", embed_dim, minimum=1), check_int("num_heads", num_heads, minimum=1)
+    e, heads = (
+        check_int("embed_dim", embed_dim, minimum=1),
+        check_int("num_heads", num_heads, minimum=1),
+    )
     if e % heads:
-        raise ValueError(f"embed_dim must be divisible by num_heads; got embed_dim={e}, num_heads={heads}.")
+        raise ValueError(
+            f"embed_dim must be divisible by num_heads; got embed_dim={e}, num_heads={heads}."
+        )
     k = e if kdim is None else _positive("kdim", kdim)
     v = e if vdim is None else _positive("vdim", vdim)
     with_bias = _flag("bias", bias)
@@ -341,7 +372,9 @@ def layer_norm(
     if isinstance(normalized_shape, (int, np.integer)) and not isinstance(normalized_shape, bool):
         normalized_shape = (normalized_shape,)
     if not isinstance(normalized_shape, Sequence) or isinstance(normalized_shape, str):
-        raise TypeError(f"normalized_shape must be an int or a sequence of ints; got {describe('normalized_shape', normalized_shape)}.")
+        raise TypeError(
+            f"normalized_shape must be an int or a sequence of ints; got {describe('normalized_shape', normalized_shape)}."
+        )
     shape = tuple(_positive("normalized_shape", d) for d in normalized_shape)
     specs = _affine(shape, _flag("elementwise_affine", elementwise_affine), _flag("bias", bias))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
@@ -373,6 +406,8 @@ def group_norm(
     """``torch.nn.GroupNorm``: ``weight`` ones and ``bias`` zeros (num_channels,) (normalization.py:305-331)."""
     groups, channels = _positive("num_groups", num_groups), _positive("num_channels", num_channels)
     if channels % groups:
-        raise ValueError(f"num_channels must be divisible by num_groups; got num_channels={channels}, num_groups={groups}.")
+        raise ValueError(
+            f"num_channels must be divisible by num_groups; got num_channels={channels}, num_groups={groups}."
+        )
     specs = _affine((channels,), _flag("affine", affine), True)
     return made(specs, rng=rng, dtype=dtype, spec=spec)
