@@ -62,13 +62,9 @@ def tree() -> dict[str, Any]:
 
 
 def rules() -> list[tuple[str, Any]]:
-    """GPT2PreTrainedModel._init_weights as ordered rules (first match wins)."""
-    return [
-        ("*c_proj.weight", wi.torch_normal.partial(mean=0.0, std=PROJ_STD)),
-        ("*ln_*.weight", wi.ones),
-        ("*.bias", wi.zeros),
-        ("*.weight", wi.torch_normal.partial(mean=0.0, std=STD)),
-    ]
+    """GPT2PreTrainedModel._init_weights as ordered rules (first match wins): ``wi.recipes.gpt2``."""
+    recipe: list[tuple[str, Any]] = wi.recipes.gpt2(n_layer=LAYERS, initializer_range=STD)
+    return recipe
 
 
 def shapes() -> list[tuple[str, tuple[int, ...]]]:

@@ -654,7 +654,7 @@ def _model_section(model: dict[str, Any]) -> list[str]:
         f"({model['parameters']:,} parameters, float32; Hugging Face names and shapes) with",
         "the rules of `GPT2PreTrainedModel._init_weights`: weights and embeddings",
         "N(0, 0.02), `*c_proj.weight` N(0, 0.02/√24), biases 0, LayerNorm weights 1",
-        "(`wi.torch_normal.partial(mean=0.0, std=...)`, `wi.zeros`, `wi.ones`). Both sides",
+        "(`wi.recipes.gpt2(n_layer=12)`: `wi.torch_normal`, `wi.zeros`, `wi.ones`). Both sides",
         "allocate and fill: weightinit's call makes the float32 arrays; the PyTorch loop",
         "runs `torch.empty(shape, dtype=torch.float32)` then `normal_`, `zeros_` or `ones_`",
         "per tensor, choosing by the tensor's name. Standalone: `python benchmarks/gpt2.py`.",
