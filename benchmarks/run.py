@@ -5,7 +5,8 @@ Run with ``python benchmarks/run.py`` (a few minutes). It writes
 target with its measured value and whether it was met. Pairs are timed side
 by side in one process, alternating which runs first, and each figure is the
 median over rounds of the per-round ratio. PyTorch rows appear only when
-PyTorch is installed; nothing is installed here.
+PyTorch is installed; nothing is installed here. The whole-model comparison
+(GPT-2 small through ``init_params``) lives in ``benchmarks/gpt2.py``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ import numpy as np
 
 import weightinit as wi
 from weightinit import _engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gpt2  # benchmarks/gpt2.py: the whole-model comparison
 
 try:  # PyTorch is compared when present, never required.
     import torch
@@ -640,6 +644,42 @@ def _verdict(met: bool | None) -> str:
     return "—" if met is None else ("met" if met else "**not met**")
 
 
+def _model_section(model: dict[str, Any]) -> list[str]:
+    """The whole-model comparison (benchmarks/gpt2.py) as lines of the page."""
+    lines = [
+        "",
+        "## Whole model: GPT-2 small",
+        "",
+        f"`wi.init_params` on GPT-2 small's {model['tensors']} tensors "
+        f"({model['parameters']:,} parameters, float32; Hugging Face names and shapes) with",
+        "the rules of `GPT2PreTrainedModel._init_weights`: weights and embeddings",
+        "N(0, 0.02), `*c_proj.weight` N(0, 0.02/√24), biases 0, LayerNorm weights 1",
+        "(`wi.recipes.gpt2(n_layer=12)`: `wi.torch_normal`, `wi.zeros`, `wi.ones`). Both sides",
+        "allocate and fill: weightinit's call makes the float32 arrays; the PyTorch loop",
+        "runs `torch.empty(shape, dtype=torch.float32)` then `normal_`, `zeros_` or `ones_`",
+        "per tensor, choosing by the tensor's name. Standalone: `python benchmarks/gpt2.py`.",
+        "",
+    ]
+    if model["torch"] is None:
+        return [*lines, "PyTorch is not installed: this comparison was skipped."]
+    lines += [
+        f"PyTorch {model['torch']}, `torch.set_num_threads(n)` with n the weightinit workers",
+        f"(`wi.set_workers(n)`); medians over {model['rounds']} rounds; `ratio` is the median",
+        "over rounds of weightinit's time over PyTorch's, alternating which runs first. The",
+        "target is judged on the first row (weightinit's default workers).",
+        "",
+        "| threads each side | weightinit ms | PyTorch ms | ratio | target | |",
+        "|---:|---:|---:|---:|---|---|",
+    ]
+    for index, (threads, ours, theirs, ratio) in enumerate(model["rows"]):
+        target, met = (f"<= {gpt2.TARGET:g}x", ratio <= gpt2.TARGET) if not index else ("—", None)
+        lines.append(
+            f"| {threads} | {ours * 1e3:.0f} | {theirs * 1e3:.0f} | {ratio:.3f} | {target} "
+            f"| {_verdict(met)} |"
+        )
+    return lines
+
+
 def render(
     pairs: list[Pair],
     errors: tuple[float, float],
@@ -652,6 +692,7 @@ def render(
     control: float,
     fixed: Fixed,
     imports: tuple[float, float],
+    model: dict[str, Any],
 ) -> str:
     cores = len(os.sched_getaffinity(0))
     lines = [
@@ -817,6 +858,7 @@ def render(
         f"{ours_import * 1e3:.1f} ms (target <= 30 ms: {_verdict(ours_import <= 0.030)}); "
         f"`import numpy` itself {numpy_import * 1e3:.1f} ms.",
     ]
+    lines += _model_section(model)
     lines += [
         "",
         "## How the engine gets there",
@@ -899,10 +941,12 @@ def main() -> None:
     fixed = fixed_costs(args.rounds)
     print("import time ...", file=sys.stderr)
     imports = import_time()
+    print("GPT-2 small ...", file=sys.stderr)
+    model = gpt2.measure(max(5, args.rounds // 2))
     busy = max(load_at_start, os.getloadavg()[0])
     elapsed = time.perf_counter() - started
     page = render(
-        pairs, errors, memory, scale, speedups, info, elapsed, busy, control, fixed, imports
+        pairs, errors, memory, scale, speedups, info, elapsed, busy, control, fixed, imports, model
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(page, encoding="utf-8")

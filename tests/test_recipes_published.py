@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import weightinit as wi
-from weightinit.recipes._roles import StackedFanOut, ZeroRow
+from weightinit.models import ZeroRow
 
 SEED = 20240611
 
@@ -57,7 +57,12 @@ def first_rule(rules: list[tuple[str, Any]], path: str) -> Any:
 
 def law_of(init: Any, shape: tuple[int, ...]) -> tuple[Any, ...]:
     """The declared law of a rule's initializer, as a tuple like the expected ones."""
-    law = (init.init if isinstance(init, ZeroRow) else init).distribution(shape=shape)
+    if isinstance(init, wi.Packed):  # each part's law: all parts have the same here
+        parts = {part.distribution for part in init.parts(shape)}
+        assert len(parts) == 1
+        (law,) = parts
+    else:
+        law = (init.init if isinstance(init, ZeroRow) else init).distribution(shape=shape)
     if law.kind == "normal":
         return ("normal", law.loc, law.scale)
     if law.kind == "truncated_normal":
@@ -88,7 +93,11 @@ def check_recipe(
             got,
             law,
         )
-        direct = wi.get(scheme)(shape, **kwargs, rng=wi.param_seed(SEED, path))
+        rule = first_rule(rules, path)
+        if isinstance(rule, wi.Packed):  # its parts: tests/test_packed.py; here, the whole call
+            direct = rule(shape, rng=wi.param_seed(SEED, path))
+        else:
+            direct = wi.get(scheme)(shape, **kwargs, rng=wi.param_seed(SEED, path))
         if path in padding:
             direct[padding[path]] = 0
             assert (params[path][padding[path]] == 0).all(), path
@@ -385,10 +394,11 @@ def test_vit_jax_nlhb_head_bias() -> None:
 def test_vit_moco_qkv_is_each_projections_xavier_bound() -> None:
     # timm: val = sqrt(6 / (shape[0] // 3 + shape[1])), uniform_(-val, val)
     init = dict(wi.recipes.vit("moco"))["*attn.qkv.weight"]
-    assert isinstance(init, StackedFanOut)
+    assert isinstance(init, wi.Packed)  # each of q, k, v its own (32, 32) tensor
     val = math.sqrt(6.0 / float(96 // 3 + 32))
-    law = init.distribution(shape=(96, 32))
-    assert (law.kind, law.low, law.high) == ("uniform", -val, val)
+    for part in init.parts((96, 32)):
+        law = part.distribution
+        assert (law.kind, law.low, law.high) == ("uniform", -val, val)
 
 
 def test_vit_rectangular_patches_and_channels() -> None:
@@ -535,6 +545,6 @@ def test_zero_row_keeps_the_dtype_init_params_asks_for() -> None:
     assert values.dtype == np.float32 and np.array_equal(values, direct)
 
 
-def test_stacked_fan_out_refuses_a_shape_that_is_not_2d() -> None:
-    with pytest.raises(ValueError, match=r"stacked projection's shape must be 2-D"):
-        StackedFanOut(wi.xavier_uniform, 3)((3, 4, 5), rng=0)
+def test_moco_qkv_refuses_a_weight_it_cannot_split_in_three_before_drawing() -> None:
+    with pytest.raises(ValueError, match=r"the parameter 'blocks.0.attn.qkv.weight': parts=3"):
+        wi.init_params({"blocks": [{"attn": {"qkv": {"weight": (10, 4)}}}]}, wi.recipes.vit("moco"))

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 import weightinit as wi
-from weightinit.recipes._roles import ZeroRow
+from weightinit.models import ZeroRow
 
 Z = 5.0
 
@@ -40,6 +40,11 @@ def verdict(values: np.ndarray[Any, Any], init: Any, padding: int | None) -> str
         init = init.init
     elif padding is not None:
         return "DIFFERENT (the library zeroes a padding row the rule does not)"
+    if isinstance(init, wi.Packed):  # each part against its own law
+        verdicts = [
+            verdict(values[part.index], init.init, None) for part in init.parts(values.shape)
+        ]
+        return next((v for v in verdicts if v != "match"), "match")
     law = init.distribution(shape=values.shape)
     if law.kind == "constant":
         return "match" if (values == float(law.value)).all() else "DIFFERENT (values)"

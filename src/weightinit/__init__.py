@@ -22,6 +22,7 @@ from ._validation import MAX_ELEMENTS
 from .fans import Geometry, compute_fans
 from .gains import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
+from .packed import Packed, packed
 from .registry import available, deserialize, get, register, serialize
 
 if typing.TYPE_CHECKING:
@@ -65,6 +66,7 @@ __all__ = [
     "Aliases",
     "Geometry",
     "Initializer",
+    "Packed",
     "Param",
     "ParamSpec",
     "SchemeInfo",
@@ -77,6 +79,7 @@ __all__ = [
     "get_workers",
     "init_params",
     "layers",
+    "packed",
     "param_seed",
     "propagate",
     "recipes",

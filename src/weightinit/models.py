@@ -21,10 +21,11 @@ import numpy as np
 
 from ._engine import call_seed
 from ._initializer import Initializer
-from ._validation import check_dtype, describe, shown
+from ._validation import check_dtype, check_shape, describe, shown
+from .packed import Packed
 from .registry import get
 
-__all__ = ["ParamSpec", "init_params", "param_seed"]
+__all__ = ["ParamSpec", "ZeroRow", "init_params", "leaves", "param_seed"]
 
 #: The spawn-key word that marks a path's seed (ASCII "path"), before the path's hash.
 _PATH_TAG = 0x70617468
@@ -78,6 +79,51 @@ class ParamSpec(NamedTuple):
 
 
 @dataclass(frozen=True)
+class ZeroRow:
+    """An initializer's values with one row set to zero: ``nn.Embedding(padding_idx=...)``.
+
+    ``init(shape, rng=rng, dtype=dtype)`` with row ``index`` (of axis 0;
+    negative counts from the end, as PyTorch's ``padding_idx``) then set to
+    0, as Hugging Face's ``_init_weights`` zeroes an embedding's padding row
+    after drawing it. Every other element has the law of ``init``
+    (``self.init.distribution(shape=...)``); the whole array's moments are
+    not declared (the row of zeros is not that law).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> init = ZeroRow(wi.torch_normal.partial(std=0.02), 0)
+    >>> W = init((5, 3), rng=1)
+    >>> bool((W[0] == 0).all()), bool((W[1:] == wi.torch_normal((5, 3), std=0.02, rng=1)[1:]).all())
+    (True, True)
+    """
+
+    init: Initializer
+    index: int
+
+    def check(self, shape: Any, dtype: Any = None) -> tuple[int, ...]:
+        """Every check a call makes before it draws: the row within ``shape``, ``init``'s law for it."""
+        dims = check_shape(shape)
+        rows = dims[0] if dims else 0
+        if not -rows <= self.index < rows:
+            raise ValueError(
+                f"padding_idx must be within the embedding's {rows} rows (-{rows} <= padding_idx "
+                f"< {rows}); got padding_idx={self.index!r} for shape={shown(dims)}."
+            )
+        self.init.distribution(shape=dims)
+        if dtype is not None:
+            check_dtype(dtype, random=self.init.random, name=self.init.name)
+        return dims
+
+    def __call__(self, shape: Any, *, rng: Any = None, dtype: Any = None) -> np.ndarray[Any, Any]:
+        """Draw ``init``'s array for ``shape`` and zero its row ``index``."""
+        dims = self.check(shape, dtype)
+        values: np.ndarray[Any, Any] = self.init(dims, rng=rng, dtype=dtype)
+        values[self.index] = 0
+        return values
+
+
+@dataclass(frozen=True)
 class _Leaf:
     """One parameter: its path, its shape or array, and the initializer its rule gives."""
 
@@ -109,8 +155,8 @@ def _is_leaf(value: Any) -> bool:
     return isinstance(value, np.ndarray) or _is_shape(value) or _is_spec(value)
 
 
-def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, leaf) of every shape, array or spec in ``tree``, in its order."""
+def leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, leaf) of every shape, array or spec in ``tree``, in its order: the paths rules match."""
     if _is_leaf(tree):
         yield path, tree
     elif isinstance(tree, Mapping):
@@ -120,10 +166,10 @@ def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
                     f"the keys of a parameter tree must be strs; got {describe('key', key)} "
                     f"at {shown(path or '<root>')}."
                 )
-            yield from _leaves(value, f"{path}.{key}" if path else key)
+            yield from leaves(value, f"{path}.{key}" if path else key)
     elif isinstance(tree, (list, tuple)):
         for index, value in enumerate(tree):
-            yield from _leaves(value, f"{path}.{index}" if path else str(index))
+            yield from leaves(value, f"{path}.{index}" if path else str(index))
     else:
         raise TypeError(
             "a parameter tree's leaves must be shapes (tuples of ints), numpy arrays or "
@@ -155,8 +201,8 @@ def _rules(rules: Any) -> list[tuple[str, Any]]:
 
 def _resolve(tree: Any, rules: list[tuple[str, Any]], default: Any) -> list[_Leaf]:
     """Every leaf with its initializer; every unmatched path refused at once."""
-    leaves, unmatched = [], []
-    for path, leaf in _leaves(tree):
+    found, unmatched = [], []
+    for path, leaf in leaves(tree):
         own = None
         if _is_spec(leaf):
             leaf, own = tuple(int(d) for d in leaf[0]), leaf[1]
@@ -175,23 +221,27 @@ def _resolve(tree: Any, rules: list[tuple[str, Any]], default: Any) -> list[_Lea
                 raise ValueError(
                     f"the array at {shown(path)} must be writeable; got a read-only one."
                 )
-            leaves.append(_Leaf(path, leaf.shape, leaf, init))
+            found.append(_Leaf(path, leaf.shape, leaf, init))
         else:
-            leaves.append(_Leaf(path, tuple(int(d) for d in leaf), None, init))
+            found.append(_Leaf(path, tuple(int(d) for d in leaf), None, init))
     if unmatched:
         raise ValueError(
             f"no rule matches {len(unmatched)} parameter(s): {', '.join(unmatched)}; add a rule "
             "for each, or pass default=."
         )
-    return leaves
+    return found
 
 
 def _check(leaf: _Leaf, dtype: Any) -> None:
     """What can be checked of a leaf before anything is drawn: its law for its shape, its dtype."""
     init = leaf.init
-    if not isinstance(init, Initializer):
-        return
     try:
+        if isinstance(init, (Packed, ZeroRow)):
+            own = None if "dtype" in init.init._options else dtype
+            init.check(leaf.shape, leaf.out.dtype if leaf.out is not None else own)
+            return
+        if not isinstance(init, Initializer):
+            return
         init.distribution(shape=leaf.shape)
         if dtype is not None and leaf.out is None and "dtype" not in init._options:
             check_dtype(dtype, random=init.random, name=init.name)
@@ -203,11 +253,12 @@ def _draw(leaf: _Leaf, root: np.random.SeedSequence, dtype: Any) -> Any:
     init: Callable[..., Any] = leaf.init
     seed = param_seed(root, leaf.path)
     options: dict[str, Any] = {"rng": seed}
-    bound = isinstance(init, Initializer) and "dtype" in init._options
+    own = init.init if isinstance(init, Packed) else init
+    bound = isinstance(own, Initializer) and "dtype" in own._options
     if dtype is not None and leaf.out is None and not bound:
         options["dtype"] = dtype
     try:
-        if leaf.out is not None and isinstance(init, Initializer):
+        if leaf.out is not None and isinstance(init, (Initializer, Packed)):
             return init(out=leaf.out, **options)
         values = init(leaf.shape, **options)
         if leaf.out is None:
@@ -283,8 +334,8 @@ def init_params(
     """
     resolved_rules = _rules(rules)
     fallback = None if default is None else get(default)
-    leaves = _resolve(tree, resolved_rules, fallback)
-    for leaf in leaves:
+    resolved = _resolve(tree, resolved_rules, fallback)
+    for leaf in resolved:
         _check(leaf, dtype)
     root = call_seed(rng)
-    return _rebuild(tree, iter([_draw(leaf, root, dtype) for leaf in leaves]))
+    return _rebuild(tree, iter([_draw(leaf, root, dtype) for leaf in resolved]))

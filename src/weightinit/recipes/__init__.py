@@ -22,7 +22,7 @@ _HOMES = {
     "fixup": "scaled",
     "t_fixup": "scaled",
     "deepnorm": "scaled",
-    "mup": "mup",
+    "mup": "width",
 }
 
 __all__ = sorted(_HOMES)

@@ -1,113 +1,26 @@
-"""The recipes' building blocks: roles' patterns to an ordered rule list, and two shape-aware initializers.
+"""The recipes' building blocks: each role's default patterns, a caller's ``patterns=`` put over them, and the rule list.
 
 A recipe names each role of a model's parameters with its default glob
 patterns and its initializer; :func:`rules` replaces the patterns a user
 gives (``patterns={role: glob or globs or None}``) and fills a per-layer
-role's ``{layer}``. :class:`ZeroRow` (an embedding's padding row) and
-:class:`StackedFanOut` (a fused qkv's per-projection fans) are what a
-scheme's ``partial`` cannot bind.
+role's ``{layer}``; :func:`patterns_of` is the same check for the recipes
+that build their rules from a role -> glob map.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from .._initializer import Initializer
 from .._validation import describe, shown
-from ..distributions import Distribution
 from ..initializers import torch_normal, torch_uniform
 
-__all__ = ["Role", "StackedFanOut", "ZeroRow", "flag", "normal", "rules", "torch_bias"]
+__all__ = ["Role", "flag", "normal", "patterns_of", "rules", "torch_bias"]
 
 #: One role of a recipe: its name, its default patterns, its initializer (None: no rule).
 Role = tuple[str, tuple[str, ...], Any]
-
-
-@dataclass(frozen=True)
-class ZeroRow:
-    """An initializer's values with one row set to zero: ``nn.Embedding(padding_idx=...)``.
-
-    ``init(shape, rng=rng, dtype=dtype)`` with row ``index`` (of axis 0;
-    negative counts from the end, as PyTorch's ``padding_idx``) then set to
-    0, as Hugging Face's ``_init_weights`` zeroes an embedding's padding row
-    after drawing it. Every other element has the law of ``init``
-    (``self.init.distribution(shape=...)``); the whole array's moments are
-    not declared (the row of zeros is not that law).
-
-    Examples
-    --------
-    >>> import weightinit as wi
-    >>> init = ZeroRow(wi.torch_normal.partial(std=0.02), 0)
-    >>> W = init((5, 3), rng=1)
-    >>> bool((W[0] == 0).all()), bool((W[1:] == wi.torch_normal((5, 3), std=0.02, rng=1)[1:]).all())
-    (True, True)
-    """
-
-    init: Initializer
-    index: int
-
-    def __call__(self, shape: Any, *, rng: Any = None, dtype: Any = None) -> np.ndarray[Any, Any]:
-        """Draw ``init``'s array for ``shape`` and zero its row ``index``."""
-        dims = (shape,) if isinstance(shape, int) else tuple(shape)
-        rows = dims[0] if dims else 0
-        if not -rows <= self.index < rows:
-            raise ValueError(
-                f"padding_idx must be within the embedding's {rows} rows (-{rows} <= padding_idx "
-                f"< {rows}); got padding_idx={self.index!r} for shape={shown(dims)}."
-            )
-        values: np.ndarray[Any, Any] = self.init(dims, rng=rng, dtype=dtype)
-        values[self.index] = 0
-        return values
-
-
-@dataclass(frozen=True)
-class StackedFanOut:
-    """``init`` with the fans of one of ``parts`` projections stacked on axis 0 (a fused qkv).
-
-    For a 2-D weight of PyTorch's layout ``(out, in)``: ``init(shape,
-    fan_in=shape[1], fan_out=shape[0] // parts)``, as MoCo v3 (and timm's
-    ``init_weights_vit_moco``) treats the query, key and value of one
-    ``qkv`` Linear separately. The law is ``init``'s for those fans
-    (:meth:`distribution`).
-
-    Examples
-    --------
-    >>> import weightinit as wi
-    >>> init = StackedFanOut(wi.xavier_uniform, 3)
-    >>> init.distribution(shape=(24, 8)).support == wi.xavier_uniform.distribution(fan_in=8, fan_out=8).support
-    True
-    """
-
-    init: Initializer
-    parts: int
-
-    def fans(self, shape: Any) -> tuple[int, int]:
-        """``(fan_in, fan_out)``: ``(shape[1], shape[0] // parts)``, for a 2-D shape."""
-        dims = (shape,) if isinstance(shape, int) else tuple(shape)
-        if len(dims) != 2 or dims[0] < self.parts:
-            raise ValueError(
-                f"a stacked projection's shape must be 2-D (out, in) with out >= {self.parts}; "
-                f"got shape={shown(dims)}."
-            )
-        return int(dims[1]), int(dims[0]) // self.parts
-
-    def distribution(self, *, shape: Any) -> Distribution:
-        """The law of every element for ``shape``."""
-        fan_in, fan_out = self.fans(shape)
-        return self.init.distribution(shape=shape, fan_in=fan_in, fan_out=fan_out)
-
-    def __call__(self, shape: Any, *, rng: Any = None, dtype: Any = None) -> np.ndarray[Any, Any]:
-        """Draw ``init`` for ``shape`` with the stacked projection's fans."""
-        fan_in, fan_out = self.fans(shape)
-        values: np.ndarray[Any, Any] = self.init(
-            shape, fan_in=fan_in, fan_out=fan_out, rng=rng, dtype=dtype
-        )
-        return values
 
 
 def flag(name: str, value: Any) -> bool:
@@ -182,3 +95,24 @@ def torch_bias(fan_in: int) -> Initializer:
     """``nn.Linear``/``nn.Conv2d``'s default bias: ``uniform_(-1/sqrt(fan_in), 1/sqrt(fan_in))``."""
     bound = 1 / math.sqrt(fan_in)
     return torch_uniform.partial(a=-bound, b=bound)
+
+
+def patterns_of(defaults: dict[str, str], patterns: Mapping[str, str] | None) -> dict[str, str]:
+    """The recipe's role -> glob map: ``defaults`` with ``patterns`` put over them, roles checked."""
+    if patterns is None:
+        return dict(defaults)
+    if not isinstance(patterns, Mapping):
+        raise TypeError(
+            f"patterns must be a mapping from role to glob; got {describe('patterns', patterns)}."
+        )
+    merged = dict(defaults)
+    for role, glob in patterns.items():
+        if role not in defaults:
+            roles = ", ".join(map(repr, defaults))
+            raise ValueError(f"patterns has no role {shown(role)}; its roles are {roles}.")
+        if not isinstance(glob, str):
+            raise TypeError(
+                f"patterns[{role!r}] must be a str glob; got {describe(repr(role), glob)}."
+            )
+        merged[role] = glob
+    return merged

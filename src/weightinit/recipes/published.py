@@ -26,9 +26,11 @@ from ..initializers import (
     xavier_uniform,
     zeros,
 )
-from ._roles import Role, StackedFanOut, ZeroRow, flag, normal, rules, torch_bias
+from ..models import ZeroRow
+from ..packed import packed
+from ._roles import Role, flag, normal, rules, torch_bias
 
-__all__ = ["StackedFanOut", "ZeroRow", "bert", "gpt2", "llama", "resnet", "t5", "vit"]
+__all__ = ["bert", "gpt2", "llama", "resnet", "t5", "vit"]
 
 
 def gpt2(
@@ -373,7 +375,7 @@ def _vit_laws(mode: str, patch_fan_in: int, head_bias: float) -> dict[str, Any]:
     }
     if mode == "moco":
         return {
-            "qkv": StackedFanOut(xavier_uniform, 3),
+            "qkv": packed(xavier_uniform, 3, axis=0),
             "linear": xavier_uniform,
             "head": xavier_uniform,
             "head_bias": zeros,
@@ -453,7 +455,7 @@ def vit(
 
     Returns
     -------
-    list of (str, Initializer or StackedFanOut)
+    list of (str, Initializer or Packed)
 
     Notes
     -----
@@ -471,7 +473,7 @@ def vit(
     --------
     >>> import weightinit as wi
     >>> rules = dict(wi.recipes.vit("moco"))
-    >>> rules["*attn.qkv.weight"].distribution(shape=(192, 64)).support
+    >>> [part.distribution.support for part in rules["*attn.qkv.weight"].parts((192, 64))][0]
     (-0.21650635094610965, 0.21650635094610965)
     """
     mode = check_option("mode", mode, _VIT_MODES)

@@ -1,0 +1,118 @@
+"""Compare wi.layers' parameters with the installed frameworks' own layers: names, shapes and scale.
+
+Run by hand where the frameworks are installed (none is needed by the library
+or its tests): ``python tools/compare_layers.py``. For each layer it builds
+the framework's own module with the same arguments and prints, per
+parameter, whether names and shapes agree and the standard deviation and
+largest magnitude of both sides' values (a framework that is not installed
+is skipped). Exit status 1 if any name or shape differs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from weightinit.layers import haiku as hl
+from weightinit.layers import torch as tl
+
+#: (label, torch module's name in torch.nn, positional and keyword arguments).
+TORCH_CASES: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = [
+    ("linear", "Linear", (512, 256), {}),
+    ("bilinear", "Bilinear", (64, 32, 48), {}),
+    ("conv1d", "Conv1d", (32, 64, 5), {"groups": 4}),
+    ("conv2d", "Conv2d", (32, 64, 3), {}),
+    ("conv3d", "Conv3d", (8, 16, 3), {"bias": False}),
+    ("conv_transpose2d", "ConvTranspose2d", (64, 32, 3), {"groups": 2}),
+    ("embedding", "Embedding", (1000, 64), {"padding_idx": 3}),
+    ("rnn", "RNN", (32, 128), {"num_layers": 2, "bidirectional": True}),
+    ("lstm", "LSTM", (32, 128), {"proj_size": 64}),
+    ("gru", "GRU", (32, 128), {"bias": False}),
+    ("multihead_attention", "MultiheadAttention", (256, 8), {}),
+    ("multihead_attention", "MultiheadAttention", (256, 8), {"kdim": 64, "vdim": 32, "add_bias_kv": True}),
+    ("layer_norm", "LayerNorm", (64,), {}),
+    ("batch_norm", "BatchNorm2d", (64,), {}),
+    ("group_norm", "GroupNorm", (4, 64), {}),
+]  # fmt: skip
+
+
+def row(label: str, name: str, theirs: np.ndarray | None, ours: np.ndarray | None) -> bool:
+    if theirs is None or ours is None:
+        print(f"  {label:22s} {name:26s} MISSING on {'ours' if ours is None else 'theirs'}")
+        return False
+    same = theirs.shape == ours.shape
+    stats = ""
+    if theirs.size > 1 and theirs.dtype.kind == "f":
+        stats = (
+            f"std {theirs.std():.5f} vs {ours.std():.5f}, "
+            f"max|x| {np.abs(theirs).max():.5f} vs {np.abs(ours).max():.5f}"
+        )
+    print(f"  {label:22s} {name:26s} {theirs.shape!s:18s} {'ok' if same else 'SHAPE'}  {stats}")
+    return same
+
+
+def compare(label: str, theirs: dict[str, np.ndarray], ours: dict[str, Any]) -> bool:
+    good = list(theirs) == list(ours)
+    if not good:
+        print(f"  {label}: names differ: {list(theirs)} vs {list(ours)}")
+    for name in dict.fromkeys([*theirs, *ours]):
+        good &= row(label, name, theirs.get(name), ours.get(name))
+    return good
+
+
+def compare_torch() -> bool:
+    import torch
+
+    torch.manual_seed(0)
+    good = True
+    for label, module, args, kwargs in TORCH_CASES:
+        layer = getattr(torch.nn, module)(*args, **kwargs)
+        theirs = {k: v.detach().numpy() for k, v in layer.state_dict().items()}
+        ours = getattr(tl, label)(*args, **kwargs, rng=0, dtype="float32")
+        good &= compare(label, theirs, ours)
+    return good
+
+
+def compare_haiku() -> bool:
+    import haiku as hk
+    import jax
+    import jax.numpy as jnp
+
+    cases: list[tuple[str, Callable[[], Any], Any, dict[str, Any]]] = [
+        ("linear", lambda: hk.Linear(256), jnp.zeros((1, 512)), hl.linear(256, input_size=512, rng=0)),
+        ("conv2d", lambda: hk.Conv2D(64, 3), jnp.zeros((1, 8, 8, 32)),
+         hl.conv2d(64, 3, input_channels=32, rng=0)),
+        ("embed", lambda: hk.Embed(1000, 64), jnp.zeros((1,), dtype=jnp.int32),
+         hl.embed(1000, 64, rng=0)),
+    ]  # fmt: skip
+    good = True
+    for label, make, x, ours in cases:
+        params = hk.transform(lambda x, make=make: make()(x)).init(jax.random.PRNGKey(0), x)
+        (inner,) = params.values()
+        good &= compare(label, {k: np.asarray(v) for k, v in inner.items()}, ours)
+    return good
+
+
+FRAMEWORKS: dict[str, tuple[str, Callable[[], bool]]] = {
+    "torch": ("torch", compare_torch),
+    "haiku": ("haiku", compare_haiku),
+}
+
+
+def main() -> int:
+    good = True
+    for framework, (module, run) in FRAMEWORKS.items():
+        if importlib.util.find_spec(module) is None:
+            print(f"{framework}: not installed, skipped")
+            continue
+        print(f"{framework}:")
+        good &= run()
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
