@@ -85,9 +85,9 @@ def test_fixup_patterns_override_and_bad_arguments() -> None:
         wi.recipes.fixup(4, -1)
     with pytest.raises(TypeError, match="num_branches must be an int"):
         wi.recipes.fixup(4.0)
-    with pytest.raises(ValueError, match="no role 'head'"):
+    with pytest.raises(ValueError, match=r"unknown role.*'head'"):
         wi.recipes.fixup(4, patterns={"head": "fc.weight"})
-    with pytest.raises(TypeError, match=r"patterns\['fc'\] must be a str"):
+    with pytest.raises(TypeError, match=r"patterns\['fc'\] of fixup must be a glob"):
         wi.recipes.fixup(4, patterns={"fc": 3})
 
 
@@ -142,7 +142,7 @@ def test_deepnorm_bad_arguments() -> None:
         wi.recipes.deepnorm(-2, 4)
     with pytest.raises(TypeError, match="decoder_layers must be an int"):
         wi.recipes.deepnorm(2, "4")
-    with pytest.raises(ValueError, match="no role 'decoder_ffn'"):
+    with pytest.raises(ValueError, match=r"unknown role.*'decoder_ffn'"):
         wi.recipes.deepnorm(2, patterns={"decoder_ffn": "x"})
 
 
@@ -205,5 +205,5 @@ def test_t_fixup_bad_arguments() -> None:
         wi.recipes.t_fixup(2, -1, 16)
     with pytest.raises(ValueError, match="d_model must be an int >= 1"):
         wi.recipes.t_fixup(2, 2, 0)
-    with pytest.raises(ValueError, match="no role 'decoder_head'"):
+    with pytest.raises(ValueError, match=r"unknown role.*'decoder_head'"):
         wi.recipes.t_fixup(2, 0, 8, patterns={"decoder_head": "x"})

@@ -43,19 +43,8 @@ def _globs(recipe: str, role: str, value: Any) -> tuple[str, ...] | None:
     )
 
 
-def rules(
-    recipe: str,
-    roles: Sequence[Role],
-    patterns: Any,
-    layers: Mapping[str, Sequence[tuple[str, Any]]],
-) -> list[tuple[str, Any]]:
-    """The rule list: each role's patterns (its defaults, or as given) with its initializer.
-
-    ``layers`` maps a per-layer role to ``(index, initializer)`` pairs (an
-    index ``"3"``, or ``"*"`` for every layer); that role's patterns must
-    hold ``{layer}``, replaced by each index.
-    """
-    names = [role for role, _, _ in roles]
+def _given(recipe: str, names: Sequence[str], patterns: Any) -> Mapping[str, Any]:
+    """A caller's ``patterns=``: a mapping whose every key is one of the recipe's roles ``names``."""
     given: Mapping[str, Any] = {} if patterns is None else patterns
     if not isinstance(given, Mapping):
         raise TypeError(
@@ -68,6 +57,22 @@ def rules(
             f"patterns of {recipe} has unknown role(s) {', '.join(map(shown, unknown))}; its "
             f"roles are {', '.join(names)}."
         )
+    return given
+
+
+def rules(
+    recipe: str,
+    roles: Sequence[Role],
+    patterns: Any,
+    layers: Mapping[str, Sequence[tuple[str, Any]]],
+) -> list[tuple[str, Any]]:
+    """The rule list: each role's patterns (its defaults, or as given) with its initializer.
+
+    ``layers`` maps a per-layer role to ``(index, initializer)`` pairs (an
+    index ``"3"``, or ``"*"`` for every layer); that role's patterns must
+    hold ``{layer}``, replaced by each index.
+    """
+    given = _given(recipe, [role for role, _, _ in roles], patterns)
     result: list[tuple[str, Any]] = []
     for role, default, init in roles:
         globs = _globs(recipe, role, given[role]) if role in given else default
@@ -97,22 +102,16 @@ def torch_bias(fan_in: int) -> Initializer:
     return torch_uniform.partial(a=-bound, b=bound)
 
 
-def patterns_of(defaults: dict[str, str], patterns: Mapping[str, str] | None) -> dict[str, str]:
-    """The recipe's role -> glob map: ``defaults`` with ``patterns`` put over them, roles checked."""
-    if patterns is None:
-        return dict(defaults)
-    if not isinstance(patterns, Mapping):
-        raise TypeError(
-            f"patterns must be a mapping from role to glob; got {describe('patterns', patterns)}."
-        )
+def patterns_of(
+    recipe: str, defaults: dict[str, str], patterns: Mapping[str, str] | None
+) -> dict[str, str]:
+    """The role -> glob map of a recipe with one glob per role: ``defaults`` with ``patterns`` put over them."""
     merged = dict(defaults)
-    for role, glob in patterns.items():
-        if role not in defaults:
-            roles = ", ".join(map(repr, defaults))
-            raise ValueError(f"patterns has no role {shown(role)}; its roles are {roles}.")
+    for role, glob in _given(recipe, list(defaults), patterns).items():
         if not isinstance(glob, str):
             raise TypeError(
-                f"patterns[{role!r}] must be a str glob; got {describe(repr(role), glob)}."
+                f"patterns[{role!r}] of {recipe} must be a glob (str); got "
+                f"{describe(f'patterns[{role!r}]', glob)}."
             )
         merged[role] = glob
     return merged

@@ -100,6 +100,7 @@ def fixup(
     branches = check_int("num_branches", num_branches, minimum=1)
     m = check_int("branch_depth", branch_depth, minimum=2, maximum=10)
     roles = patterns_of(
+        "fixup",
         {
             "last": f"layer*.*.conv{m}.weight",
             "fc": "fc.weight",
@@ -243,7 +244,7 @@ def t_fixup(
     if m:
         defaults["decoder_embed_out"] = "decoder.embed_out"
         laws["decoder_embed_out"] = torch_normal.partial(std=d**-0.5)
-    roles = patterns_of(defaults, patterns)
+    roles = patterns_of("t_fixup", defaults, patterns)
     return [(roles[role], laws[role]) for role in laws]
 
 
@@ -336,5 +337,5 @@ def deepnorm(
         ):
             defaults[f"{side}_{role}"] = f"{prefix}layers.*.{glob}.weight"
             laws[f"{side}_{role}"] = law
-    roles = patterns_of(defaults, patterns)
+    roles = patterns_of("deepnorm", defaults, patterns)
     return [(roles[role], laws[role]) for role in laws]

@@ -291,7 +291,7 @@ def mup(
         raise TypeError(
             f"readout_zero_init must be a bool; got {describe('readout_zero_init', readout_zero_init)}."
         )
-    glob = patterns_of({"readout": ""}, patterns)["readout"]
+    glob = patterns_of("mup", {"readout": ""}, patterns)["readout"]
     readout = set(fnmatch.filter(target, glob)) if glob else _output_layers(infshapes)
     if glob and not readout:
         raise ValueError(f"patterns['readout']={glob!r} matches no parameter.")
