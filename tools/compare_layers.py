@@ -1,6 +1,6 @@
 """Compare wi.layers' parameters with the installed frameworks' own layers: names, shapes and scale.
 
-Run by hand where the frameworks are installed (none is needed by the library
+Run by hand where the frameworks are installed (torch, dm-haiku, flax) (none is needed by the library
 or its tests): ``python tools/compare_layers.py``. For each layer it builds
 the framework's own module with the same arguments and prints, per
 parameter, whether names and shapes agree and the standard deviation and
@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from weightinit.layers import flax as fl
 from weightinit.layers import haiku as hl
 from weightinit.layers import torch as tl
 
@@ -97,9 +98,29 @@ def compare_haiku() -> bool:
     return good
 
 
+def compare_flax() -> bool:
+    import flax.linen as nn
+    import jax
+    import jax.numpy as jnp
+
+    cases: list[tuple[str, Any, Any, dict[str, Any]]] = [
+        ("dense", nn.Dense(256), jnp.zeros((1, 512)), fl.dense(256, input_features=512, rng=0)),
+        ("conv", nn.Conv(64, (3, 3), feature_group_count=2), jnp.zeros((1, 8, 8, 32)),
+         fl.conv(64, (3, 3), input_features=32, feature_group_count=2, rng=0)),
+        ("embed", nn.Embed(1000, 64), jnp.zeros((1,), dtype=jnp.int32), fl.embed(1000, 64, rng=0)),
+        ("layer_norm", nn.LayerNorm(), jnp.zeros((1, 64)), fl.layer_norm(input_features=64, rng=0)),
+    ]  # fmt: skip
+    good = True
+    for label, module, x, ours in cases:
+        params = module.init(jax.random.PRNGKey(0), x)["params"]
+        good &= compare(label, {k: np.asarray(v) for k, v in params.items()}, ours)
+    return good
+
+
 FRAMEWORKS: dict[str, tuple[str, Callable[[], bool]]] = {
     "torch": ("torch", compare_torch),
     "haiku": ("haiku", compare_haiku),
+    "flax": ("flax", compare_flax),
 }
 
 

@@ -10,9 +10,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import ParamSpec, init_params
+import numpy as np
 
-__all__ = ["ParamSpec", "made"]
+from .._validation import check_int, describe
+from ..models import ParamSpec, init_params
+from ..registry import get
+
+__all__ = ["ParamSpec", "flag", "made", "positive", "resolved"]
+
+
+def positive(name: str, value: Any) -> int:
+    """A layer's size: an int >= 1."""
+    return check_int(name, value, minimum=1)
+
+
+def flag(name: str, value: Any) -> bool:
+    """A layer's switch: a bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool; got {describe(name, value)}.")
+    return bool(value)
+
+
+def resolved(name: str, given: Any, default: Any) -> Any:
+    """A layer's initializer argument ``name``: ``given`` resolved by :func:`weightinit.get`, or the framework's default when None."""
+    if given is None:
+        return default
+    try:
+        return get(given)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{name}: {error}") from None
 
 
 def made(specs: dict[str, ParamSpec], *, rng: Any, dtype: Any, spec: bool) -> dict[str, Any]:

@@ -11,26 +11,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .._validation import check_int, describe
+from .._validation import describe
 from ..initializers import haiku_truncated_normal, zeros
-from ..registry import get
-from ._build import ParamSpec, made
+from ._build import ParamSpec, made, positive, resolved
 
 __all__ = ["conv2d", "embed", "linear"]
-
-
-def _positive(name: str, value: Any) -> int:
-    return check_int(name, value, minimum=1)
-
-
-def _init(name: str, given: Any, default: Any) -> Any:
-    """``given`` resolved by :func:`weightinit.get`, or Haiku's default when None."""
-    if given is None:
-        return default
-    try:
-        return get(given)
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"{name}: {error}") from None
 
 
 def linear(
@@ -48,11 +33,11 @@ def linear(
     >>> {k: v.shape for k, v in hl.linear(2, input_size=3, rng=0).items()}
     {'w': (3, 2), 'b': (2,)}
     """
-    n_out, n_in = _positive("output_size", output_size), _positive("input_size", input_size)
-    w = _init("w_init", w_init, haiku_truncated_normal.partial(stddev=1.0 / math.sqrt(n_in)))
+    n_out, n_in = positive("output_size", output_size), positive("input_size", input_size)
+    w = resolved("w_init", w_init, haiku_truncated_normal.partial(stddev=1.0 / math.sqrt(n_in)))
     specs = {"w": ParamSpec((n_in, n_out), w)}
     if with_bias:
-        specs["b"] = ParamSpec((n_out,), _init("b_init", b_init, zeros))
+        specs["b"] = ParamSpec((n_out,), resolved("b_init", b_init, zeros))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
@@ -82,18 +67,18 @@ def conv2d(
     channels first.
     """
     n_out, c_in = (
-        _positive("output_channels", output_channels),
-        _positive("input_channels", input_channels),
+        positive("output_channels", output_channels),
+        positive("input_channels", input_channels),
     )
     if isinstance(kernel_shape, Sequence) and not isinstance(kernel_shape, str):
-        kernel = tuple(_positive("kernel_shape", k) for k in kernel_shape)
+        kernel = tuple(positive("kernel_shape", k) for k in kernel_shape)
     else:
-        kernel = (_positive("kernel_shape", kernel_shape),) * 2
+        kernel = (positive("kernel_shape", kernel_shape),) * 2
     if len(kernel) != 2:
         raise ValueError(
             f"kernel_shape must be an int or 2 ints; got {describe('kernel_shape', kernel_shape)}."
         )
-    groups = _positive("feature_group_count", feature_group_count)
+    groups = positive("feature_group_count", feature_group_count)
     if c_in % groups:
         raise ValueError(
             f"input_channels must be a multiple of feature_group_count; got input_channels={c_in}, "
@@ -102,10 +87,10 @@ def conv2d(
     channel_index = _channel_index(data_format)
     w_shape = (*kernel, c_in // groups, n_out)
     default = haiku_truncated_normal.partial(stddev=1.0 / math.sqrt(math.prod(w_shape[:-1])))
-    specs = {"w": ParamSpec(w_shape, _init("w_init", w_init, default))}
+    specs = {"w": ParamSpec(w_shape, resolved("w_init", w_init, default))}
     if with_bias:
         b_shape = (n_out,) if channel_index == -1 else (n_out, 1, 1)
-        specs["b"] = ParamSpec(b_shape, _init("b_init", b_init, zeros))
+        specs["b"] = ParamSpec(b_shape, resolved("b_init", b_init, zeros))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
@@ -118,6 +103,6 @@ def embed(
     haiku/_src/embed.py:134 (``w_init or hk.initializers.TruncatedNormal()``)
     and 136-139 (the parameter ``embeddings``).
     """
-    rows, dim = _positive("vocab_size", vocab_size), _positive("embed_dim", embed_dim)
-    init = _init("w_init", w_init, haiku_truncated_normal)
+    rows, dim = positive("vocab_size", vocab_size), positive("embed_dim", embed_dim)
+    init = resolved("w_init", w_init, haiku_truncated_normal)
     return made({"embeddings": ParamSpec((rows, dim), init)}, rng=rng, dtype=dtype, spec=spec)

@@ -26,7 +26,7 @@ from ..initializers import (
     zeros,
 )
 from ..models import ZeroRow
-from ._build import ParamSpec, made
+from ._build import ParamSpec, flag, made, positive
 
 __all__ = [
     "batch_norm", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -36,16 +36,6 @@ __all__ = [
 
 #: Linear's and Conv's weight law: ``kaiming_uniform_(w, a=sqrt(5))``, i.e. U(±1/√fan_in).
 _KAIMING = kaiming_uniform.partial(a=math.sqrt(5))
-
-
-def _positive(name: str, value: Any) -> int:
-    return check_int(name, value, minimum=1)
-
-
-def _flag(name: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool; got {describe(name, value)}.")
-    return bool(value)
 
 
 def _uniform(shape: tuple[int, ...], bound: float) -> ParamSpec:
@@ -68,9 +58,9 @@ def linear(
     >>> {k: v.shape for k, v in tl.linear(3, 2, rng=0).items()}
     {'weight': (2, 3), 'bias': (2,)}
     """
-    n_in, n_out = _positive("in_features", in_features), _positive("out_features", out_features)
+    n_in, n_out = positive("in_features", in_features), positive("out_features", out_features)
     specs = {"weight": ParamSpec((n_out, n_in), _KAIMING)}
-    if _flag("bias", bias):
+    if flag("bias", bias):
         specs["bias"] = _uniform((n_out,), 1.0 / math.sqrt(n_in))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
@@ -83,11 +73,11 @@ def bilinear(
 
     torch/nn/modules/linear.py:230-241: ``bound = 1 / sqrt(weight.size(1))``.
     """
-    n1, n2 = _positive("in1_features", in1_features), _positive("in2_features", in2_features)
-    n_out = _positive("out_features", out_features)
+    n1, n2 = positive("in1_features", in1_features), positive("in2_features", in2_features)
+    n_out = positive("out_features", out_features)
     bound = 1.0 / math.sqrt(n1)
     specs = {"weight": _uniform((n_out, n1, n2), bound)}
-    if _flag("bias", bias):
+    if flag("bias", bias):
         specs["bias"] = _uniform((n_out,), bound)
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
@@ -99,7 +89,7 @@ def _tuple(name: str, value: Any, n: int) -> tuple[int, ...]:
     )
     if len(values) != n:
         raise ValueError(f"{name} must be an int or {n} ints; got {describe(name, value)}.")
-    return tuple(_positive(name, v) for v in values)
+    return tuple(positive(name, v) for v in values)
 
 
 def _conv(
@@ -108,9 +98,9 @@ def _conv(
     rng: Any, dtype: Any, spec: bool,
 ) -> dict[str, Any]:  # fmt: skip
     """torch/nn/modules/conv.py:_ConvNd.__init__ (104-176) and reset_parameters (182-201)."""
-    c_in, c_out = _positive("in_channels", in_channels), _positive("out_channels", out_channels)
+    c_in, c_out = positive("in_channels", in_channels), positive("out_channels", out_channels)
     kernel = _tuple("kernel_size", kernel_size, n)
-    g = _positive("groups", groups)
+    g = positive("groups", groups)
     if c_in % g:
         raise ValueError(
             f"in_channels must be divisible by groups; got in_channels={c_in}, groups={g}."
@@ -138,7 +128,7 @@ def _conv(
     # fan_in is size(1)·∏k of that shape (init.py:465-473), which the PyTorch layout reads.
     shape = (c_in, c_out // g, *kernel) if transposed else (c_out, c_in // g, *kernel)
     specs = {"weight": ParamSpec(shape, _KAIMING)}
-    if _flag("bias", bias):
+    if flag("bias", bias):
         specs["bias"] = _uniform((c_out,), 1.0 / math.sqrt(shape[1] * math.prod(kernel)))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
@@ -205,8 +195,8 @@ def embedding(
     the end) and 179-186 (``normal_`` then the padding row filled with 0).
     """
     rows, dim = (
-        _positive("num_embeddings", num_embeddings),
-        _positive("embedding_dim", embedding_dim),
+        positive("num_embeddings", num_embeddings),
+        positive("embedding_dim", embedding_dim),
     )
     init: Any = torch_normal
     if padding_idx is not None:
@@ -225,8 +215,8 @@ def _recurrent(
     dropout: Any, bidirectional: Any, proj_size: Any, rng: Any, dtype: Any, spec: bool,
 ) -> dict[str, Any]:  # fmt: skip
     """torch/nn/modules/rnn.py:RNNBase.__init__ (98-212) and reset_parameters (308-311)."""
-    n_in, hidden = _positive("input_size", input_size), _positive("hidden_size", hidden_size)
-    layers = _positive("num_layers", num_layers)
+    n_in, hidden = positive("input_size", input_size), positive("hidden_size", hidden_size)
+    layers = positive("num_layers", num_layers)
     if (
         isinstance(dropout, (bool, np.bool_))
         or not isinstance(dropout, (int, float))
@@ -238,7 +228,7 @@ def _recurrent(
         raise ValueError(
             f"proj_size must be smaller than hidden_size ({hidden}); got proj_size={proj}."
         )
-    with_bias, directions = _flag("bias", bias), 2 if _flag("bidirectional", bidirectional) else 1
+    with_bias, directions = flag("bias", bias), 2 if flag("bidirectional", bidirectional) else 1
     real_hidden = proj or hidden
     stdv = 1.0 / math.sqrt(hidden)  # rnn.py:309, every parameter U(-stdv, stdv)
     specs: dict[str, ParamSpec] = {}
@@ -320,9 +310,9 @@ def multihead_attention(
         raise ValueError(
             f"embed_dim must be divisible by num_heads; got embed_dim={e}, num_heads={heads}."
         )
-    k = e if kdim is None else _positive("kdim", kdim)
-    v = e if vdim is None else _positive("vdim", vdim)
-    with_bias = _flag("bias", bias)
+    k = e if kdim is None else positive("kdim", kdim)
+    v = e if vdim is None else positive("vdim", vdim)
+    with_bias = flag("bias", bias)
     specs: dict[str, ParamSpec] = {}
     if k == e and v == e:
         specs["in_proj_weight"] = ParamSpec((3 * e, e), xavier_uniform)
@@ -331,7 +321,7 @@ def multihead_attention(
             specs[f"{name}_proj_weight"] = ParamSpec((e, width), xavier_uniform)
     if with_bias:
         specs["in_proj_bias"] = ParamSpec((3 * e,), zeros)
-    if _flag("add_bias_kv", add_bias_kv):
+    if flag("add_bias_kv", add_bias_kv):
         specs["bias_k"] = ParamSpec((1, 1, e), xavier_normal)
         specs["bias_v"] = ParamSpec((1, 1, e), xavier_normal)
     specs["out_proj.weight"] = ParamSpec((e, e), _KAIMING)
@@ -359,8 +349,8 @@ def layer_norm(
         raise TypeError(
             f"normalized_shape must be an int or a sequence of ints; got {describe('normalized_shape', normalized_shape)}."
         )
-    shape = tuple(_positive("normalized_shape", d) for d in normalized_shape)
-    specs = _affine(shape, _flag("elementwise_affine", elementwise_affine), _flag("bias", bias))
+    shape = tuple(positive("normalized_shape", d) for d in normalized_shape)
+    specs = _affine(shape, flag("elementwise_affine", elementwise_affine), flag("bias", bias))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
@@ -374,9 +364,9 @@ def batch_norm(
     zeros, ``running_var`` ones (num_features,) and ``num_batches_tracked``,
     an int64 scalar 0, whatever ``dtype`` (torch/nn/modules/batchnorm.py:52-104).
     """
-    n = _positive("num_features", num_features)
-    specs = _affine((n,), _flag("affine", affine), True)
-    if _flag("track_running_stats", track_running_stats):
+    n = positive("num_features", num_features)
+    specs = _affine((n,), flag("affine", affine), True)
+    if flag("track_running_stats", track_running_stats):
         specs["running_mean"] = ParamSpec((n,), zeros)
         specs["running_var"] = ParamSpec((n,), ones)
         specs["num_batches_tracked"] = ParamSpec((), zeros.partial(dtype="int64"))
@@ -388,10 +378,10 @@ def group_norm(
     rng: Any = None, dtype: Any = None, spec: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """``torch.nn.GroupNorm``: ``weight`` ones and ``bias`` zeros (num_channels,) (normalization.py:305-331)."""
-    groups, channels = _positive("num_groups", num_groups), _positive("num_channels", num_channels)
+    groups, channels = positive("num_groups", num_groups), positive("num_channels", num_channels)
     if channels % groups:
         raise ValueError(
             f"num_channels must be divisible by num_groups; got num_channels={channels}, num_groups={groups}."
         )
-    specs = _affine((channels,), _flag("affine", affine), True)
+    specs = _affine((channels,), flag("affine", affine), True)
     return made(specs, rng=rng, dtype=dtype, spec=spec)
