@@ -1,6 +1,6 @@
 """Compare wi.layers' parameters with the installed frameworks' own layers: names, shapes and scale.
 
-Run by hand where the frameworks are installed (torch, dm-haiku, flax) (none is needed by the library
+Run by hand where the frameworks are installed (torch, dm-haiku, flax, keras) (none is needed by the library
 or its tests): ``python tools/compare_layers.py``. For each layer it builds
 the framework's own module with the same arguments and prints, per
 parameter, whether names and shapes agree and the standard deviation and
@@ -19,6 +19,7 @@ import numpy as np
 
 from weightinit.layers import flax as fl
 from weightinit.layers import haiku as hl
+from weightinit.layers import keras as kl
 from weightinit.layers import torch as tl
 
 #: (label, torch module's name in torch.nn, positional and keyword arguments).
@@ -117,10 +118,38 @@ def compare_flax() -> bool:
     return good
 
 
+def compare_keras() -> bool:
+    import keras
+
+    layers = keras.layers
+    cases: list[tuple[str, Any, tuple[int, ...], dict[str, Any]]] = [
+        ("dense", layers.Dense(256), (1, 512), kl.dense(256, input_dim=512, rng=0)),
+        ("conv2d", layers.Conv2D(64, 3, groups=2), (1, 8, 8, 32),
+         kl.conv2d(64, 3, input_channels=32, groups=2, rng=0)),
+        ("conv1d", layers.Conv1D(16, 5), (1, 20, 8), kl.conv1d(16, 5, input_channels=8, rng=0)),
+        ("embedding", layers.Embedding(1000, 64), (1,), kl.embedding(1000, 64, rng=0)),
+        ("simple_rnn", layers.SimpleRNN(64), (1, 3, 32), kl.simple_rnn(64, input_dim=32, rng=0)),
+        ("lstm", layers.LSTM(64), (1, 3, 32), kl.lstm(64, input_dim=32, rng=0)),
+        ("gru", layers.GRU(64), (1, 3, 32), kl.gru(64, input_dim=32, rng=0)),
+        ("layer_normalization", layers.LayerNormalization(), (1, 64),
+         kl.layer_normalization(input_features=64, rng=0)),
+        ("batch_normalization", layers.BatchNormalization(), (1, 64),
+         kl.batch_normalization(input_features=64, rng=0)),
+    ]  # fmt: skip
+    good = True
+    for label, layer, shape, ours in cases:
+        layer.build(shape)
+        names = [w.path.rsplit("/", 1)[-1] for w in layer.weights]
+        theirs = {n: np.asarray(w.numpy()) for n, w in zip(names, layer.weights, strict=True)}
+        good &= compare(label, theirs, ours)
+    return good
+
+
 FRAMEWORKS: dict[str, tuple[str, Callable[[], bool]]] = {
     "torch": ("torch", compare_torch),
     "haiku": ("haiku", compare_haiku),
     "flax": ("flax", compare_flax),
+    "keras": ("keras", compare_keras),
 }
 
 
