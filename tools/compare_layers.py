@@ -11,6 +11,7 @@ is skipped). Exit status 1 if any name or shape differs.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -119,6 +120,8 @@ def compare_flax() -> bool:
 
 
 def compare_keras() -> bool:
+    # keras' default backend is TensorFlow; the NumPy backend builds the same weights without it.
+    os.environ.setdefault("KERAS_BACKEND", "numpy")
     import keras
 
     layers = keras.layers
