@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._call import check_out
 from ._engine import call_seed, make_window
 from ._initializer import Initializer
 from ._validation import check_dtype, check_int, check_seed_source, check_shape, describe, shown
@@ -199,10 +200,8 @@ class Packed:
 
 
 def _check_out(out: Any, shape: tuple[int, ...], dtype: Any) -> None:
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy array; got {describe('out', out)}.")
-    if not out.flags.writeable:
-        raise ValueError("out must be writeable; got a read-only array.")
+    """``out`` as a call checks it (a writeable ndarray), of the region's shape and of ``dtype``."""
+    check_out(out)
     if out.shape != shape:
         raise ValueError(f"out must have shape {shown(shape)}; got out.shape={shown(out.shape)}.")
     if dtype is not None and np.dtype(dtype) != out.dtype:

@@ -240,6 +240,22 @@ def gru(
     return made(_recurrent(3, n, n_in, use_bias, inits, shape), rng=rng, dtype=dtype, spec=spec)
 
 
+def _scale_and_center(
+    n: int, scale: bool, center: bool, gamma_initializer: Any, beta_initializer: Any
+) -> dict[str, ParamSpec]:
+    """A normalization layer's ``gamma`` (if ``scale``) then ``beta`` (if ``center``), of shape (n,)."""
+    specs = {}
+    if flag("scale", scale):
+        specs["gamma"] = ParamSpec(
+            (n,), resolved("gamma_initializer", gamma_initializer, get("ones"))
+        )
+    if flag("center", center):
+        specs["beta"] = ParamSpec(
+            (n,), resolved("beta_initializer", beta_initializer, get("zeros"))
+        )
+    return specs
+
+
 def layer_normalization(
     *, input_features: int, center: bool = True, scale: bool = True,
     beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", rng: Any = None,
@@ -251,15 +267,7 @@ def layer_normalization(
     if ``scale``, then ``beta`` if ``center``).
     """
     n = positive("input_features", input_features)
-    specs = {}
-    if flag("scale", scale):
-        specs["gamma"] = ParamSpec(
-            (n,), resolved("gamma_initializer", gamma_initializer, get("ones"))
-        )
-    if flag("center", center):
-        specs["beta"] = ParamSpec(
-            (n,), resolved("beta_initializer", beta_initializer, get("zeros"))
-        )
+    specs = _scale_and_center(n, scale, center, gamma_initializer, beta_initializer)
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
@@ -275,15 +283,7 @@ def batch_normalization(
     if ``scale``, ``beta`` if ``center``, then the two moving statistics).
     """
     n = positive("input_features", input_features)
-    specs = {}
-    if flag("scale", scale):
-        specs["gamma"] = ParamSpec(
-            (n,), resolved("gamma_initializer", gamma_initializer, get("ones"))
-        )
-    if flag("center", center):
-        specs["beta"] = ParamSpec(
-            (n,), resolved("beta_initializer", beta_initializer, get("zeros"))
-        )
+    specs = _scale_and_center(n, scale, center, gamma_initializer, beta_initializer)
     specs["moving_mean"] = ParamSpec(
         (n,), resolved("moving_mean_initializer", moving_mean_initializer, get("zeros"))
     )
