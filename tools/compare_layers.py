@@ -22,6 +22,7 @@ from weightinit.layers import flax as fl
 from weightinit.layers import haiku as hl
 from weightinit.layers import keras as kl
 from weightinit.layers import torch as tl
+from weightinit.models import leaves
 
 #: (label, torch module's name in torch.nn, positional and keyword arguments).
 TORCH_CASES: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = [
@@ -138,14 +139,45 @@ def compare_keras() -> bool:
          kl.layer_normalization(input_features=64, rng=0)),
         ("batch_normalization", layers.BatchNormalization(), (1, 64),
          kl.batch_normalization(input_features=64, rng=0)),
+        ("einsum_dense", layers.EinsumDense("abc,cde->abde", (None, 8, 32), bias_axes="de"),
+         (1, 7, 256), kl.einsum_dense("abc,cde->abde", (None, 8, 32), input_shape=(1, 7, 256),
+                                      bias_axes="de", rng=0)),
+        ("einsum_dense", layers.EinsumDense("...b,bc->...c", 64, kernel_initializer="he_normal"),
+         (1, 5, 128), kl.einsum_dense("...b,bc->...c", 64, input_shape=(1, 5, 128),
+                                      kernel_initializer="he_normal", rng=0)),
+        ("depthwise_conv2d", layers.DepthwiseConv2D(3, depth_multiplier=4), (1, 8, 8, 32),
+         kl.depthwise_conv2d(3, input_channels=32, depth_multiplier=4, rng=0)),
+        ("separable_conv2d", layers.SeparableConv2D(64, 3, depth_multiplier=2), (1, 8, 8, 32),
+         kl.separable_conv2d(64, 3, input_channels=32, depth_multiplier=2, rng=0)),
+        ("conv2d_transpose", layers.Conv2DTranspose(64, 3), (1, 8, 8, 32),
+         kl.conv2d_transpose(64, 3, input_channels=32, rng=0)),
+        ("conv1d_transpose", layers.Conv1DTranspose(16, 5, use_bias=False), (1, 20, 8),
+         kl.conv1d_transpose(16, 5, input_channels=8, use_bias=False, rng=0)),
     ]  # fmt: skip
     good = True
     for label, layer, shape, ours in cases:
         layer.build(shape)
-        names = [w.path.rsplit("/", 1)[-1] for w in layer.weights]
-        theirs = {n: np.asarray(w.numpy()) for n, w in zip(names, layer.weights, strict=True)}
-        good &= compare(label, theirs, ours)
+        good &= compare(label, keras_weights(layer), ours)
+    attention = [
+        ("multi_head_attention", layers.MultiHeadAttention(8, 32), ((1, 7, 256), (1, 5, 256)),
+         kl.multi_head_attention(8, 32, query_features=256, rng=0)),
+        ("multi_head_attention", layers.MultiHeadAttention(4, 16, value_dim=8, output_shape=(3, 5),
+                                                           use_gate=True),
+         ((1, 7, 64), (1, 5, 48), (1, 5, 40)),
+         kl.multi_head_attention(4, 16, value_dim=8, output_shape=(3, 5), use_gate=True,
+                                 query_features=64, value_features=48, key_features=40, rng=0)),
+    ]  # fmt: skip
+    for label, layer, shapes, ours in attention:
+        layer.build(*shapes)
+        good &= compare(label, keras_weights(layer), {p: v for p, v in leaves(ours)})
     return good
+
+
+def keras_weights(layer: Any) -> dict[str, np.ndarray]:
+    """A built Keras layer's weights by path, without the layer's (and an RNN's cell's) name: ``query.kernel``."""
+    skip = 2 if hasattr(layer, "cell") else 1
+    names = [".".join(w.path.split("/")[skip:]) for w in layer.weights]
+    return {n: np.asarray(w.numpy()) for n, w in zip(names, layer.weights, strict=True)}
 
 
 FRAMEWORKS: dict[str, tuple[str, Callable[[], bool]]] = {

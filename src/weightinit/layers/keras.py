@@ -19,18 +19,28 @@ from .._validation import describe
 from ..packed import packed
 from ..registry import get
 from ._build import ParamSpec, flag, made, positive, resolved
+from ._einsum import Einsum, analyzed, projection
 
 __all__ = [
     "ForgetBias",
     "batch_normalization",
     "conv1d",
+    "conv1d_transpose",
     "conv2d",
+    "conv2d_transpose",
     "conv3d",
+    "conv3d_transpose",
     "dense",
+    "depthwise_conv1d",
+    "depthwise_conv2d",
+    "einsum_dense",
     "embedding",
     "gru",
     "layer_normalization",
     "lstm",
+    "multi_head_attention",
+    "separable_conv1d",
+    "separable_conv2d",
     "simple_rnn",
 ]
 
@@ -55,6 +65,15 @@ class ForgetBias:
         return values
 
 
+def _bias(filters: int, use_bias: bool, bias_initializer: Any) -> dict[str, ParamSpec]:
+    """A layer's ``bias`` (filters,), Keras' zeros by default, if ``use_bias``."""
+    if not flag("use_bias", use_bias):
+        return {}
+    return {
+        "bias": ParamSpec((filters,), resolved("bias_initializer", bias_initializer, get("zeros")))
+    }
+
+
 def dense(
     units: int, *, input_dim: int, use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
     bias_initializer: Any = "zeros", rng: Any = None, dtype: Any = None, spec: bool = False,
@@ -76,10 +95,7 @@ def dense(
             (n_in, n_out), resolved("kernel_initializer", kernel_initializer, get("glorot_uniform"))
         )
     }
-    if flag("use_bias", use_bias):
-        specs["bias"] = ParamSpec(
-            (n_out,), resolved("bias_initializer", bias_initializer, get("zeros"))
-        )
+    specs.update(_bias(n_out, use_bias, bias_initializer))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
@@ -92,6 +108,13 @@ def _sizes(name: str, value: Any, rank: int) -> tuple[int, ...]:
     raise TypeError(
         f"{name} must be an int or a sequence of {rank} ints; got {describe(name, value)}."
     )
+
+
+def _named(function: Any, name: str, doc: str) -> Any:
+    """A layer function made by a factory, under its Keras-style name and with its docstring."""
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
 
 
 def _conv(
@@ -111,10 +134,7 @@ def _conv(
             shape, resolved("kernel_initializer", kernel_initializer, get("glorot_uniform"))
         )
     }
-    if flag("use_bias", use_bias):
-        specs["bias"] = ParamSpec(
-            (n_out,), resolved("bias_initializer", bias_initializer, get("zeros"))
-        )
+    specs.update(_bias(n_out, use_bias, bias_initializer))
     return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
@@ -129,20 +149,255 @@ def _convolution(rank: int) -> Any:
             kernel_initializer, bias_initializer, rng, dtype, spec,
         )  # fmt: skip
 
-    conv.__name__ = conv.__qualname__ = f"conv{rank}d"
-    conv.__doc__ = (
+    return _named(
+        conv,
+        f"conv{rank}d",
         f"``keras.layers.Conv{rank}D``: ``kernel`` (*kernel_size, input_channels/groups, "
         "filters) glorot_uniform, ``bias`` (filters,) zeros.\n\n"
         "    keras/src/layers/convolutional/base_conv.py:193-196 (``kernel_shape =\n"
         "    kernel_size + (input_channel // groups, filters)``); glorot's fans are\n"
-        "    Keras' (the receptive field times the last two axes).\n"
+        "    Keras' (the receptive field times the last two axes).\n",
     )
-    return conv
 
 
 conv1d = _convolution(1)
 conv2d = _convolution(2)
 conv3d = _convolution(3)
+
+
+def _depthwise(
+    rank: int, kernel_size: Any, input_channels: int, depth_multiplier: int, initializer: Any,
+    name: str = "depthwise_initializer",
+) -> ParamSpec:  # fmt: skip
+    """A depthwise kernel (*kernel_size, input_channels, depth_multiplier) (base_depthwise_conv.py:161-164)."""
+    shape = (
+        *_sizes("kernel_size", kernel_size, rank),
+        positive("input_channels", input_channels),
+        positive("depth_multiplier", depth_multiplier),
+    )
+    return ParamSpec(shape, resolved(name, initializer, get("glorot_uniform")))
+
+
+def _depthwise_convolution(rank: int) -> Any:
+    def depthwise_conv(
+        kernel_size: Any, *, input_channels: int, depth_multiplier: int = 1, use_bias: bool = True,
+        depthwise_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+        rng: Any = None, dtype: Any = None, spec: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        kernel = _depthwise(
+            rank, kernel_size, input_channels, depth_multiplier, depthwise_initializer
+        )
+        specs = {
+            "kernel": kernel,
+            **_bias(kernel.shape[-1] * kernel.shape[-2], use_bias, bias_initializer),
+        }
+        return made(specs, rng=rng, dtype=dtype, spec=spec)
+
+    return _named(
+        depthwise_conv,
+        f"depthwise_conv{rank}d",
+        f"``keras.layers.DepthwiseConv{rank}D``: ``kernel`` (*kernel_size, input_channels, "
+        "depth_multiplier) glorot_uniform, ``bias`` (depth_multiplier·input_channels,) zeros.\n\n"
+        "    keras/src/layers/convolutional/base_depthwise_conv.py:94-95 (defaults),\n"
+        "    161-180 (shapes). glorot's fans are Keras' for that shape: the receptive\n"
+        "    field times input_channels and times depth_multiplier.\n",
+    )
+
+
+def _separable_convolution(rank: int) -> Any:
+    def separable_conv(
+        filters: int, kernel_size: Any, *, input_channels: int, depth_multiplier: int = 1,
+        use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
+        pointwise_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+        rng: Any = None, dtype: Any = None, spec: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        n_out = positive("filters", filters)
+        depthwise = _depthwise(
+            rank, kernel_size, input_channels, depth_multiplier, depthwise_initializer
+        )
+        pointwise = (*(1,) * rank, depthwise.shape[-1] * depthwise.shape[-2], n_out)
+        specs = {
+            "depthwise_kernel": depthwise,
+            "pointwise_kernel": ParamSpec(
+                pointwise,
+                resolved("pointwise_initializer", pointwise_initializer, get("glorot_uniform")),
+            ),
+            **_bias(n_out, use_bias, bias_initializer),
+        }
+        return made(specs, rng=rng, dtype=dtype, spec=spec)
+
+    return _named(
+        separable_conv,
+        f"separable_conv{rank}d",
+        f"``keras.layers.SeparableConv{rank}D``: ``depthwise_kernel`` (*kernel_size, "
+        "input_channels, depth_multiplier), ``pointwise_kernel`` (1, …, "
+        "depth_multiplier·input_channels, filters), both glorot_uniform, ``bias`` "
+        "(filters,) zeros.\n\n"
+        "    keras/src/layers/convolutional/base_separable_conv.py:89-91 (defaults),\n"
+        "    169-206 (shapes, in this order).\n",
+    )
+
+
+def _transposed_convolution(rank: int) -> Any:
+    def conv_transpose(
+        filters: int, kernel_size: Any, *, input_channels: int, use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+        rng: Any = None, dtype: Any = None, spec: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        n_out, n_in = positive("filters", filters), positive("input_channels", input_channels)
+        shape = (*_sizes("kernel_size", kernel_size, rank), n_out, n_in)
+        init = resolved("kernel_initializer", kernel_initializer, get("glorot_uniform"))
+        specs = {"kernel": ParamSpec(shape, init), **_bias(n_out, use_bias, bias_initializer)}
+        return made(specs, rng=rng, dtype=dtype, spec=spec)
+
+    return _named(
+        conv_transpose,
+        f"conv{rank}d_transpose",
+        f"``keras.layers.Conv{rank}DTranspose``: ``kernel`` (*kernel_size, filters, "
+        "input_channels) glorot_uniform, ``bias`` (filters,) zeros.\n\n"
+        "    keras/src/layers/convolutional/base_conv_transpose.py:83-84 (defaults),\n"
+        "    188-206 (``kernel_shape = kernel_size + (filters, input_channel)``).\n"
+        "    glorot reads the last two axes as Keras does, (…, in, out) =\n"
+        "    (filters, input_channels): fan_in is ∏kernel_size·filters.\n",
+    )
+
+
+depthwise_conv1d = _depthwise_convolution(1)
+depthwise_conv2d = _depthwise_convolution(2)
+separable_conv1d = _separable_convolution(1)
+separable_conv2d = _separable_convolution(2)
+conv1d_transpose = _transposed_convolution(1)
+conv2d_transpose = _transposed_convolution(2)
+conv3d_transpose = _transposed_convolution(3)
+
+
+def _kernel_axes(init: Any, weights: Einsum) -> Any:
+    """EinsumDense's kernel initializer: a VarianceScaling one gets the equation's axes unless it has both.
+
+    keras/src/layers/core/einsum_dense.py:165-178 and 190-196: an initializer
+    of Keras' VarianceScaling family (glorot, he, lecun, VarianceScaling)
+    lacking ``input_axes`` or ``output_axes`` takes both from the equation.
+    """
+    keras_args = getattr(getattr(init, "info", None), "keras_args", ())
+    config = init.get_config() if "input_axes" in keras_args else {}
+    if "input_axes" not in keras_args or None not in (
+        config.get("input_axes"),
+        config.get("output_axes"),
+    ):
+        return init
+    return init.partial(input_axes=list(weights.input_axes), output_axes=list(weights.output_axes))
+
+
+def _einsum(
+    equation: Any, output_shape: Any, input_shape: Any, bias_axes: Any, kernel_initializer: Any,
+    bias_initializer: Any,
+) -> dict[str, ParamSpec]:  # fmt: skip
+    """An EinsumDense's ``kernel`` and (with ``bias_axes``) ``bias`` specs."""
+    weights = analyzed(equation, bias_axes, input_shape, output_shape)
+    init = resolved("kernel_initializer", kernel_initializer, get("glorot_uniform"))
+    specs = {"kernel": ParamSpec(weights.kernel_shape, _kernel_axes(init, weights))}
+    if weights.bias_shape is not None:
+        specs["bias"] = ParamSpec(
+            weights.bias_shape, resolved("bias_initializer", bias_initializer, get("zeros"))
+        )
+    return specs
+
+
+def einsum_dense(
+    equation: str, output_shape: Any, *, input_shape: Any, bias_axes: str | None = None,
+    kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros", rng: Any = None,
+    dtype: Any = None, spec: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """``keras.layers.EinsumDense``: ``kernel`` from the equation, glorot_uniform with the equation's fans; ``bias`` zeros.
+
+    keras/src/layers/core/einsum_dense.py:180-228: the shapes from the
+    equation (``_analyze_einsum_string``, 1614-1813; here
+    :func:`weightinit.layers._einsum.analyzed`) for ``input_shape``, the
+    input's full shape as ``build`` receives it (batch axis first, None where
+    unknown). A VarianceScaling-family kernel initializer reads fan_in from
+    the kernel's input axes and fan_out from its output axes (Keras'
+    ``input_axes``/``output_axes``), unless it has both set already.
+
+    Examples
+    --------
+    >>> from weightinit.layers import keras as kl
+    >>> specs = kl.einsum_dense("abc,cde->abde", (None, 4, 8), input_shape=(None, 7, 16),
+    ...                         bias_axes="de", spec=True)
+    >>> {k: v.shape for k, v in specs.items()}
+    {'kernel': (16, 4, 8), 'bias': (4, 8)}
+    >>> round(specs["kernel"].init.distribution(shape=(16, 4, 8)).support[1] ** 2, 12)  # 6/(16+32)
+    0.125
+    """
+    specs = _einsum(
+        equation, output_shape, input_shape, bias_axes, kernel_initializer, bias_initializer
+    )
+    return made(specs, rng=rng, dtype=dtype, spec=spec)
+
+
+def _attention_output(output_shape: Any, query_features: int) -> tuple[int, ...]:
+    """MultiHeadAttention's ``output_shape``: the query's feature size when falsy (multi_head_attention.py:163-174, 413-416)."""
+    if output_shape is None or (isinstance(output_shape, (tuple, list)) and not output_shape):
+        return (query_features,)
+    if isinstance(output_shape, (int, np.integer)) and not isinstance(output_shape, bool):
+        return (positive("output_shape", output_shape),)
+    if isinstance(output_shape, (tuple, list)):
+        return tuple(positive(f"output_shape[{i}]", n) for i, n in enumerate(output_shape))
+    raise TypeError(
+        f"output_shape must be None, an int or a tuple of ints; got {describe('output_shape', output_shape)}."
+    )
+
+
+def multi_head_attention(
+    num_heads: int, key_dim: int, *, query_features: int, value_features: int | None = None,
+    key_features: int | None = None, value_dim: int | None = None, use_bias: bool = True,
+    output_shape: Any = None, use_gate: bool = False, kernel_initializer: Any = "glorot_uniform",
+    bias_initializer: Any = "zeros", rng: Any = None, dtype: Any = None, spec: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """``keras.layers.MultiHeadAttention``: ``query``, ``key``, (``gate``), ``value``, ``attention_output``, each EinsumDense.
+
+    keras/src/layers/attention/multi_head_attention.py:266-362: the
+    projections' equations (``_build_proj_equation``, 948-974) for the input
+    feature sizes (``value_features`` defaults to ``query_features``,
+    ``key_features`` to ``value_features``, as ``build`` does): ``query``
+    kernel (query_features, num_heads, key_dim), bias (num_heads, key_dim);
+    ``key`` and ``value`` (value_dim, default key_dim) likewise; ``gate``
+    (``use_gate``) like ``value`` from the query; ``attention_output`` kernel
+    (num_heads, value_dim, *output_shape), bias (output_shape,), output_shape
+    the query's feature size by default. glorot_uniform's fans are the
+    einsum's: for ``query`` fan_in = query_features, fan_out =
+    num_heads·key_dim; for the output fan_in = num_heads·value_dim.
+
+    Examples
+    --------
+    >>> from weightinit.layers import keras as kl
+    >>> params = kl.multi_head_attention(2, 4, query_features=8, rng=0)
+    >>> {k: v["kernel"].shape for k, v in params.items()}
+    {'query': (8, 2, 4), 'key': (8, 2, 4), 'value': (8, 2, 4), 'attention_output': (2, 4, 8)}
+    """
+    heads, size = positive("num_heads", num_heads), positive("key_dim", key_dim)
+    width = positive("query_features", query_features)
+    value_width = width if value_features is None else positive("value_features", value_features)
+    key_width = value_width if key_features is None else positive("key_features", key_features)
+    value_size = size if value_dim is None else positive("value_dim", value_dim)
+    bias = flag("use_bias", use_bias)
+    inits = (kernel_initializer, bias_initializer)
+    equation, bias_axes = projection(2, 1, 2)
+    projections = [("query", width, size), ("key", key_width, size)]
+    if flag("use_gate", use_gate):
+        projections.append(("gate", width, value_size))
+    projections.append(("value", value_width, value_size))
+    specs: dict[str, Any] = {
+        name: _einsum(
+            equation, (None, heads, dim), (None, None, n), bias_axes if bias else None, *inits
+        )
+        for name, n, dim in projections
+    }
+    out = _attention_output(output_shape, width)
+    equation, bias_axes = projection(2, 2, len(out))
+    specs["attention_output"] = _einsum(
+        equation, (None, *out), (None, None, heads, value_size), bias_axes if bias else None, *inits
+    )
+    return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
 def embedding(
