@@ -157,6 +157,11 @@ def test_initializer_arguments_are_honoured() -> None:
             r"batch_dims must be the leading axes .*got batch_dims=\(1,\)",
         ),
         (
+            lambda: fl.dense_general(4, input_shape=(2, 3, 5), batch_dims=(-3,)),
+            ValueError,
+            r"batch_dims must name axes of input_shape \(from 0 to 2\); got batch_dims=\(-3,\)",
+        ),
+        (
             lambda: fl.dense_general(4, input_shape=(2, 3), axis=0, batch_dims=(0,)),
             ValueError,
             r"axis and batch_dims must not share an axis; got axis=0, batch_dims=\(0,\)",
@@ -278,6 +283,12 @@ def test_flattened_draws_its_initializer_on_the_flat_shape() -> None:
     with pytest.raises(TypeError, match="dtype must be"):
         fl.Flattened(wi.lecun_normal, (2, 1))((2, 3, 4), rng=0, dtype="int32")
     assert len(calls) == 2
+    with pytest.raises(TypeError, match="init must be an initializer; got init='lecun_normal'"):
+        fl.Flattened("lecun_normal", (2, 1))
+    with pytest.raises(TypeError, match="groups must be a non-empty tuple of ints; got groups=3"):
+        fl.Flattened(wi.lecun_normal, 3)
+    with pytest.raises(ValueError, match=r"groups\[1\] must be an int >= 0; got groups\[1\]=-1"):
+        fl.Flattened(wi.lecun_normal, (2, -1))
 
 
 def test_nothing_is_drawn_before_a_refusal() -> None:

@@ -74,6 +74,16 @@ class Flattened:
     init: Any
     groups: tuple[int, ...]
 
+    def __post_init__(self) -> None:
+        if not callable(self.init):
+            raise TypeError(f"init must be an initializer; got {describe('init', self.init)}.")
+        if not isinstance(self.groups, tuple) or not self.groups:
+            raise TypeError(
+                f"groups must be a non-empty tuple of ints; got {describe('groups', self.groups)}."
+            )
+        for i, count in enumerate(self.groups):
+            check_int(f"groups[{i}]", count, minimum=0)
+
     def flat(self, shape: Any) -> tuple[int, ...]:
         """The flat shape ``init`` is drawn on: the product of each group of ``shape``'s axes."""
         dims = check_shape(shape)
@@ -197,7 +207,7 @@ def _general(
     out = _sizes("features", features)
     dims = check_shape(input_shape, name="input_shape")
     contracted = _axes("axis", axis, len(dims))
-    batch = _axes("batch_dims", batch_dims, len(dims))
+    batch = _axes("batch_dims", batch_dims, len(dims), signed=False)
     if batch != tuple(range(len(batch))):
         raise ValueError(
             "batch_dims must be the leading axes 0, 1, ..., k-1 of input_shape, as Flax requires; "
@@ -233,15 +243,16 @@ def _sizes(name: str, value: Any) -> tuple[int, ...]:
     )
 
 
-def _axes(name: str, value: Any, rank: int) -> tuple[int, ...]:
-    """Flax's ``axis`` / ``batch_dims``: distinct axes of ``input_shape``, made non-negative and sorted (linear.py:52-54)."""
+def _axes(name: str, value: Any, rank: int, *, signed: bool = True) -> tuple[int, ...]:
+    """Flax's ``axis`` / ``batch_dims`` (not ``signed``): distinct axes of ``input_shape``, made non-negative and sorted (linear.py:52-54)."""
     if isinstance(value, Sequence) and not isinstance(value, str):
         items = [check_int(f"{name}[{i}]", a) for i, a in enumerate(value)]
     else:
         items = [check_int(name, value)]
-    if not all(-rank <= a < rank for a in items):
+    lowest = -rank if signed else 0
+    if not all(lowest <= a < rank for a in items):
         raise ValueError(
-            f"{name} must name axes of input_shape (from {-rank} to {rank - 1}); got "
+            f"{name} must name axes of input_shape (from {lowest} to {rank - 1}); got "
             f"{name}={shown(value)} for an input_shape of rank {rank}."
         )
     found = sorted(a % rank for a in items)
