@@ -19,6 +19,7 @@ from ._engine import get_workers, set_workers
 from ._initializer import Initializer, Param
 from ._names import Aliases, SchemeInfo
 from ._validation import MAX_ELEMENTS
+from .criticality import MeanField, critical, mean_field
 from .fans import Geometry, compute_fans
 from .gains import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
@@ -66,6 +67,7 @@ __all__ = [
     "Aliases",
     "Geometry",
     "Initializer",
+    "MeanField",
     "Packed",
     "Param",
     "ParamSpec",
@@ -73,12 +75,14 @@ __all__ = [
     "available",
     "calculate_gain",
     "compute_fans",
+    "critical",
     "deserialize",
     "gain",
     "get",
     "get_workers",
     "init_params",
     "layers",
+    "mean_field",
     "packed",
     "param_seed",
     "propagate",
