@@ -230,9 +230,11 @@ def lsuv(
        (``np.var`` of the whole array, in float64): while ``|v - 1| >= tol``
        and fewer than ``max_iter`` passes were made, one *pass*: ``W /=
        sqrt(v)``, then one call of ``forward(params, batch)`` that measures the
-       new ``v``. The next weight starts from that call's outputs, so the
-       whole run makes one call, plus one per pass (and one more, on the
-       weights as given, to check ``forward`` before anything changes).
+       new ``v``. The next weight starts from that call's outputs.
+
+    ``forward`` is so called once on the weights as given (to check it
+    before anything changes), once after the orthonormal draw (if any), and
+    once per pass.
 
     Only the listed weights change; biases (and every other parameter) are
     not touched, as in the paper. Each weight ends as ``W₀ · scale``, with
