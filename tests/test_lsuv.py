@@ -10,7 +10,7 @@ import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 import weightinit as wi
-from weightinit.lsuv import LSUVLayer, lsuv
+from weightinit.unit_variance import LSUVLayer, lsuv
 
 DEPTH, WIDTH = 10, 64
 

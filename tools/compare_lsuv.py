@@ -22,7 +22,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 import weightinit as wi
-from weightinit.lsuv import lsuv
+from weightinit.unit_variance import lsuv
 
 try:
     import torch

@@ -319,7 +319,7 @@ def lsuv(
     Examples
     --------
     >>> import numpy as np, weightinit as wi
-    >>> from weightinit.lsuv import lsuv
+    >>> from weightinit.unit_variance import lsuv
     >>> params = wi.init_params({"l0": (16, 32), "l1": (32, 8)}, {"*": "zeros"})
     >>> def forward(p, x):
     ...     h0 = x @ p["l0"]
