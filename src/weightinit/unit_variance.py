@@ -349,8 +349,8 @@ def lsuv(
     order = [path for path in outputs if listed is None or path in listed]
     weights = {path: _check_weight(path, tree[path]) for path in order}
     _check_shared(weights)
-    for path, weight in weights.items():
-        if pre_init is not None:
+    if pre_init is not None:
+        for path, weight in weights.items():
             _check_pre_init(pre_init, path, weight)
     saved = {path: weight.copy() for path, weight in weights.items()}
     try:
