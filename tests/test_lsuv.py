@@ -226,18 +226,39 @@ def test_without_orthonormal_the_weights_as_given_are_rescaled() -> None:
     assert all(abs(v - 1.0) < 1e-12 for v in mlp_variances(params, X))
 
 
-def test_float32_weights_are_rescaled_in_float32() -> None:
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+def test_low_precision_weights_are_rescaled_in_their_dtype(dtype: str) -> None:
     tree = {"layers": [{"w": (WIDTH, WIDTH), "b": (WIDTH,)} for _ in range(3)]}
-    params = wi.init_params(tree, {"*.w": "he_normal", "*.b": "zeros"}, rng=0, dtype="float32")
-    x = X.astype(np.float32)
+    params = wi.init_params(tree, {"*.w": "he_normal", "*.b": "zeros"}, rng=0, dtype=dtype)
+    x = X.astype(dtype)
     report = lsuv(params, mlp_forward, x, rng=6)
     for index, layer in enumerate(params["layers"]):
         path = f"layers.{index}.w"
-        assert layer["w"].dtype == np.float32
-        q = wi.orthogonal((WIDTH, WIDTH), rng=wi.param_seed(6, path), dtype="float32")
-        expected = (q.astype(np.float64) * report[path].scale).astype(np.float32)  # rounded once
+        assert layer["w"].dtype == np.dtype(dtype)
+        q = wi.orthogonal((WIDTH, WIDTH), rng=wi.param_seed(6, path), dtype=dtype)
+        expected = (q.astype(np.float64) * report[path].scale).astype(dtype)  # rounded once
         np.testing.assert_array_equal(layer["w"], expected)
         assert report[path].converged
+
+
+def test_an_output_missing_from_a_later_call_is_an_error_and_restores_every_weight() -> None:
+    params = mlp()
+    before = {path: leaf.copy() for path, leaf in wi.models.leaves(params)}
+    calls = []
+
+    def forward(p: dict[str, Any], x: np.ndarray) -> dict[str, np.ndarray]:
+        calls.append(1)
+        outputs = mlp_forward(p, x)
+        if len(calls) > 3:
+            del outputs["layers.2.w"]
+        return outputs
+
+    with pytest.raises(
+        ValueError, match=r"must return an output for every weight .* 'layers\.2\.w'"
+    ):
+        lsuv(params, forward, X, rng=0)
+    for path, leaf in wi.models.leaves(params):
+        np.testing.assert_array_equal(leaf, before[path])
 
 
 def test_a_layer_already_within_tol_takes_no_pass() -> None:
