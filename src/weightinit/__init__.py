@@ -30,6 +30,7 @@ if typing.TYPE_CHECKING:
     from . import layers, recipes
     from .diagnostics import propagate, train
     from .models import ParamSpec, init_params, param_seed
+    from .unit_variance import lsuv
 
 __version__ = "0.1.0.dev0"
 
@@ -42,11 +43,12 @@ _LAZY = {
     "ParamSpec": "models",
     "layers": "layers",
     "recipes": "recipes",
+    "lsuv": "unit_variance",
 }
 
 
 def __getattr__(name: str) -> object:
-    """``propagate``, ``train``, ``init_params``, ``param_seed``, ``ParamSpec``, ``layers``, ``recipes``: imported when first used."""
+    """``propagate``, ``train``, ``init_params``, ``param_seed``, ``ParamSpec``, ``layers``, ``recipes``, ``lsuv``: imported when first used."""
     if name in _LAZY:
         import importlib
 
@@ -82,6 +84,7 @@ __all__ = [
     "get_workers",
     "init_params",
     "layers",
+    "lsuv",
     "mean_field",
     "packed",
     "param_seed",
