@@ -168,12 +168,20 @@ def zero_hadamard(geometry: Geometry) -> Distribution:
 def sinusoidal_pattern(n_out: int, n_flat: int) -> np.ndarray:
     """The unscaled (out, in) pattern ``sin(k_i x_j + φ_i)``: k_i = i, x_j = 2π j / n_flat, φ_i = 2π i / n_out.
 
-    i = 1 … n_out (one wave per unit), j = 0 … n_flat - 1, in float64; as the
-    authors' ``sinusoidal_``: ``sin((j · 2π/n_flat + 2π/n_out) · i)``.
+    i = 1 … n_out (one wave per unit), j = 0 … n_flat - 1: the angle is
+    ``2π r / L``, ``L = n_flat · n_out``, ``r = i (j · n_out + n_flat) mod L``,
+    reduced exactly in integers, so every sine is of an angle in [0, 2π)
+    and those of multiples of π are exactly 0 (the authors' ``sinusoidal_``
+    evaluates ``sin((j · 2π/n_flat + 2π/n_out) · i)`` in float32).
     """
-    position = np.arange(n_flat) * (2.0 * math.pi / n_flat) + 2.0 * math.pi / n_out
-    neuron = np.arange(1, n_out + 1, dtype=np.float64)
-    pattern: np.ndarray = np.sin(position[None, :] * neuron[:, None])
+    period = n_flat * n_out
+    i = np.arange(1, n_out + 1, dtype=np.int64)[:, None]
+    j = np.arange(n_flat, dtype=np.int64)[None, :]
+    # i (j n_out + n_flat) mod L, as n_flat (i mod n_out) + n_out (i j mod n_flat):
+    # every product stays below L, so int64 holds it.
+    turns = (n_flat * (i % n_out) + n_out * (i * j % n_flat)) % period
+    pattern: np.ndarray = np.sin(turns * (2.0 * math.pi / period))
+    pattern[(turns == 0) | (2 * turns == period)] = 0.0
     return pattern
 
 
