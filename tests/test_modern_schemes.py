@@ -249,3 +249,9 @@ def test_registered_and_listed(name: str) -> None:
     assert name in wi.available()
     assert wi.get(name).layout == "keras"
     assert name in wi.__all__
+
+
+@pytest.mark.parametrize("name", ["zero_hadamard", "sinusoidal", "spectral", "martens_sparse"])
+@pytest.mark.parametrize("shape", [(0, 0), (0, 20), (20, 0)])
+def test_an_empty_shape_gives_the_empty_array(name: str, shape: tuple[int, int]) -> None:
+    assert wi.get(name)(shape, rng=0).shape == shape

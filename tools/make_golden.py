@@ -91,11 +91,6 @@ ROUNDING: dict[str, dict[str, str | None]] = {
     "delta_orthogonal": dict.fromkeys(DTYPES, "blas"),
 }
 
-#: Schemes whose constant values are computed with a function whose last bits
-#: NumPy's SIMD level can change, whatever the dtype: "simd" for sinusoidal's
-#: float64 np.sin, whose loops NumPy picks at run time from the CPU's features.
-COMPUTED: dict[str, str] = {"sinusoidal": "simd"}
-
 #: Fingerprints: the Euclidean norm, the largest magnitude, and this many
 #: projections on fixed unit vectors.
 PROJECTIONS = 8
@@ -200,8 +195,6 @@ def digest(array: np.ndarray) -> str:
 
 def rounding(name: str, kwargs: dict[str, Any]) -> str | None:
     """What a case's last bits depend on (:data:`ROUNDING`), from the law it draws from."""
-    if name in COMPUTED:
-        return COMPUTED[name]
     params = {k: v for k, v in kwargs.items() if k not in ("dtype", "rng")}
     law = wi.get(name).distribution(**params)
     return ROUNDING[law.kind][kwargs["dtype"]]

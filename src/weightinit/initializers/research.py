@@ -2,11 +2,13 @@
 
 Each is defined as its paper (or the authors' code) defines it, in the
 Keras layout (…kernel…, in, out) by default like every scheme not from
-PyTorch; ``layout='torch'`` reads (out, in, …kernel…). ``zero_hadamard`` and
-``sinusoidal`` draw nothing (a :class:`~weightinit.distributions.Constant`
-array of exactly the shape, as :func:`~weightinit.fixed`'s); ``spectral`` is a scaled Haar matrix and ``martens_sparse`` a
-sparse normal one, the laws of :func:`~weightinit.orthogonal` and
-:func:`~weightinit.sparse`.
+PyTorch; ``layout='torch'`` reads (out, in, …kernel…). ``zero_hadamard``
+and ``sinusoidal`` draw nothing: their law is a
+:class:`~weightinit.distributions.Constant` array of exactly the shape, as
+:func:`~weightinit.fixed`'s. ``spectral`` is a scaled Haar matrix and
+``martens_sparse`` a sparse normal one: the laws of
+:func:`~weightinit.orthogonal` and :func:`~weightinit.sparse`, with other
+parameters.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .._define import scheme
 from .._initializer import Param
 from .._names import Aliases, SchemeInfo
 from .._validation import int_check, option_check, real_check, shown
-from ..distributions import Constant, Distribution, Orthogonal, Sparse
+from ..distributions import Constant, Distribution, Indicator, Orthogonal, Sparse
 from ..distributions.structured import matrix_axes
 from ..fans import Geometry
 from ._docs import doctests
@@ -52,6 +54,11 @@ def _fixed(array: np.ndarray) -> Constant:
     values = np.array(array, dtype=np.float64, order="C")
     values.flags.writeable = False
     return Constant(values)
+
+
+def _empty(shape: tuple[int, ...]) -> Indicator:
+    """The law of an empty array: nothing written, and moments refused as undefined for the shape."""
+    return Indicator(0.0, shape, tuple(np.empty(0, dtype=np.intp) for _ in shape))
 
 
 def _kernel_axes(geometry: Geometry, name: str) -> tuple[int, int]:
@@ -150,6 +157,8 @@ def zero_hadamard(geometry: Geometry) -> Distribution:
     """
     in_axis, out_axis = _kernel_axes(geometry, "zero_hadamard")
     shape = geometry.shape
+    if math.prod(shape) == 0:
+        return _empty(shape)
     spatial = [axis for axis in range(len(shape)) if axis not in (in_axis, out_axis)]
     even = [shape[axis] for axis in spatial if shape[axis] % 2 == 0]
     if even:
@@ -265,6 +274,8 @@ def sinusoidal(geometry: Geometry, *, scale: float, mode: str) -> Distribution:
     """
     in_axis, out_axis = _kernel_axes(geometry, "sinusoidal")
     shape = geometry.shape
+    if math.prod(shape) == 0:
+        return _empty(shape)
     kernel = tuple(size for axis, size in enumerate(shape) if axis not in (in_axis, out_axis))
     n_out, n_flat = shape[out_axis], shape[in_axis] * math.prod(kernel)
     fan = _divisor(geometry, mode)
@@ -346,6 +357,11 @@ def spectral(geometry: Geometry, *, scale: float) -> Distribution:
         formula="N(0, scale²) at k random inputs per output unit, 0 elsewhere",
         reference=MARTENS,
         axes="zeros along the input axis, per output unit (Keras: per column of (in, out))",
+        differences=(
+            "not PyTorch's `sparse`, which zeroes ⌈sparsity · n_out⌉ of each input's outgoing "
+            "weights and draws the rest with std 0.01: here each output unit has exactly k "
+            "nonzero incoming weights, N(0, scale²)"
+        ),
     ),
 )
 def martens_sparse(geometry: Geometry, *, k: int, scale: float) -> Distribution:
@@ -396,6 +412,8 @@ def martens_sparse(geometry: Geometry, *, k: int, scale: float) -> Distribution:
     in_axis, _ = geometry.single_axes("martens_sparse")
     shape = (geometry.shape[0], geometry.shape[1])
     fan_in = shape[in_axis]
+    if math.prod(shape) == 0:  # no unit has weights to draw
+        return Sparse(scale, 0, shape, in_axis)
     if k > fan_in:
         raise ValueError(
             f"k must be at most the fan-in; got k={k} with fan_in={fan_in} for shape={shown(shape)}."
