@@ -355,7 +355,11 @@ def test_every_initializer_has_a_hand_formula_here() -> None:
 
 
 # Initializers added by later modules are formula-tested in their own test modules.
-EXTRA_NAMES_TESTED_ELSEWHERE: set[str] = {"complex_rayleigh"}  # tests/test_complex.py
+EXTRA_NAMES_TESTED_ELSEWHERE: set[str] = {
+    "complex_rayleigh",  # tests/test_complex.py
+    *("zero_hadamard", "sinusoidal", "spectral", "martens_sparse"),  # tests/test_modern_schemes.py
+    *("critical_normal", "critical_orthogonal"),  # tests/test_criticality.py
+}
 
 
 # --- tables derived from the registry ---------------------------------------------------

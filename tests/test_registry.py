@@ -30,7 +30,7 @@ KERAS = "keras.initializers"
 
 # Parameters without defaults, and shapes for schemes that need a particular one.
 REQUIRED = {**REQUIRED_PARAMS, "fixed": {"value": [1.0, 2.0]}}
-SHAPES = {"eye": (4, 5), "sparse": (4, 5), "fixed": (2,)}
+SHAPES = {"eye": (4, 5), "sparse": (4, 5), "fixed": (2,), "martens_sparse": (20, 30)}
 
 
 def shape_for(name: str) -> tuple[int, ...]:

@@ -178,7 +178,25 @@ def render() -> str:
             )
         header = ("name", "prefixed", "resolves to", "layout", "accepted")
         sections.append(f"## {origin} names\n\n" + _table(header, rows))
+    sections.append(_paper_names())
     return "\n\n".join(sections) + "\n"
+
+
+def _paper_names() -> str:
+    """The section of the names a scheme's paper uses (no library ships the scheme, no prefix)."""
+    rows = [
+        (
+            f"`{entry.name}`",
+            f"`{entry.canonical}`",
+            f"`{wi.get(entry.canonical).layout}`",
+            wi.get(entry.canonical).info.reference,
+        )
+        for entry in declarations()
+        if entry.origin not in (*ORIGINS, "user") and entry.kind != "canonical"
+    ]
+    intro = "Schemes no library ships, under the spelling their paper uses; there is no prefix."
+    header = ("name", "resolves to", "layout", "paper")
+    return "## Names from papers\n\n" + intro + "\n\n" + _table(header, rows)
 
 
 def main(argv: list[str] | None = None) -> int:

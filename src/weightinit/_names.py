@@ -52,7 +52,9 @@ class Aliases:
     a canonical name, Keras, PyTorch, JAX, Haiku, Flax; the others stay
     reachable through their prefix (``'jax.normal'``). Flax re-exports JAX's
     initializers, so every JAX name is a Flax name too (``'flax.normal'``);
-    ``flax`` lists the names only Flax has (``'zeros_init'``).
+    ``flax`` lists the names only Flax has (``'zeros_init'``). ``paper`` lists
+    the names of a scheme no library ships under the spelling its paper uses
+    (``'ZerO'``), declared with the scheme's origin and no prefix.
     """
 
     keras: tuple[str, ...] = ()
@@ -60,6 +62,7 @@ class Aliases:
     jax: tuple[str, ...] = ()
     haiku: tuple[str, ...] = ()
     flax: tuple[str, ...] = ()
+    paper: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,6 +203,7 @@ def add(init: Initializer) -> None:
             ("JAX", info.aliases.jax),
             ("Haiku", info.aliases.haiku),
             ("Flax", (*info.aliases.jax, *info.aliases.flax)),  # Flax re-exports JAX's
+            (info.origin, info.aliases.paper),
         ):
             for alias in aliases:
                 _declare(names, declared, alias, name, origin, "alias")

@@ -25,19 +25,22 @@ Haiku's ``uniform_scaling`` is uniform with variance scale² / n, n Haiku's
 The schemes live in one module per family: :mod:`.constants` (zeros, ones,
 constant, fixed), :mod:`.plain` (normal, uniform, truncated normal),
 :mod:`.variance` (variance scaling and its Keras presets), :mod:`.presets`
-(PyTorch's, JAX's and Haiku's presets) and :mod:`.structured` (orthogonal,
-identity, dirac, sparse) and :mod:`.critical` (critical initialization). Importing this package defines and registers them
+(PyTorch's, JAX's and Haiku's presets), :mod:`.research` (ZerO,
+sinusoidal, spectral, Martens' sparse: published schemes no library ships),
+:mod:`.structured` (orthogonal, identity, dirac, sparse) and :mod:`.critical`
+(critical initialization). Importing this package defines and registers them
 all, in that order.
 """
 
 from __future__ import annotations
 
 from ..gains import NONLINEARITIES as NONLINEARITIES  # importable here, as it always was
-from . import constants, critical, plain, presets, structured, variance
+from . import constants, critical, plain, presets, research, structured, variance
 from .constants import *  # noqa: F403
 from .critical import *  # noqa: F403
 from .plain import *  # noqa: F403
 from .presets import *  # noqa: F403
+from .research import *  # noqa: F403
 from .structured import *  # noqa: F403
 from .variance import *  # noqa: F403
 
@@ -48,6 +51,7 @@ __all__ = (
     + variance.__all__
     + presets.__all__
     + structured.__all__
+    + research.__all__
     + critical.__all__
 )
 __all__.sort()
