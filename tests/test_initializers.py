@@ -745,6 +745,11 @@ ERRORS: list[tuple[Call, type[Exception], str]] = [
     (lambda: wi.zeros((4,), dtype=object), TypeError, "numeric dtype"),
     (lambda: wi.constant((4,), value=0.5, dtype=np.int32), ValueError, "cannot hold exactly"),
     (lambda: wi.constant((4,), value=300, dtype=np.int8), ValueError, "cannot hold exactly"),
+    (
+        lambda: wi.constant(out=np.zeros(4, np.int32), value=0.5),
+        ValueError,
+        r"cannot hold exactly.*\(the dtype of out, out\.dtype=int32\)",
+    ),
     (lambda: wi.constant((4,), value=1e6, dtype=np.float16), ValueError, "overflow"),
     (
         lambda: wi.constant((4,), value=[1, 2]),

@@ -157,7 +157,14 @@ def make_plan(
     for dims, kind in allocations:
         check_allocation(dims, kind, given=source)
     described = f"{init.name} with {listed(values)}" if law.random or values else init.name
-    law.check_drawable(resolved, described)
+    try:
+        law.check_drawable(resolved, described)
+    except (TypeError, ValueError) as error:
+        if target is None:
+            raise
+        raise type(error)(
+            f"{str(error).rstrip('.')} (the dtype of out, out.dtype={resolved})."
+        ) from None
     # Allocations above the checked size ask the machine's memory, which may change.
     keep = all(math.prod(dims) * kind.itemsize < ALLOCATION_CHECKED for dims, kind in allocations)
     return Plan(law, resolved, window, progress, described), keep
