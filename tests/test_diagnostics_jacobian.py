@@ -244,3 +244,41 @@ def test_jacobian_is_checked_before_anything_is_drawn() -> None:
     with pytest.raises(TypeError, match="jacobian"):
         propagate(init, "tanh", depth=2, width=4, jacobian="no")
     assert calls == []
+
+
+def test_input_std_scales_the_inputs_and_nothing_else() -> None:
+    identity = wi.identity  # h_1 = x_0 @ I: the input itself
+    unit = propagate(identity, "linear", depth=3, width=16, batch=8, rng=4, jacobian=True)
+    double = propagate(
+        identity, "linear", depth=3, width=16, batch=8, rng=4, jacobian=True, input_std=2.0
+    )
+    assert np.array_equal(double.pre_std, 2.0 * unit.pre_std)
+    assert np.array_equal(double.pre_mean, 2.0 * unit.pre_mean)
+    assert np.array_equal(double.grad_std, unit.grad_std)  # the same top gradient
+    assert np.array_equal(double.jacobian_singular_values, unit.jacobian_singular_values)
+    # The default is exactly the unscaled draw.
+    _same(propagate("he_normal", "relu", depth=4, width=16, rng=1),
+          propagate("he_normal", "relu", depth=4, width=16, rng=1, input_std=1.0))  # fmt: skip
+    # tanh's Jacobian depends on where the input sits.
+    small = propagate("orthogonal", "tanh", depth=4, width=16, rng=1, jacobian=True,
+                      input_std=1e-4)  # fmt: skip
+    assert small.jacobian_singular_values is not None
+    np.testing.assert_allclose(small.jacobian_singular_values, 1.0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (0.0, ValueError, "input_std must be > 0; got input_std=0.0"),
+        (-1.0, ValueError, "input_std must be > 0; got input_std=-1.0"),
+        (math.nan, ValueError, "input_std must be a number, not NaN"),
+        (math.inf, ValueError, "input_std must be finite"),
+        ("1", TypeError, "input_std must be a real number"),
+        (True, TypeError, "input_std must be a real number"),
+    ],
+)
+def test_input_std_is_checked_before_drawing(value: Any, error: type, message: str) -> None:
+    calls, init = _recording()
+    with pytest.raises(error, match=message):
+        propagate(init, "tanh", depth=2, width=4, input_std=value)
+    assert calls == []

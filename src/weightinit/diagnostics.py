@@ -253,13 +253,14 @@ def propagate(
     rng: Any = None,
     bias: Any = 0.0,
     jacobian: bool = False,
+    input_std: float = 1.0,
 ) -> Propagation:
     r"""Run a random batch through a deep MLP and measure the signal layer by layer.
 
     The stack is ``depth`` square layers :math:`h_l = x_{l-1} W_l + b_l`,
     :math:`x_l = \phi(h_l)` (the Keras ``x @ W`` layout), each ``W_l`` drawn
     from ``initializer`` with shape (width, width), the input
-    :math:`x_0 \sim N(0, 1)`. The backward pass starts from a standard normal
+    :math:`x_0 \sim N(0, \mathrm{input\_std}^2)`. The backward pass starts from a standard normal
     gradient :math:`G` at :math:`x_L` (the per-example gradient of the loss
     :math:`\langle x_L, G \rangle`) and goes down by the chain rule.
 
@@ -297,6 +298,12 @@ def propagate(
         deviation and largest value. Then ``3 * width**2`` more values count
         towards :data:`MAX_PROPAGATION_VALUES`, and ``depth * width**3`` must
         be at most :data:`MAX_JACOBIAN_WORK` (2**36).
+    input_std : float, default 1.0
+        The std of the inputs (> 0): the standard normal draws times it. A
+        stack at a fixed point :math:`q^*` of the variance map
+        :math:`q \mapsto \sigma_w^2 \mathbb{E}[\phi(\sqrt{q} z)^2] + \sigma_b^2`
+        starts there with ``input_std = sqrt((q* - sigma_b**2) / sigma_w**2)``,
+        as the theory of dynamical isometry assumes.
 
     Returns
     -------
@@ -338,6 +345,7 @@ def propagate(
     width = check_int("width", width, minimum=2)
     batch = check_int("batch", batch, minimum=2)
     jacobian = check_bool("jacobian", jacobian)
+    input_std = check_real("input_std", input_std, positive=True)
     _check_size(depth, width, batch, jacobian)
     name, init = stack_initializer(initializer)
     act = get_activation(activation)
@@ -350,6 +358,7 @@ def propagate(
     top_gradient = standard_normal((batch, width), gen)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        x = x * input_std  # exact for the default 1.0
         stats, inputs, pre = _forward(x, weights, biases, act)
         grad_std, weight_grad_std = _backward(top_gradient, weights, inputs, pre, act)
         spectrum = _jacobian_spectrum(weights, pre, act) if jacobian else {}
