@@ -78,8 +78,8 @@ VERDICTS = ("symmetric", "saturated", "exploding", "vanishing", "healthy")
 MAX_PROPAGATION_VALUES = 2**27
 #: The most multiply-adds the Jacobian's running product may take with
 #: ``jacobian=True``, ``depth * width**3``: 2**36, about 7e10, some seconds of
-#: one core (width 256 up to depth 4096, width 1024 up to depth 64). Refused
-#: before anything is drawn, like the size.
+#: one core (width 1024 up to depth 64, width 2048 up to depth 8; at width 256
+#: the size limit binds first). Refused before anything is drawn, like the size.
 MAX_JACOBIAN_WORK = 2**36
 
 #: Units count as identical when the spread across units of the last layer's
