@@ -251,6 +251,11 @@ def _one_line_usage_error(done: subprocess.CompletedProcess[str], expected: str)
         (["--init", "dirac"], "dirac cannot make the report's (4, 4) weight matrices: dirac "),
         (["--init", "delta_orthogonal"], "delta_orthogonal needs a shape of rank 3, 4 or 5"),
         (
+            ["--init", "critical_normal", "--activation", "tanh,gelu"],
+            "critical_normal cannot make the report's (4, 4) weight matrices: gelu has no "
+            "critical point with sigma_b=0.0",
+        ),
+        (
             ["--init", "he_normal", "--param", 'he_normal.in_axis="x"'],
             "argument --param: he_normal cannot take in_axis='x': "
             "in_axis must be an int; got in_axis='x' (type=str)",
@@ -352,3 +357,27 @@ def test_a_param_nested_too_deeply_is_a_usage_error() -> None:
     deep = "glorot_uniform.gain=" + "[" * 100_000
     done = _command("report", "--init", "glorot_uniform", "--param", deep, "--depth", "2")
     _one_line_usage_error(done, "argument --param: VALUE nests too deeply to read")
+
+
+def test_report_runs_the_critical_schemes_at_each_rows_activation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["report", *SMALL, "--json", "--init", "critical_normal,critical_orthogonal"]
+    results = json.loads(_run(capsys, *argv))["results"]
+    assert [(r["initializer"], r["activation"]) for r in results] == [
+        (name, act)
+        for name in ("critical_normal", "critical_orthogonal")
+        for act in DEFAULT_ACTIVATIONS
+    ]
+    for activation in DEFAULT_ACTIVATIONS:  # each row drawn at its own activation's critical σ_w
+        bound = wi.critical_normal.partial(activation=activation)
+        direct = wi.propagate(bound, activation, depth=4, width=16, batch=16,
+                              rng=report.pair_seed(0, "critical_normal"))  # fmt: skip
+        (row,) = [
+            r
+            for r in results
+            if r["initializer"] == "critical_normal" and r["activation"] == activation
+        ]
+        assert row["forward_std"] == pytest.approx(list(direct.std), rel=1e-12)
+    relu = wi.critical_normal.partial(activation="relu")
+    assert report.for_activation(relu, "tanh") is relu  # a bound activation is kept

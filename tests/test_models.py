@@ -207,3 +207,22 @@ def test_a_spec_leaf_brings_its_own_initializer_and_a_matching_rule_overrides_it
     np.testing.assert_array_equal(drawn, wi.he_normal((4, 3), rng=wi.param_seed(2, "w")))
     with pytest.raises(ValueError, match=r"the parameter .w.: .*no_such"):
         wi.init_params({"w": ((4, 3), "no_such")}, [])
+
+
+def test_a_wrapper_leaf_is_checked_before_anything_is_drawn_and_keeps_a_bound_dtype() -> None:
+    from weightinit.layers.flax import Flattened
+    from weightinit.layers.keras import ForgetBias
+    from weightinit.models import ZeroRow
+
+    first = np.full((2, 2), 7.0)
+    tree = {"a": first, "b": wi.ParamSpec((3, 4), Flattened(wi.get("eye"), (1, 2)))}
+    with pytest.raises(ValueError, match="the parameter 'b'"):  # (3, 4) is not of rank 3
+        wi.init_params(tree, [("a", "ones")], rng=0)
+    assert (first == 7.0).all()
+    bad = {"a": first, "bias": wi.ParamSpec((6,), ForgetBias(wi.get("zeros")))}
+    with pytest.raises(ValueError, match=r"the parameter 'bias'.*\(4 \* units,\)"):
+        wi.init_params(bad, [("a", "ones")], rng=0)
+    assert (first == 7.0).all()
+    own = ZeroRow(wi.torch_normal.partial(std=0.02, dtype="float32"), 0)
+    drawn = wi.init_params({"emb": wi.ParamSpec((4, 3), own)}, [], rng=0, dtype="float64")
+    assert drawn["emb"].dtype == np.float32 and (drawn["emb"][0] == 0).all()

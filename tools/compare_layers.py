@@ -101,22 +101,52 @@ def compare_haiku() -> bool:
     return good
 
 
+def flat(tree: Any, path: str = "") -> dict[str, Any]:
+    """A nested dict of arrays by path (``"query.kernel"``), in its order."""
+    if not isinstance(tree, dict):
+        return {path: np.asarray(tree)}
+    found: dict[str, Any] = {}
+    for key, value in tree.items():
+        found.update(flat(value, f"{path}.{key}" if path else key))
+    return found
+
+
 def compare_flax() -> bool:
     import flax.linen as nn
     import jax
     import jax.numpy as jnp
 
-    cases: list[tuple[str, Any, Any, dict[str, Any]]] = [
-        ("dense", nn.Dense(256), jnp.zeros((1, 512)), fl.dense(256, input_features=512, rng=0)),
-        ("conv", nn.Conv(64, (3, 3), feature_group_count=2), jnp.zeros((1, 8, 8, 32)),
+    key = jax.random.PRNGKey(0)
+    lstm, gru = nn.LSTMCell(128), nn.GRUCell(128)
+    q, k, v = jnp.zeros((1, 5, 96)), jnp.zeros((1, 7, 64)), jnp.zeros((1, 7, 32))
+    cases: list[tuple[str, Any, tuple[Any, ...], dict[str, Any]]] = [
+        ("dense", nn.Dense(256), (jnp.zeros((1, 512)),), fl.dense(256, input_features=512, rng=0)),
+        ("conv", nn.Conv(64, (3, 3), feature_group_count=2), (jnp.zeros((1, 8, 8, 32)),),
          fl.conv(64, (3, 3), input_features=32, feature_group_count=2, rng=0)),
-        ("embed", nn.Embed(1000, 64), jnp.zeros((1,), dtype=jnp.int32), fl.embed(1000, 64, rng=0)),
-        ("layer_norm", nn.LayerNorm(), jnp.zeros((1, 64)), fl.layer_norm(input_features=64, rng=0)),
+        ("embed", nn.Embed(1000, 64), (jnp.zeros((1,), dtype=jnp.int32),), fl.embed(1000, 64, rng=0)),
+        ("layer_norm", nn.LayerNorm(), (jnp.zeros((1, 64)),), fl.layer_norm(input_features=64, rng=0)),
+        ("dense_general", nn.DenseGeneral((16, 8), axis=(-2, -1)), (jnp.zeros((2, 32, 24)),),
+         fl.dense_general((16, 8), input_shape=(2, 32, 24), axis=(-2, -1), rng=0)),
+        ("dense_general", nn.DenseGeneral(64, axis=-1, batch_dims=(0,)), (jnp.zeros((4, 3, 96)),),
+         fl.dense_general(64, input_shape=(4, 3, 96), batch_dims=(0,), rng=0)),
+        ("dense_general", nn.DenseGeneral((32, 4), kernel_init=nn.initializers.orthogonal()),
+         (jnp.zeros((1, 256)),), fl.dense_general((32, 4), input_shape=(1, 256),
+                                                  kernel_init="flax.orthogonal", rng=0)),
+        ("lstm_cell", lstm, (lstm.initialize_carry(key, (1, 64)), jnp.zeros((1, 64))),
+         fl.lstm_cell(128, input_features=64, rng=0)),
+        ("gru_cell", gru, (gru.initialize_carry(key, (1, 64)), jnp.zeros((1, 64))),
+         fl.gru_cell(128, input_features=64, rng=0)),
+        ("mh_attention", nn.MultiHeadDotProductAttention(8, qkv_features=128), (q,),
+         fl.multi_head_dot_product_attention(8, in_features=96, qkv_features=128, rng=0)),
+        ("mh_attention", nn.MultiHeadDotProductAttention(4, out_features=48, normalize_qk=True),
+         (q, k, v), fl.multi_head_dot_product_attention(
+             4, in_features=96, key_features=64, value_features=32, out_features=48,
+             normalize_qk=True, rng=0)),
     ]  # fmt: skip
     good = True
-    for label, module, x, ours in cases:
-        params = module.init(jax.random.PRNGKey(0), x)["params"]
-        good &= compare(label, {k: np.asarray(v) for k, v in params.items()}, ours)
+    for label, module, args, ours in cases:
+        params = module.init(key, *args)["params"]
+        good &= compare(label, flat(params), flat(ours))
     return good
 
 

@@ -19,6 +19,7 @@ from ._engine import get_workers, set_workers
 from ._initializer import Initializer, Param
 from ._names import Aliases, SchemeInfo
 from ._validation import MAX_ELEMENTS
+from .criticality import MeanField, critical, mean_field
 from .fans import Geometry, compute_fans
 from .gains import calculate_gain, gain
 from .initializers import *  # noqa: F403  (every scheme, listed once in initializers.__all__)
@@ -29,6 +30,7 @@ if typing.TYPE_CHECKING:
     from . import layers, recipes
     from .diagnostics import propagate, train
     from .models import ParamSpec, init_params, param_seed
+    from .unit_variance import lsuv
 
 __version__ = "0.1.0.dev0"
 
@@ -41,11 +43,12 @@ _LAZY = {
     "ParamSpec": "models",
     "layers": "layers",
     "recipes": "recipes",
+    "lsuv": "unit_variance",
 }
 
 
 def __getattr__(name: str) -> object:
-    """``propagate``, ``train``, ``init_params``, ``param_seed``, ``ParamSpec``, ``layers``, ``recipes``: imported when first used."""
+    """``propagate``, ``train``, ``init_params``, ``param_seed``, ``ParamSpec``, ``layers``, ``recipes``, ``lsuv``: imported when first used."""
     if name in _LAZY:
         import importlib
 
@@ -66,6 +69,7 @@ __all__ = [
     "Aliases",
     "Geometry",
     "Initializer",
+    "MeanField",
     "Packed",
     "Param",
     "ParamSpec",
@@ -73,12 +77,15 @@ __all__ = [
     "available",
     "calculate_gain",
     "compute_fans",
+    "critical",
     "deserialize",
     "gain",
     "get",
     "get_workers",
     "init_params",
     "layers",
+    "lsuv",
+    "mean_field",
     "packed",
     "param_seed",
     "propagate",

@@ -33,6 +33,7 @@ from .report import (
     DEFAULT_WIDTH,
     Settings,
     check_square,
+    for_activation,
     report_json,
     report_text,
     run_report,
@@ -183,11 +184,13 @@ def _check_square(
     initializers: list[tuple[str, Any]],
     width: int,
     bound: set[str],
+    activations: list[str],
 ) -> None:
-    """Make an initializer that cannot make a (width, width) matrix a usage error."""
+    """Make an initializer that cannot make a (width, width) matrix (for each activation it takes) a usage error."""
     for name, init in initializers:
         try:
-            check_square(name, init, width)
+            for activation in activations:
+                check_square(name, for_activation(init, activation), width)
         except (TypeError, ValueError) as error:
             flag = "--param" if name in bound else "--init"
             hint = ""
@@ -254,7 +257,8 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     _check_size(parser, args.depth, args.width, args.batch)
     _check_activations(parser, args.activation)
     initializers = _resolve_initializers(parser, args.init, args.param)
-    _check_square(parser, initializers, args.width, {name for name, _, _ in args.param})
+    bound = {name for name, _, _ in args.param}
+    _check_square(parser, initializers, args.width, bound, args.activation)
     names = [name for name, _ in initializers for _ in args.activation]
     progress = sys.stderr if sys.stderr.isatty() else None
     started = time.perf_counter()

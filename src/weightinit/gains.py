@@ -155,7 +155,9 @@ def normal_expectation(
     algebraic convergence that Gauss-Hermite shows across a kink. The normal
     density is below :math:`10^{-55}` outside :math:`[-16, 16]`. Every node is
     at least :math:`3 \times 10^{-4}` from a panel edge, which
-    :func:`~weightinit.activations.central_difference` relies on.
+    :func:`~weightinit.activations.central_difference` relies on, unless two
+    kinks are closer than 1/4: each keeps its edge, and the panel between
+    them is as narrow as they are close.
 
     The tails are dropped only once they are seen to be negligible: the same
     rule over :math:`16 < |z| < 32` must give an integrand whose absolute mass
@@ -183,10 +185,12 @@ def normal_expectation(
     inner = [k for k in kinks if -_REACH < k < _REACH]
     grid = np.arange(-_REACH, _REACH + _PANEL / 2, _PANEL)
     edges = np.union1d(grid, inner)
-    # A kink a hair away from a grid point would leave a sliver panel: drop the grid point.
+    # A kink a hair away from a grid point would leave a sliver panel: drop the grid point
+    # (never another kink: close kinks each keep their edge).
     keep = np.ones(edges.size, dtype=bool)
+    kinked = np.isin(edges, inner)
     for kink in inner:
-        near = (np.abs(edges - kink) < _PANEL / 4) & (edges != kink)
+        near = (np.abs(edges - kink) < _PANEL / 4) & ~kinked
         near[[0, -1]] = False
         keep &= ~near
     edges = edges[keep]

@@ -232,12 +232,18 @@ def _resolve(tree: Any, rules: list[tuple[str, Any]], default: Any) -> list[_Lea
     return found
 
 
+def _binds_dtype(init: Any) -> bool:
+    """Whether ``init`` — or the initializer a wrapper draws with (``Packed``, ``ZeroRow``, a layer's ``Flattened``, its ``.init``) — binds its own dtype."""
+    own = init if isinstance(init, Initializer) else getattr(init, "init", init)
+    return isinstance(own, Initializer) and "dtype" in own._options
+
+
 def _check(leaf: _Leaf, dtype: Any) -> None:
     """What can be checked of a leaf before anything is drawn: its law for its shape, its dtype."""
     init = leaf.init
     try:
-        if isinstance(init, (Packed, ZeroRow)):
-            own = None if "dtype" in init.init._options else dtype
+        if not isinstance(init, Initializer) and callable(getattr(init, "check", None)):
+            own = None if _binds_dtype(init) else dtype
             init.check(leaf.shape, leaf.out.dtype if leaf.out is not None else own)
             return
         if not isinstance(init, Initializer):
@@ -253,9 +259,7 @@ def _draw(leaf: _Leaf, root: np.random.SeedSequence, dtype: Any) -> Any:
     init: Callable[..., Any] = leaf.init
     seed = param_seed(root, leaf.path)
     options: dict[str, Any] = {"rng": seed}
-    own = init.init if isinstance(init, Packed) else init
-    bound = isinstance(own, Initializer) and "dtype" in own._options
-    if dtype is not None and leaf.out is None and not bound:
+    if dtype is not None and leaf.out is None and not _binds_dtype(init):
         options["dtype"] = dtype
     try:
         if leaf.out is not None and isinstance(init, (Initializer, Packed)):

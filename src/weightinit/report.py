@@ -81,6 +81,21 @@ def check_square(name: str, init: Any, width: int) -> None:
         init((width, width), rng=np.random.default_rng(0))
 
 
+def for_activation(init: Any, activation: str) -> Any:
+    """``init`` for a row of ``activation``: a scheme whose ``activation`` parameter is left unbound takes the row's.
+
+    So ``critical_normal`` and ``critical_orthogonal`` are critical for the
+    activation each row runs (with the report's zero biases).
+    """
+    if (
+        isinstance(init, Initializer)
+        and any(param.name == "activation" for param in init.params)
+        and "activation" not in init.get_config()
+    ):
+        return init.partial(activation=activation)
+    return init
+
+
 def pair_seed(seed: int, name: str) -> np.random.SeedSequence:
     """The seed of an initializer's runs: ``(seed, crc32(name))``, whatever else is run."""
     return np.random.SeedSequence([seed, zlib.crc32(name.encode())])
@@ -90,6 +105,7 @@ def _run_pair(
     name: str, init: Any, activation: str, depth: int, width: int, batch: int, seed: int
 ) -> Propagation:
     rng = pair_seed(seed, name)
+    init = for_activation(init, activation)
     return propagate(init, activation, depth=depth, width=width, batch=batch, rng=rng)
 
 

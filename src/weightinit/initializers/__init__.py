@@ -26,15 +26,16 @@ The schemes live in one module per family: :mod:`.constants` (zeros, ones,
 constant, fixed), :mod:`.plain` (normal, uniform, truncated normal),
 :mod:`.variance` (variance scaling and its Keras presets), :mod:`.presets`
 (PyTorch's, JAX's and Haiku's presets) and :mod:`.structured` (orthogonal,
-identity, dirac, sparse). Importing this package defines and registers them
+identity, dirac, sparse) and :mod:`.critical` (critical initialization). Importing this package defines and registers them
 all, in that order.
 """
 
 from __future__ import annotations
 
 from ..gains import NONLINEARITIES as NONLINEARITIES  # importable here, as it always was
-from . import constants, plain, presets, structured, variance
+from . import constants, critical, plain, presets, structured, variance
 from .constants import *  # noqa: F403
+from .critical import *  # noqa: F403
 from .plain import *  # noqa: F403
 from .presets import *  # noqa: F403
 from .structured import *  # noqa: F403
@@ -42,6 +43,11 @@ from .variance import *  # noqa: F403
 
 #: Every scheme, and the constants of variance scaling: each module's ``__all__``.
 __all__ = (
-    constants.__all__ + plain.__all__ + variance.__all__ + presets.__all__ + structured.__all__
+    constants.__all__
+    + plain.__all__
+    + variance.__all__
+    + presets.__all__
+    + structured.__all__
+    + critical.__all__
 )
 __all__.sort()

@@ -41,12 +41,14 @@ def resolved(name: str, given: Any, default: Any) -> Any:
         raise type(error)(f"{name}: {error}") from None
 
 
-def made(specs: dict[str, ParamSpec], *, rng: Any, dtype: Any, spec: bool) -> dict[str, Any]:
+def made(specs: dict[str, Any], *, rng: Any, dtype: Any, spec: bool) -> dict[str, Any]:
     """The layer's parameters: ``specs`` themselves if ``spec``, else arrays drawn from them.
 
-    Parameter ``name`` is drawn with ``param_seed(rng, name)`` in ``dtype``
-    (an initializer that binds its own dtype keeps it), as
-    ``init_params(specs, [], rng=rng, dtype=dtype)`` draws it.
+    ``specs`` maps names to ParamSpecs, or to dicts of them (a module's
+    submodules). Parameter ``name`` (a path, such as ``"hi.kernel"``) is
+    drawn with ``param_seed(rng, name)`` in ``dtype`` (an initializer that
+    binds its own dtype keeps it), as ``init_params(specs, [], rng=rng,
+    dtype=dtype)`` draws it.
     """
     if spec:
         return dict(specs)

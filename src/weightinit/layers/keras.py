@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import describe
+from .._validation import check_shape, describe
 from ..packed import packed
 from ..registry import get
 from ._build import ParamSpec, flag, made, positive, resolved
@@ -57,11 +57,23 @@ class ForgetBias:
     def __init__(self, init: Any) -> None:
         self.init = init
 
+    def _parts(self, shape: Any) -> Any:
+        dims = check_shape(shape)
+        if len(dims) != 1 or dims[0] % 4:
+            raise ValueError(
+                f"an LSTM bias with a forget gate must have shape (4 * units,); got shape={dims!r}."
+            )
+        units = dims[0] // 4
+        return packed(self.init, (units, units, 2 * units), axis=0)
+
+    def check(self, shape: Any, dtype: Any = None) -> None:
+        """Every check a call makes before it draws: the shape (4u,), the parts' laws, the dtype."""
+        self._parts(shape).check(shape, dtype)
+
     def __call__(self, shape: Any, *, rng: Any = None, dtype: Any = None) -> Any:
         """The bias of ``shape`` ``(4u,)``."""
-        units = shape[0] // 4
-        values = packed(self.init, (units, units, 2 * units), axis=0)(shape, rng=rng, dtype=dtype)
-        values[units : 2 * units] = 1
+        values = self._parts(shape)(shape, rng=rng, dtype=dtype)
+        values[shape[0] // 4 : shape[0] // 2] = 1
         return values
 
 
@@ -473,7 +485,7 @@ def lstm(
     bias = resolved("bias_initializer", bias_initializer, get("zeros"))
     forget = ForgetBias(bias) if flag("unit_forget_bias", unit_forget_bias) else None
     if forget is not None:
-        packed(bias, (n, n, 2 * n), axis=0).check((4 * n,), dtype)
+        forget.check((4 * n,), dtype)
     inits = (kernel_initializer, recurrent_initializer, bias)
     specs = _recurrent(4, n, n_in, use_bias, inits, (4 * n,), forget)
     return made(specs, rng=rng, dtype=dtype, spec=spec)
