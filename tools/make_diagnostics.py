@@ -194,31 +194,17 @@ ISOMETRY_RUNS = [
 ]
 
 
-def _edge_of_chaos(activation: str, sigma_b2: float) -> tuple[float, float]:
-    """σ_w² and q* of the critical point (provisional figures)."""
-    return {
-        ("tanh", 0.05): (1.7609546396067346, 0.5700478816407606),
-        ("tanh", 1e-5): (1.0395211284844743, 0.02033795311930802),
-        ("relu", 0.0): (2.0, math.nan),
-    }[activation, sigma_b2]
-
-
 def _critical_stack(activation: str, sigma_b2: float, weights: str) -> tuple[object, object, float]:
     """The initializer, the bias and the input std of a stack at the critical point.
 
-    The inputs start at the fixed point, x₀ ~ N(0, (q* − σ_b²) / σ_w²); a ReLU
-    stack without biases has no single fixed point, and its Jacobian does not
-    depend on the inputs' scale, so its inputs keep std 1.
+    ``wi.critical`` finds σ_w and q*; the inputs start at the fixed point,
+    x₀ ~ N(0, (q* − σ_b²) / σ_w²).
     """
-    sigma_w2, q_star = _edge_of_chaos(activation, sigma_b2)
-    sigma_w, sigma_b = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
-    if weights == "orthogonal":
-        init: object = wi.orthogonal.partial(gain=sigma_w)
-    else:
-        init = wi.random_normal.partial(stddev=sigma_w / math.sqrt(ISOMETRY_WIDTH))
-    bias: object = wi.random_normal.partial(stddev=sigma_b) if sigma_b2 > 0 else 0.0
-    input_std = math.sqrt((q_star - sigma_b2) / sigma_w2) if math.isfinite(q_star) else 1.0
-    return init, bias, input_std
+    point = wi.critical(activation, sigma_b=math.sqrt(sigma_b2))
+    scheme = wi.critical_orthogonal if weights == "orthogonal" else wi.critical_normal
+    init = scheme.partial(activation=activation, sigma_b=point.sigma_b)
+    input_std = math.sqrt((point.q_star - sigma_b2) / point.sigma_w**2)
+    return init, point.bias, input_std
 
 
 def isometry_row(activation: str, sigma_b2: float, weights: str, depth: int) -> str:
@@ -235,15 +221,15 @@ def isometry_row(activation: str, sigma_b2: float, weights: str, depth: int) -> 
         jacobian=True,
         input_std=input_std,
     )
-    sigma_w2, q_star = _edge_of_chaos(activation, sigma_b2)
+    point = wi.critical(activation, sigma_b=math.sqrt(sigma_b2))
     values = result.jacobian_singular_values
     assert values is not None
     cells = [
         activation,
         weights,
         f"{sigma_b2:g}",
-        f"{sigma_w2:.4f}",
-        "—" if math.isnan(q_star) else f"{q_star:.4f}",
+        f"{point.sigma_w**2:.4f}",
+        f"{point.q_star:.4f}",
         str(depth),
         f"{result.jacobian_mean:.3f}",
         f"{result.jacobian_spread:.3f}",
@@ -379,12 +365,13 @@ Pennington et al. follow the spectrum of JJᵀ (the squared singular values)
 by its mean and variance and its largest value; the table gives the
 singular values' mean, std and max.
 
-Each row is one call at a critical point (χ₁ = 1): weights with variance
-σ_w²/width, orthogonal (`orthogonal`, Keras' scheme, with `gain` = σ_w) or
-Gaussian (`random_normal` with `stddev` = σ_w/√width), biases N(0, σ_b²),
-inputs at the fixed point, x₀ ~ N(0, (q* − σ_b²)/σ_w²) (`input_std`); the
-ReLU stack (σ_w² = 2, He's scale, no biases) has no single fixed point and
-its Jacobian does not depend on the inputs' scale, so its inputs have std 1.
+Each row is one call at a critical point (χ₁ = 1) that
+`weightinit.critical(φ, sigma_b=σ_b)` finds: weights
+`critical_orthogonal` (an orthogonal matrix times σ_w) or `critical_normal`
+(N(0, σ_w²/width)), biases its `.bias` (N(0, σ_b²); zeros for σ_b = 0),
+inputs at the fixed point, x₀ ~ N(0, (q* − σ_b²)/σ_w²) (`input_std`). For
+ReLU without biases every q is a fixed point (`critical` reports q* = 1) and
+the Jacobian does not depend on the inputs' scale; its σ_w² = 2 is He's.
 Width {ISOMETRY_WIDTH}, seed {SEED}, batch 2 (only the first example enters J); "below 0.1"
 is the share of singular values under 0.1. Computed by
 `python tools/make_diagnostics.py` (about half a minute). With
