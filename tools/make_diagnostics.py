@@ -393,16 +393,16 @@ What the table shows:
 - **tanh at σ_b² = 0.05 (q* = 0.57).** Orthogonal weights give a smaller std
   and max than Gaussian weights up to depth 32, but neither stays near 1: the
   orthogonal stack's mean falls from 0.85 to 0.23 and its max grows to 8.6
-  over 128 layers, with 86 % of its singular values below 0.1 (the Gaussian
-  stack's std at depth 128, 0.57, is the smaller one only because 96 % of
-  its singular values are below 0.1). In this table the singular values stay
-  near 1 only at the small q* of the rows above.
+  over 128 layers, with 86 % of its singular values below 0.1. At depth 128
+  the Gaussian stack's std, 0.57, is the smaller one, with its mean at 0.078
+  and 96 % of its singular values below 0.1. In this table the singular
+  values stay near 1 only at the small q* of the rows above.
 - **ReLU (He's scale).** Orthogonal and Gaussian weights both spread: at
   every depth more than half of the singular values are below 0.1, and at
   depth 128 the max is 16 (orthogonal) and 18 (Gaussian). A ReLU stack's
   Jacobian passes only the units active on the example (D_l has zeros), so
-  its rank is at most the fewest active units of any layer — about half of
-  them — whatever the weights.
+  its rank is at most the fewest active units of any layer, whatever the
+  weights (`tests/test_diagnostics_jacobian.py` checks it).
 
 ## Exact gains, and PyTorch's table
 
