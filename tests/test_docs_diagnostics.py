@@ -1,7 +1,8 @@
 """docs/diagnostics.md is what tools/make_diagnostics.py generates now.
 
-The whole page is regenerated except the training table, of which a few rows
-are recomputed (all twelve runs would dominate the suite's time).
+The whole page is regenerated except the training table and the
+dynamical-isometry table, of which a few rows are recomputed (all of their
+runs would dominate the suite's time).
 """
 
 from __future__ import annotations
@@ -25,18 +26,31 @@ def _generator() -> Any:
     return module
 
 
+def _table_at(lines: list[str], header: str) -> tuple[int, int]:
+    """The first and one-past-last line of the table whose header starts so."""
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    return start, lines.index("", start)
+
+
 def test_diagnostics_page_is_not_stale() -> None:
     generator = _generator()
     actual = PAGE.read_text(encoding="utf-8")
     lines = actual.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("| initializer | activation"))
-    end = lines.index("", start)
+    first, last = _table_at(lines, "| φ | weights")
+    isometry = "\n".join(lines[first:last])
+    # The depth-2 and depth-8 rows: the others take most of the table's time.
+    shallow = [run for run in generator.ISOMETRY_RUNS if run[3] <= 8]
+    assert len(shallow) == 12
+    for run in shallow:
+        assert generator.isometry_row(*run) in lines[first:last]
+    assert len(lines[first:last]) == 2 + len(generator.ISOMETRY_RUNS)
+    start, end = _table_at(lines, "| initializer | activation")
     training = "\n".join(lines[start:end])
     # He with ReLU and with tanh: runs that converge smoothly, so NumPy 1.x and 2.x
     # agree to the digits shown (the N(0, 1) tanh runs are chaotic and do not).
     for run in (generator.TRAINING_RUNS[3], generator.TRAINING_RUNS[9]):
         assert generator.training_row(*run) in lines[start:end]
-    expected = generator.render(generator._report(None), training=training)
+    expected = generator.render(generator._report(None), training=training, isometry=isometry)
     diff = "\n".join(difflib.unified_diff(lines, expected.splitlines(), lineterm=""))
     assert actual == expected, f"run python tools/make_diagnostics.py:\n{diff}"
     assert (ROOT / "docs/img/report.png").read_bytes()[:4] == b"\x89PNG"

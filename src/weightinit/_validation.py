@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DIMS",
     "MAX_ELEMENTS",
     "check_allocation",
+    "check_bool",
     "check_dtype",
     "check_int",
     "check_int_seed",
@@ -296,6 +297,13 @@ def check_option(name: str, value: Any, options: Iterable[str]) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {listed}; got {describe(name, value)}.")
     raise ValueError(f"{name} must be one of {listed}; got {name}={shown(value)}.")
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (not 0, 1 or a NumPy bool)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False; got {describe(name, value)}.")
+    return value
 
 
 def check_keras_seed(seed: Any) -> int:

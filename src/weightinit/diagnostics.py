@@ -3,8 +3,10 @@ r"""Signal propagation through deep stacks: why initialization matters, measured
 :func:`propagate` pushes a random batch through a deep square MLP built with
 an initializer and reports, layer by layer, the spread of the signal going
 forward and of the gradient coming back, with a one-word verdict.
-:func:`train` runs a short full-batch gradient descent on a generated
-regression task, with optional gradient clipping by norm.
+With ``jacobian=True`` it also returns the singular values of the network's
+input–output Jacobian at the batch's first example, the measure of dynamical
+isometry. :func:`train`, :class:`Training` and :func:`synthetic_regression`
+live in :mod:`weightinit.training` and are re-exported here.
 
 The verdicts and their thresholds (justified in ``docs/diagnostics.md``):
 
@@ -29,24 +31,24 @@ pre-activation is a ``ValueError``, not a verdict.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
 from ._initializer import Initializer
-from ._validation import check_int, check_real, check_rng, describe, shown
+from ._stacks import stack_initializer, standard_normal
+from ._validation import check_bool, check_int, check_real, check_rng, shown
 from .activations import Activation, get_activation
-from .initializers import random_normal
-from .registry import get
+from .training import Training, synthetic_regression, train
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "MAX_JACOBIAN_WORK",
     "MAX_PROPAGATION_VALUES",
     "RATIO_LIMIT",
     "SATURATED_FRACTION",
@@ -70,8 +72,15 @@ VERDICTS = ("symmetric", "saturated", "exploding", "vanishing", "healthy")
 #: ``depth * width * (width + 2 * batch)`` (the weights, and each layer's
 #: input and pre-activation): 2**27, 1 GiB. Larger stacks are refused before
 #: anything is drawn, so a typo such as ``depth=10**6`` fails fast instead of
-#: exhausting memory.
+#: exhausting memory. With ``jacobian=True`` the count adds the Jacobian's
+#: ``3 * width**2`` (its running product, the layer it multiplies in, and the
+#: copy the singular value decomposition works on).
 MAX_PROPAGATION_VALUES = 2**27
+#: The most multiply-adds the Jacobian's running product may take with
+#: ``jacobian=True``, ``depth * width**3``: 2**36, about 7e10, some seconds of
+#: one core (width 1024 up to depth 64, width 2048 up to depth 8; at width 256
+#: the size limit binds first). Refused before anything is drawn, like the size.
+MAX_JACOBIAN_WORK = 2**36
 
 #: Units count as identical when the spread across units of the last layer's
 #: activations is at most this fraction of their root mean square.
@@ -101,6 +110,14 @@ class Propagation:
     that do not saturate); ``dead`` the fraction of units that output exactly
     0 on every example; ``unit_spread`` the largest, over examples, std across
     units of :math:`x_l`, relative to the root mean square of :math:`x_l`.
+
+    With ``propagate(..., jacobian=True)``, ``jacobian_singular_values`` are
+    the singular values, in descending order, of the input–output Jacobian
+    :math:`J = \\partial x_L / \\partial x_0` at the batch's first example;
+    ``jacobian_mean``, ``jacobian_spread`` and ``jacobian_max`` are their
+    mean, standard deviation (over the ``width`` values, ``ddof=0``) and
+    largest value. All are NaN when :math:`J` overflows float64, and all
+    ``None`` with ``jacobian=False``.
     """
 
     initializer: str
@@ -121,6 +138,10 @@ class Propagation:
     backward_ratio: float
     verdict: str
     explanation: str
+    jacobian_singular_values: FloatArray | None = None
+    jacobian_mean: float | None = None
+    jacobian_spread: float | None = None
+    jacobian_max: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (non-finite floats become ``None``)."""
@@ -140,6 +161,10 @@ class Propagation:
         for key in ("pre_mean", "pre_std", "mean", "saturated", "dead", "unit_spread"):
             result[key] = _json_list(getattr(self, key))
         result["weight_grad_std"] = _json_list(self.weight_grad_std)
+        if self.jacobian_singular_values is not None:
+            for key in ("jacobian_mean", "jacobian_spread", "jacobian_max"):
+                result[key] = _json_float(getattr(self, key))
+            result["jacobian_singular_values"] = _json_list(self.jacobian_singular_values)
         return result
 
 
@@ -151,34 +176,13 @@ def _json_list(values: FloatArray) -> list[float | None]:
     return [_json_float(float(v)) for v in values]
 
 
-def _initializer(identifier: Any) -> tuple[str, Callable[..., FloatArray]]:
-    if isinstance(identifier, str) or callable(identifier):
-        resolved = get(identifier)
-    else:
-        raise TypeError(
-            "initializer must be a name, an Initializer or a callable; "
-            f"got {describe('initializer', identifier)}."
-        )
-    name = getattr(resolved, "name", None) or getattr(resolved, "__name__", "initializer")
-    if isinstance(resolved, Initializer) and resolved.layout != "keras":
-        # The weights multiply as x @ W, (fan_in, fan_out): the Keras layout, whatever
-        # the scheme's library (PyTorch's schemes default to (out, in)).
-        resolved = resolved.partial(layout="keras")
-    return str(name), resolved
-
-
-def _standard_normal(shape: tuple[int, ...], gen: np.random.Generator) -> FloatArray:
-    """Standard normal inputs and gradients, drawn through the library like the weights."""
-    return random_normal(shape, stddev=1.0, rng=gen)
-
-
 def _bias_maker(bias: Any, width: int) -> Callable[[np.random.Generator], FloatArray]:
     """What draws one layer's biases, checked before anything is drawn."""
     if not (isinstance(bias, str) or callable(bias)):
         value = check_real("bias", bias)
         return lambda gen: np.full(width, value)
     try:
-        _, init = _initializer(bias)
+        _, init = stack_initializer(bias)
         if isinstance(init, Initializer):
             init.distribution(shape=(width,))  # its parameters and the (width,) shape
     except (TypeError, ValueError) as error:
@@ -200,13 +204,21 @@ def _ratio(top: float, bottom: float) -> float:
     return top / bottom
 
 
-def _check_size(depth: int, width: int, batch: int) -> None:
-    values = depth * width * (width + 2 * batch)
+def _check_size(depth: int, width: int, batch: int, jacobian: bool = False) -> None:
+    values = depth * width * (width + 2 * batch) + (3 * width * width if jacobian else 0)
     if values > MAX_PROPAGATION_VALUES:
+        counted = " + 3 * width**2 (the Jacobian)" if jacobian else ""
         raise ValueError(
-            f"depth * width * (width + 2 * batch) must be at most {MAX_PROPAGATION_VALUES} "
-            f"(2**27) float64 values, 1 GiB; got depth={depth}, width={width}, batch={batch} "
-            f"with {values} values."
+            f"depth * width * (width + 2 * batch){counted} must be at most "
+            f"{MAX_PROPAGATION_VALUES} (2**27) float64 values, 1 GiB; got depth={depth}, "
+            f"width={width}, batch={batch} with {values} values."
+        )
+    work = depth * width**3
+    if jacobian and work > MAX_JACOBIAN_WORK:
+        raise ValueError(
+            f"with jacobian=True, depth * width**3 (the multiply-adds of the Jacobian's "
+            f"product) must be at most {MAX_JACOBIAN_WORK} (2**36); got depth={depth}, "
+            f"width={width} with {work}."
         )
 
 
@@ -240,15 +252,27 @@ def propagate(
     batch: int = 256,
     rng: Any = None,
     bias: Any = 0.0,
+    jacobian: bool = False,
+    input_std: float = 1.0,
 ) -> Propagation:
     r"""Run a random batch through a deep MLP and measure the signal layer by layer.
 
     The stack is ``depth`` square layers :math:`h_l = x_{l-1} W_l + b_l`,
     :math:`x_l = \phi(h_l)` (the Keras ``x @ W`` layout), each ``W_l`` drawn
     from ``initializer`` with shape (width, width), the input
-    :math:`x_0 \sim N(0, 1)`. The backward pass starts from a standard normal
+    :math:`x_0 \sim N(0, \mathrm{input\_std}^2)`. The backward pass starts from a standard normal
     gradient :math:`G` at :math:`x_L` (the per-example gradient of the loss
     :math:`\langle x_L, G \rangle`) and goes down by the chain rule.
+
+    With ``jacobian=True``, the input–output Jacobian at the first example
+    :math:`x_0^{(1)}` is formed too. In the ``x @ W`` layout
+    :math:`dx_l = dx_{l-1} W_l D_l` with :math:`D_l = \mathrm{diag}(\phi'(h_l))`,
+    so :math:`J^\top = W_1 D_1 W_2 D_2 \cdots W_L D_L`, a running
+    (width, width) product in float64 (``depth * width**3`` multiply-adds);
+    its singular values (those of :math:`J`) come from
+    ``numpy.linalg.svd(..., compute_uv=False)``. Dynamical isometry is all of
+    them near 1 (Pennington, Schoenholz & Ganguli 2017). The random draws
+    are the same either way, so every other result is identical.
 
     Parameters
     ----------
@@ -269,25 +293,40 @@ def propagate(
         is used. A given int seed gives the same statistics.
     bias : float, str or Initializer, default 0.0
         A constant for every bias, or an initializer called with shape (width,).
+    jacobian : bool, default False
+        Also return the Jacobian's singular values, their mean, standard
+        deviation and largest value. Then ``3 * width**2`` more values count
+        towards :data:`MAX_PROPAGATION_VALUES`, and ``depth * width**3`` must
+        be at most :data:`MAX_JACOBIAN_WORK` (2**36).
+    input_std : float, default 1.0
+        The std of the inputs (> 0): the standard normal draws times it. A
+        stack at a fixed point :math:`q^*` of the variance map
+        :math:`q \mapsto \sigma_w^2 \mathbb{E}[\phi(\sqrt{q} z)^2] + \sigma_b^2`
+        starts there with ``input_std = sqrt((q* - sigma_b**2) / sigma_w**2)``,
+        as the theory of dynamical isometry assumes.
 
     Returns
     -------
     Propagation
-        Per-layer statistics and the verdict (see the module's table).
+        Per-layer statistics and the verdict (see the module's table), and
+        with ``jacobian=True`` the Jacobian's singular values.
 
     Raises
     ------
     TypeError, ValueError
         For arguments of the wrong type or out of range, unknown names, a
-        stack larger than :data:`MAX_PROPAGATION_VALUES` (all before anything
-        is drawn); ``ValueError`` for an activation that returns NaN for a
+        stack larger than :data:`MAX_PROPAGATION_VALUES` or, with
+        ``jacobian=True``, a product beyond :data:`MAX_JACOBIAN_WORK` (all
+        before anything is drawn); ``ValueError`` for an activation that returns NaN for a
         finite input.
 
     References
     ----------
     Glorot & Bengio (2010), Understanding the difficulty of training deep
     feedforward neural networks, AISTATS. He et al. (2015), Delving Deep into
-    Rectifiers, ICCV.
+    Rectifiers, ICCV. Pennington, Schoenholz & Ganguli (2017), Resurrecting
+    the sigmoid in deep learning through dynamical isometry: theory and
+    practice, NeurIPS.
 
     Examples
     --------
@@ -298,26 +337,33 @@ def propagate(
     'vanishing'
     >>> propagate("zeros", "tanh", depth=5, width=16, rng=0).verdict
     'symmetric'
+    >>> result = propagate("orthogonal", "linear", depth=50, width=8, rng=0, jacobian=True)
+    >>> bool(abs(result.jacobian_max - 1.0) < 1e-12), result.jacobian_singular_values.shape
+    (True, (8,))
     """
     depth = check_int("depth", depth, minimum=1)
     width = check_int("width", width, minimum=2)
     batch = check_int("batch", batch, minimum=2)
-    _check_size(depth, width, batch)
-    name, init = _initializer(initializer)
+    jacobian = check_bool("jacobian", jacobian)
+    input_std = check_real("input_std", input_std, positive=True)
+    _check_size(depth, width, batch, jacobian)
+    name, init = stack_initializer(initializer)
     act = get_activation(activation)
     make_bias = _bias_maker(bias, width)
     gen = check_rng(rng)
 
     weights = [np.asarray(init((width, width), rng=gen), dtype=np.float64) for _ in range(depth)]
     biases = [make_bias(gen) for _ in range(depth)]
-    x = _standard_normal((batch, width), gen)
-    top_gradient = _standard_normal((batch, width), gen)
+    x = standard_normal((batch, width), gen)
+    top_gradient = standard_normal((batch, width), gen)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        x = x * input_std  # exact for the default 1.0
         stats, inputs, pre = _forward(x, weights, biases, act)
         grad_std, weight_grad_std = _backward(top_gradient, weights, inputs, pre, act)
+        spectrum = _jacobian_spectrum(weights, pre, act) if jacobian else {}
 
-    arrays = {key: np.asarray(values) for key, values in stats.items()}
+    arrays: dict[str, Any] = {key: np.asarray(values) for key, values in stats.items()}
     forward_ratio = _ratio(arrays["std"][-1], arrays["std"][0])
     backward_ratio = _ratio(float(grad_std[0]), float(grad_std[-1]))
     overflow = (
@@ -338,6 +384,7 @@ def propagate(
         verdict=verdict,
         explanation=explanation,
         **arrays,
+        **spectrum,
     )
 
 
@@ -392,6 +439,33 @@ def _backward(
     return grad_std, weight_grad_std
 
 
+def _jacobian_spectrum(
+    weights: list[FloatArray], pre: list[FloatArray], act: Activation
+) -> dict[str, Any]:
+    """The Jacobian's singular values at the first example, their mean, std and max.
+
+    The transpose of :math:`J = \\partial x_L / \\partial x_0` is the product of
+    :math:`W_l \\, \\mathrm{diag}(\\phi'(h_l))` (column ``j`` of ``W_l`` times the
+    slope of unit ``j``), layer 1 first. A product that overflows float64 has no
+    singular values: they are NaN.
+    """
+    product: FloatArray | None = None
+    for w, h in zip(weights, pre, strict=True):
+        layer = w * act.derivative(h[0])
+        product = layer if product is None else product @ layer
+    assert product is not None  # depth >= 1
+    if np.all(np.isfinite(product)):
+        values = np.linalg.svd(product, compute_uv=False)
+    else:
+        values = np.full(product.shape[0], math.nan)
+    return {
+        "jacobian_singular_values": values,
+        "jacobian_mean": float(values.mean()),
+        "jacobian_spread": float(values.std()),
+        "jacobian_max": float(values.max()),
+    }
+
+
 def _verdict(
     stats: dict[str, FloatArray],
     forward: float,
@@ -433,164 +507,4 @@ def _verdict(
     return "healthy", (
         f"forward std ×{forward:.2g} and gradient std ×{backward:.2g} {span}: "
         f"both within ×{RATIO_LIMIT:g}"
-    )
-
-
-# --- a short training run ------------------------------------------------------------------
-
-
-def synthetic_regression(
-    samples: int = 512, features: int = 16, *, rng: Any = None
-) -> tuple[FloatArray, FloatArray]:
-    r"""A generated regression task: :math:`y = \sin(2 x \cdot u)`.
-
-    ``x`` is standard normal with ``features`` columns and ``u`` a random unit
-    vector, so :math:`x \cdot u \sim N(0, 1)` and the target is a smooth,
-    non-linear function of one hidden direction, with variance
-    :math:`(1 - e^{-8}) / 2 \approx 0.49998`.
-
-    Returns
-    -------
-    (x, y) : tuple of numpy.ndarray
-        Shapes (samples, features) and (samples, 1).
-
-    Examples
-    --------
-    >>> from weightinit.diagnostics import synthetic_regression
-    >>> x, y = synthetic_regression(100, 8, rng=0)
-    >>> x.shape, y.shape
-    ((100, 8), (100, 1))
-    """
-    samples = check_int("samples", samples, minimum=1)
-    features = check_int("features", features, minimum=1)
-    gen = check_rng(rng)
-    direction = _standard_normal((features,), gen)
-    direction /= np.linalg.norm(direction)
-    x = _standard_normal((samples, features), gen)
-    y = np.sin(2.0 * x @ direction)[:, None]
-    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-
-
-@dataclass(frozen=True, eq=False)
-class Training:
-    """The course of :func:`train`: one entry per step taken.
-
-    ``loss`` is the mean squared error (halved) before the step,
-    ``grad_norm`` the global norm of the gradient of every weight and bias,
-    ``update_norm`` the norm of the step applied (after clipping).
-    ``diverged`` says the loss stopped being finite, which ends the run.
-    """
-
-    initializer: str
-    activation: str
-    clip_norm: float | None
-    loss: FloatArray
-    grad_norm: FloatArray
-    update_norm: FloatArray
-    diverged: bool = field(default=False)
-
-
-def train(
-    initializer: Any,
-    activation: Any,
-    *,
-    depth: int = 6,
-    width: int = 64,
-    steps: int = 200,
-    learning_rate: float = 0.05,
-    clip_norm: float | None = None,
-    samples: int = 512,
-    features: int = 16,
-    rng: Any = None,
-) -> Training:
-    r"""Train an MLP on :func:`synthetic_regression` by full-batch gradient descent.
-
-    The network is features → width, ``depth - 1`` times width → width (all
-    followed by ``activation``), then a linear width → 1 head; every weight
-    matrix comes from ``initializer``, every bias starts at 0. The loss is
-    :math:`\tfrac12 \mathrm{mean}((\hat y - y)^2)`.
-
-    Parameters
-    ----------
-    initializer, activation
-        As in :func:`propagate`.
-    depth : int, default 6
-        Hidden layers (>= 1).
-    width : int, default 64
-    steps : int, default 200
-    learning_rate : float, default 0.05
-    clip_norm : float, optional
-        When given, a gradient whose global norm :math:`\|g\|` exceeds it is
-        scaled by ``clip_norm / ‖g‖`` (clipping by norm, Pascanu et al.
-        (2013), "On the difficulty of training recurrent neural networks",
-        ICML), so no step is longer than ``learning_rate * clip_norm``.
-    samples, features : int
-        Size of the generated dataset.
-    rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, numpy.random.Generator}, optional
-        Seeds the dataset and the weights.
-
-    Returns
-    -------
-    Training
-
-    Examples
-    --------
-    >>> from weightinit.diagnostics import train
-    >>> run = train("he_normal", "relu", depth=3, width=32, steps=50, rng=0)
-    >>> bool(run.loss[-1] < run.loss[0])
-    True
-    """
-    depth = check_int("depth", depth, minimum=1)
-    width = check_int("width", width, minimum=1)
-    steps = check_int("steps", steps, minimum=1)
-    rate = check_real("learning_rate", learning_rate, positive=True)
-    clip = None if clip_norm is None else check_real("clip_norm", clip_norm, positive=True)
-    name, init = _initializer(initializer)
-    act = get_activation(activation)
-    gen = check_rng(rng)
-    x, y = synthetic_regression(samples, features, rng=gen)
-    sizes = [features] + [width] * depth + [1]
-    weights = [
-        np.asarray(init((fan_in, fan_out), rng=gen), dtype=np.float64)
-        for fan_in, fan_out in itertools.pairwise(sizes)
-    ]
-    biases = [np.zeros(fan_out) for fan_out in sizes[1:]]
-    losses, grad_norms, update_norms = [], [], []
-    diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
-            activations, pre = [x], []
-            for index, (w, b) in enumerate(zip(weights, biases, strict=True)):
-                h = activations[-1] @ w + b
-                pre.append(h)
-                activations.append(h if index == depth else act.function(h))
-            error = activations[-1] - y
-            loss = 0.5 * float(np.mean(error * error))
-            if not math.isfinite(loss):
-                diverged = True
-                break
-            delta = error / x.shape[0]
-            grads: list[tuple[FloatArray, FloatArray]] = []
-            for index in range(depth, -1, -1):
-                if index < depth:
-                    delta = delta * act.derivative(pre[index])
-                grads.append((activations[index].T @ delta, delta.sum(axis=0)))
-                delta = delta @ weights[index].T
-            grads.reverse()
-            norm = math.sqrt(sum(float(np.sum(gw * gw) + np.sum(gb * gb)) for gw, gb in grads))
-            scale = rate * (clip / norm if clip is not None and norm > clip else 1.0)
-            for (w, b), (gw, gb) in zip(zip(weights, biases, strict=True), grads, strict=True):
-                w -= scale * gw
-                b -= scale * gb
-            losses.append(loss)
-            grad_norms.append(norm)
-            update_norms.append(scale * norm)
-    return Training(
-        initializer=name,
-        activation=act.name,
-        clip_norm=clip,
-        loss=np.asarray(losses),
-        grad_norm=np.asarray(grad_norms),
-        update_norm=np.asarray(update_norms),
-        diverged=diverged,
     )
