@@ -105,8 +105,8 @@ def test_import_weightinit_loads_no_diagnostics_report_cli_or_ml_dtypes() -> Non
         "import sys, weightinit; "
         "print(sorted(m for m in sys.modules if m.startswith(('weightinit.diagnostics', "
         "'weightinit.report', 'weightinit.cli', 'weightinit.models', 'weightinit.layers', "
-        "'weightinit.recipes', 'weightinit.unit_variance', 'matplotlib', 'argparse', "
-        "'hypothesis', 'ml_dtypes'))))"
+        "'weightinit.recipes', 'weightinit.unit_variance', 'weightinit.training', "
+        "'weightinit._stacks', 'matplotlib', 'argparse', 'hypothesis', 'ml_dtypes'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
