@@ -1,8 +1,8 @@
 """Mean-field theory and critical initialization against the papers' figures and independent quadrature.
 
 Schoenholz, Gilmer, Ganguli & Sohl-Dickstein (2017), "Deep Information Propagation", ICLR,
-Fig. 1 and §3: the critical line of tanh networks. The figures below (σ_b² → σ_w², q*) are the
-issue's independent values, to be met to 0.1%. The expectations here are recomputed by a plain
+Fig. 1 and §3: the critical line of tanh networks. Fig. 1 is a plot; the figures below
+(σ_b² → σ_w², q*) are independent reference values of that line to 4 digits, to be met to 0.1%. The expectations here are recomputed by a plain
 trapezoid rule on a fine grid, an independent method.
 """
 
@@ -17,7 +17,7 @@ import pytest
 import weightinit as wi
 from weightinit.activations import get_activation
 
-#: Schoenholz et al. (2017), Fig. 1: σ_b² → (σ_w², q*) on tanh's critical line.
+#: Reference values (4 digits) of the critical line of Schoenholz et al. (2017), Fig. 1.
 SCHOENHOLZ_TANH = [
     (0.01, 1.4242, 0.2733),
     (0.05, 1.7610, 0.5700),
@@ -65,6 +65,7 @@ def test_tanh_without_biases_is_critical_at_one_with_the_signal_vanishing() -> N
     assert below.q_star == 0.0 and below.phase == "ordered"
     assert below.chi == pytest.approx(0.64, rel=1e-12)
     assert below.depth_scale == pytest.approx(-1.0 / math.log(0.64), rel=1e-12)
+    assert wi.mean_field("tanh", sigma_w=0.0, sigma_b=0.1).depth_scale == 0.0  # chi = 0
 
 
 @pytest.mark.parametrize("activation", ["gelu", "silu", "mish", "softplus"])

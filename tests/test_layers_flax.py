@@ -116,7 +116,11 @@ def test_initializer_arguments_are_honoured() -> None:
     ("call", "error", "match"),
     [
         (lambda: fl.dense(0, input_features=3), ValueError, "features must be an int >= 1"),
-        (lambda: fl.dense(2, input_features=3, use_bias=1), TypeError, "use_bias must be a bool"),
+        (
+            lambda: fl.dense(2, input_features=3, use_bias=1),
+            TypeError,
+            "use_bias must be True or False",
+        ),
         (lambda: fl.conv(8, (3, 0), input_features=4), ValueError, r"kernel_size\[1\]"),
         (lambda: fl.conv(8, "3", input_features=4), TypeError, "kernel_size must be an int"),
         (lambda: fl.conv(8, 3, input_features=5, feature_group_count=2), ValueError, "divisible"),
@@ -189,7 +193,7 @@ def test_initializer_arguments_are_honoured() -> None:
         (
             lambda: fl.multi_head_dot_product_attention(2, in_features=8, normalize_qk=1),
             TypeError,
-            "normalize_qk must be a bool",
+            "normalize_qk must be True or False",
         ),
         (
             lambda: fl.multi_head_dot_product_attention(2, in_features=8, out_kernel_init="dirac"),

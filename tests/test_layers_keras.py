@@ -275,7 +275,7 @@ def test_multi_head_attention_projections() -> None:
         (lambda: kl.multi_head_attention(0, 4, query_features=8), ValueError,
          "num_heads must be an int >= 1"),
         (lambda: kl.multi_head_attention(2, 4, query_features=8, use_gate=1), TypeError,
-         "use_gate must be a bool"),
+         "use_gate must be True or False"),
     ],
 )  # fmt: skip
 def test_bad_einsum_and_attention_arguments(call: Any, error: type[Exception], match: str) -> None:
@@ -298,7 +298,7 @@ def test_bad_einsum_and_attention_arguments(call: Any, error: type[Exception], m
         (
             lambda: kl.gru(4, input_dim=3, reset_after="yes"),
             TypeError,
-            "reset_after must be a bool",
+            "reset_after must be True or False",
         ),
     ],
 )

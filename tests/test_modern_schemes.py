@@ -139,8 +139,8 @@ def test_sinusoidal_scale_and_mode() -> None:
 
 
 def test_sinusoidal_kernel_flattens_input_and_kernel_in_torch_order() -> None:
-    torch_k = wi.sinusoidal((5, 2, 3, 3), layout="torch")  # fans 18 in, 45 out
-    flat = _sinusoidal_reference(5, 18, 2.0 / (18 + 45))
+    torch_k = wi.sinusoidal((5, 2, 3, 3), layout="torch")  # a (5, 18) matrix: 2 / (18 + 5)
+    flat = _sinusoidal_reference(5, 18, 2.0 / (18 + 5))
     assert np.allclose(torch_k.reshape(5, 18), flat, rtol=0, atol=1e-12)
     keras_k = wi.sinusoidal((3, 3, 2, 5))
     assert np.array_equal(keras_k, torch_k.transpose(2, 3, 1, 0))
@@ -255,3 +255,17 @@ def test_registered_and_listed(name: str) -> None:
 @pytest.mark.parametrize("shape", [(0, 0), (0, 20), (20, 0)])
 def test_an_empty_shape_gives_the_empty_array(name: str, shape: tuple[int, int]) -> None:
     assert wi.get(name)(shape, rng=0).shape == shape
+
+
+def test_sinusoidal_default_is_the_paper_versions_scale_for_kernels() -> None:
+    # jmiravet/Sinusoidal-Initialization, initialize.py at 9b601fb ("Update for NeurIPS share"):
+    # n_out, n_in = shape[0], shape[1] * prod(shape[2:]) (line 49) and
+    # amplitude = sqrt(2 / (var * (n_in + n_out))) (line 65): n_out is the output channels alone.
+    w = wi.sinusoidal((16, 3, 3, 3), layout="torch")
+    assert float(np.var(w, ddof=1)) == pytest.approx(2.0 / (27 + 16), rel=1e-12)
+    keras = wi.sinusoidal((3, 3, 3, 16))  # the same values in (…kernel…, in, out)
+    np.testing.assert_array_equal(keras, np.transpose(w, (2, 3, 1, 0)))
+    fan_out = wi.sinusoidal((16, 3, 3, 3), layout="torch", scale=2.0, mode="fan_out")
+    assert float(np.var(fan_out, ddof=1)) == pytest.approx(2.0 / (16 * 9), rel=1e-12)  # PyTorch's
+    with pytest.raises(ValueError, match="mode"):
+        wi.sinusoidal((4, 4), mode="fan_geo_avg")

@@ -140,7 +140,7 @@ def test_bad_arguments() -> None:
         wi.recipes.mup(BASE, TARGET, init="normal_", std=-1.0)
     with pytest.raises(ValueError, match="matches no parameter"):
         wi.recipes.mup(BASE, TARGET, patterns={"readout": "lm_head.*"})
-    with pytest.raises(TypeError, match="readout_zero_init must be a bool"):
+    with pytest.raises(TypeError, match="readout_zero_init must be True or False"):
         wi.recipes.mup(BASE, TARGET, readout_zero_init=1)
     with pytest.raises(ValueError, match="at most 2 width dimensions; got shape"):
         wi.recipes.mup({"c": (4, 4, 3)}, {"c": (8, 8, 6)}, init="xavier_normal_")

@@ -496,10 +496,14 @@ def test_a_per_layer_role_needs_its_layer_placeholder() -> None:
             TypeError,
             r"patterns\['bias'\] of gpt2",
         ),
-        (lambda: wi.recipes.bert(truncated=1), TypeError, r"truncated must be a bool"),
+        (lambda: wi.recipes.bert(truncated=1), TypeError, r"truncated must be True or False"),
         (lambda: wi.recipes.bert(pad_token_id="0"), TypeError, r"pad_token_id must be an int"),
         (lambda: wi.recipes.llama(2, 0), ValueError, r"dim must be an int >= 1"),
-        (lambda: wi.recipes.llama(2, 8, depth_init=None), TypeError, r"depth_init must be a bool"),
+        (
+            lambda: wi.recipes.llama(2, 8, depth_init=None),
+            TypeError,
+            r"depth_init must be True or False",
+        ),
         (lambda: wi.recipes.t5(8, 2, 3, 20, factor=0), ValueError, r"factor must be > 0"),
         (lambda: wi.recipes.vit("tf"), ValueError, r"mode must be one of"),
         (
@@ -517,7 +521,7 @@ def test_a_per_layer_role_needs_its_layer_placeholder() -> None:
         (
             lambda: wi.recipes.resnet("basic", zero_init_residual=0),
             TypeError,
-            r"zero_init_residual must be a bool",
+            r"zero_init_residual must be True or False",
         ),
     ],
 )

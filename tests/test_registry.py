@@ -1046,7 +1046,7 @@ def test_register_checks_names(
 def test_register_checks_what_it_registers() -> None:
     with pytest.raises(TypeError, match="only callables can be registered"):
         wi.register("not_callable")(42)  # type: ignore[type-var]
-    with pytest.raises(TypeError, match="overwrite must be a bool"):
+    with pytest.raises(TypeError, match="overwrite must be True or False"):
         wi.register("x", overwrite=1)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not a name registered by the user"):
         registry.unregister("he_normal")

@@ -512,7 +512,7 @@ def test_every_random_initializer_accepts_every_float_dtype_and_seed(
 ) -> None:
     assume(name not in COMPLEX_ONLY)  # complex dtypes only: tests/test_complex.py
     init = wi.get(name)
-    params = {"sparse": {"sparsity": 0.5}, "martens_sparse": {"k": 3}}.get(name, {})
+    params = {**init.info.example, **({"k": 3} if name == "martens_sparse" else {})}
     assert (
         init(
             (3, 3, 4, 4) if name == "delta_orthogonal" else (4, 4), dtype=dtype, rng=seed, **params

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import math
 import sys
@@ -67,11 +68,19 @@ def compare_sinusoidal(repo: Path) -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    # The version shared with the paper (commit 9b601fb) takes no mode: 2 / (n + n_out), the
+    # defaults here; since ee5aec7 it takes mode and gain, by default fan_in and √2.
+    current = "mode" in inspect.signature(module.sinusoidal_).parameters
+    cases = [("fan_in", {"scale": 2.0, "mode": "fan_in"})] if current else [("paper", {})]
+    if current:
+        cases.append(("fan_out", {"scale": 2.0, "mode": "fan_out"}))
     for shape in SINUSOIDAL_SHAPES:
-        theirs = module.sinusoidal_(torch.empty(shape)).double().numpy()  # fan_in, gain √2
-        ours = wi.sinusoidal(shape, layout="torch", scale=2.0, mode="fan_in")
-        relative = np.max(np.abs(theirs - ours)) / np.max(np.abs(ours))
-        print(f"sinusoidal {shape} (scale=2, fan_in): max |diff| / max |W| = {relative:.3g}")
+        for label, params in cases:
+            kwargs = {"mode": params["mode"]} if current else {}
+            theirs = module.sinusoidal_(torch.empty(shape), **kwargs).double().numpy()
+            ours = wi.sinusoidal(shape, layout="torch", **params)
+            relative = np.max(np.abs(theirs - ours)) / np.max(np.abs(ours))
+            print(f"sinusoidal {shape} ({label}): max |diff| / max |W| = {relative:.3g}")
 
 
 def main() -> None:

@@ -4,8 +4,8 @@
     python tools/make_theory.py --check   # exit 1 if the page is stale (plot not redrawn)
 
 Every figure on the page is computed here, by ``wi.critical``, ``wi.mean_field``
-and ``wi.lsuv``; the critical line of tanh is compared with Schoenholz et al.
-(2017), Fig. 1.
+and ``wi.lsuv``; the critical line of tanh is compared with 4-digit reference
+values of Schoenholz et al. (2017), Fig. 1.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "theory.md"
 PLOT = ROOT / "docs" / "img" / "phase_tanh.png"
 
-#: Schoenholz et al. (2017), Fig. 1: σ_b² → (σ_w², q*) on tanh's critical line.
+#: Independent reference values (4 digits) of tanh's critical line, Schoenholz et al. (2017), Fig. 1.
 SCHOENHOLZ = (
     (0.01, 1.4242, 0.2733),
     (0.05, 1.7610, 0.5700),
@@ -62,7 +62,7 @@ def critical_table() -> str:
 
 def schoenholz_table() -> str:
     rows = [
-        "| σ_b² | σ_w² (paper) | σ_w² (here) | q* (paper) | q* (here) | largest relative difference |"
+        "| σ_b² | σ_w² (reference) | σ_w² (here) | q* (reference) | q* (here) | largest relative difference |"
     ]
     rows.append("|---|---|---|---|---|---|")
     for sb2, sw2, q in SCHOENHOLZ:
@@ -182,7 +182,7 @@ def write_plot(path: Path) -> None:
     axes.fill_between(grid, line, 5.0, color="#f6d5c7", label="chaotic (χ₁ > 1)")
     axes.plot(grid, line, color="black", linewidth=2, label="critical line (χ₁ = 1)")
     axes.scatter([s[0] for s in SCHOENHOLZ], [s[1] for s in SCHOENHOLZ], color="white",
-                 edgecolor="black", zorder=3, label="Schoenholz et al. (2017), Fig. 1")  # fmt: skip
+                 edgecolor="black", zorder=3, label="reference values (Schoenholz et al. 2017, Fig. 1)")  # fmt: skip
     axes.set(xlim=(0.0, 2.0), ylim=(0.0, 5.0), xlabel="σ_b²", ylabel="σ_w²",
              title="tanh networks: the phase diagram of mean-field theory")  # fmt: skip
     axes.legend(loc="upper left", fontsize=9)
@@ -224,7 +224,9 @@ map's two-dimensional ones are nested quadrature.
 
 ## The critical line of tanh
 
-Schoenholz et al.'s Fig. 1 figures against `wi.critical("tanh", sigma_b=√σ_b²)`:
+Schoenholz et al. (2017) draw the critical line in their Fig. 1, a plot; these
+reference values of it, to 4 digits, against `wi.critical("tanh", sigma_b=√σ_b²)`
+(the differences are those of rounding to 4 digits):
 
 {schoenholz_table()}
 

@@ -300,10 +300,13 @@ def check_option(name: str, value: Any, options: Iterable[str]) -> str:
 
 
 def check_bool(name: str, value: Any) -> bool:
-    """Return ``value`` if it is ``True`` or ``False`` (not 0, 1 or a NumPy bool)."""
-    if not isinstance(value, bool):
+    """Return ``value`` as a Python bool if it is ``True`` or ``False`` (a NumPy bool too; not 0 or 1).
+
+    The one check of a switch: layers, recipes, the registry and diagnostics use it.
+    """
+    if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False; got {describe(name, value)}.")
-    return value
+    return bool(value)
 
 
 def check_keras_seed(seed: Any) -> int:

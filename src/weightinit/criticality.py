@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._special import _legendre
-from ._validation import check_real, describe
+from ._validation import check_real
 from .activations import Activation, get_activation
 from .gains import normal_expectation
 
@@ -122,7 +122,9 @@ class MeanField:
         if self.phase == "critical":
             return math.inf
         slope = self.chi if self.phase == "ordered" else _chi_c(self, self.c_star)
-        return -1.0 / math.log(slope) if 0.0 < slope < 1.0 else math.inf
+        if slope == 0.0:  # -1/ln(chi) -> 0 as chi -> 0: no depth at all
+            return 0.0
+        return -1.0 / math.log(slope) if slope < 1.0 else math.inf
 
     @property
     def bias(self) -> Initializer:
@@ -217,10 +219,13 @@ def _bisect(function: Callable[[float], float], low: float, high: float) -> floa
 
 
 def _scale(name: str, value: Any) -> float:
-    number = check_real(name, value)
-    if not (math.isfinite(number) and number >= 0.0):
-        raise ValueError(f"{name} must be a finite real >= 0; got {describe(name, value)}.")
-    return number
+    """A standard deviation: a finite real >= 0."""
+    return check_real(name, value, nonnegative=True)
+
+
+def _start(value: Any) -> float:
+    """``q0``, the inputs' pre-activation variance: a finite real > 0."""
+    return check_real("q0", value, positive=True)
 
 
 def mean_field(
@@ -271,9 +276,7 @@ def mean_field(
     """
     phi = get_activation(activation, param)
     weight, bias = _scale("sigma_w", sigma_w), _scale("sigma_b", sigma_b)
-    start = _scale("q0", q0)
-    if start == 0.0:
-        raise ValueError(f"q0 must be > 0; got {describe('q0', q0)}.")
+    start = _start(q0)
     q_star = _fixed_point(phi, weight, bias, start)
     chi = weight * weight * _moments(phi, q_star)[1]
     return MeanField(phi, weight, bias, q_star, chi)
@@ -339,9 +342,7 @@ def critical(
     """
     phi = get_activation(activation, param)
     bias = _scale("sigma_b", sigma_b)
-    start = _scale("q0", q0)
-    if start == 0.0:
-        raise ValueError(f"q0 must be > 0; got {describe('q0', q0)}.")
+    start = _start(q0)
     if _homogeneous(phi):
         return _homogeneous_critical(phi, bias, start)
     q_star = _critical_q(phi, bias)

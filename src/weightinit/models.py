@@ -300,7 +300,12 @@ def init_params(
         Ordered glob patterns (``fnmatch``, case-sensitive, on the path: keys
         and indices joined by ``"."``) to initializers: a name, a Keras dict,
         an :class:`Initializer` (with its bound parameters) or a callable
-        ``f(shape, *, rng, dtype=...)``. The first matching pattern wins.
+        ``f(shape, *, rng, dtype=...)``. The first matching pattern wins. A
+        callable that wraps an initializer (``packed``, ``ZeroRow``, Flax's
+        ``Flattened``, Keras' ``ForgetBias``) says so with two attributes:
+        ``check(shape, dtype)``, run for every leaf before anything is drawn,
+        and ``init``, the initializer it draws with (whose own bound dtype it
+        keeps).
     rng : {None, int, numpy.random.SeedSequence, numpy.random.Generator}, optional
         The root seed: each parameter is drawn with ``param_seed(root,
         path)``, so its values depend on the root, its path, its initializer

@@ -51,7 +51,7 @@ from ._config import MAX_NESTING as MAX_NESTING  # importable from here, as befo
 from ._config import decoded, encoded
 from ._initializer import Initializer
 from ._names import Aliases, Name
-from ._validation import describe, shown
+from ._validation import check_bool, describe, shown
 from .initializers import fixed
 from .keras import KERAS_MODULE as KERAS_MODULE  # importable from here, as before
 
@@ -264,8 +264,7 @@ def register(
         raise ValueError(
             f"name and aliases must all differ; got name={shown(name)}, aliases={shown(aliases)}."
         )
-    if not isinstance(overwrite, bool):
-        raise TypeError(f"overwrite must be a bool; got {describe('overwrite', overwrite)}.")
+    overwrite = check_bool("overwrite", overwrite)
 
     def decorate(obj: F) -> F:
         if not callable(obj):

@@ -25,7 +25,7 @@ from ..distributions import Constant, Distribution, Indicator, Orthogonal, Spars
 from ..distributions.structured import matrix_axes
 from ..fans import Geometry
 from ._docs import doctests
-from .variance import MODES, _divisor
+from .variance import _divisor
 
 __all__ = ["martens_sparse", "sinusoidal", "spectral", "zero_hadamard"]
 
@@ -194,11 +194,16 @@ def sinusoidal_pattern(n_out: int, n_flat: int) -> np.ndarray:
     return pattern
 
 
+#: sinusoidal's fans: PyTorch's ``fan_in``/``fan_out`` (the authors' current code), and the
+#: paper version's average of the (n_out, n) matrix's sides.
+SINUSOIDAL_MODES = ("fan_in", "fan_out", "fan_avg")
+
+
 @scheme(
     "sinusoidal",
     params=(
         Param("scale", 1.0, real_check(positive=True)),
-        Param("mode", "fan_avg", option_check(MODES)),
+        Param("mode", "fan_avg", option_check(SINUSOIDAL_MODES)),
     ),
     random=False,
     info=SchemeInfo(
@@ -232,18 +237,23 @@ def sinusoidal(geometry: Geometry, *, scale: float, mode: str) -> Distribution:
     :math:`a = \sqrt{\mathrm{scale} / (s^2 \cdot \mathrm{fan})}`, with
     :math:`s^2` the sample variance (``ddof=1``, ``torch.var(unbiased=True)``)
     of the unscaled pattern; the default, ``scale=1`` and ``mode='fan_avg'``,
-    is the Glorot target :math:`2 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})`
-    of the version shared with the paper. Their code since December 2025
-    takes ``mode`` and ``gain`` with defaults ``'fan_in'`` and √2: here
-    ``scale=2, mode='fan_in'``. In the Keras layout the same values are
-    moved to (…kernel…, in, out).
+    is the version shared with the paper, :math:`a^2 s^2 = 2 / (n +
+    n_\mathrm{out})`: the sides of the (n_out, n) matrix, so for a
+    convolution kernel :math:`n_\mathrm{out}` is the output channels alone
+    (not variance scaling's fan_out, which counts the kernel too). Their code
+    since December 2025 takes ``mode`` and ``gain`` with defaults
+    ``'fan_in'`` and √2 and PyTorch's fans: here ``scale=2, mode='fan_in'``
+    (``'fan_out'``: PyTorch's fan_out, output channels times the kernel). In
+    the Keras layout the same values are moved to (…kernel…, in, out).
 
     Parameters
     ----------
     scale : float, default 1.0
         Must be finite and > 0.
-    mode : {'fan_in', 'fan_out', 'fan_avg', 'fan_geo_avg'}, default 'fan_avg'
-        The fan, as :func:`~weightinit.variance_scaling`'s.
+    mode : {'fan_in', 'fan_out', 'fan_avg'}, default 'fan_avg'
+        ``'fan_in'``, ``'fan_out'``: PyTorch's fans of the shape;
+        ``'fan_avg'``: :math:`(n + n_\mathrm{out}) / 2`, the matrix's sides,
+        as the paper's version.
 
     Raises
     ------
@@ -278,7 +288,7 @@ def sinusoidal(geometry: Geometry, *, scale: float, mode: str) -> Distribution:
         return _empty(shape)
     kernel = tuple(size for axis, size in enumerate(shape) if axis not in (in_axis, out_axis))
     n_out, n_flat = shape[out_axis], shape[in_axis] * math.prod(kernel)
-    fan = _divisor(geometry, mode)
+    fan = (n_flat + n_out) / 2.0 if mode == "fan_avg" else _divisor(geometry, mode)
     pattern = sinusoidal_pattern(n_out, n_flat)
     spread = float(np.var(pattern, ddof=1)) if pattern.size > 1 else 0.0
     if not spread > _FLAT:
@@ -299,7 +309,7 @@ def sinusoidal(geometry: Geometry, *, scale: float, mode: str) -> Distribution:
     info=SchemeInfo(
         origin=ORIGIN,
         distribution="Haar orthogonal",
-        scale="scale · √(fan_out / fan_in)",
+        scale="scale · √(d_out / d_in), the matrix view's sides (d_in = in · kernel)",
         formula="scale · √(d_out / d_in) · Q, QᵀQ = I (or QQᵀ = I)",
         reference=SPECTRAL,
         axes="flattened to the (d_in, d_out) matrix whose columns are the output axes (layout's)",

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .._validation import check_int, describe
+from .._validation import check_bool, check_int
 from ..models import ParamSpec, init_params
 from ..registry import get
 
@@ -25,10 +23,8 @@ def positive(name: str, value: Any) -> int:
 
 
 def flag(name: str, value: Any) -> bool:
-    """A layer's switch: a bool."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool; got {describe(name, value)}.")
-    return bool(value)
+    """A layer's switch: ``True`` or ``False`` (:func:`~weightinit._validation.check_bool`)."""
+    return check_bool(name, value)
 
 
 def resolved(name: str, given: Any, default: Any) -> Any:

@@ -25,7 +25,6 @@ from .._initializer import Initializer
 from .._validation import check_dtype, check_int, check_shape, describe, shown
 from ..distributions import Distribution
 from ..initializers import jax_orthogonal, lecun_normal, ones, variance_scaling, zeros
-from ..models import leaves
 from ._build import ParamSpec, flag, made, positive, resolved
 
 __all__ = [
@@ -135,17 +134,6 @@ class Flattened:
         return np.reshape(self.init(flat, **options), check_shape(shape))
 
 
-def _made(specs: dict[str, Any], *, rng: Any, dtype: Any, spec: bool) -> dict[str, Any]:
-    """:func:`made`, with every :class:`Flattened` checked first, so nothing is drawn before a refusal."""
-    for path, (shape, init) in leaves(specs):
-        if isinstance(init, Flattened):
-            try:
-                init.check(shape, dtype)
-            except (TypeError, ValueError) as error:
-                raise type(error)(f"the parameter {shown(path)}: {error}") from None
-    return made(specs, rng=rng, dtype=dtype, spec=spec)
-
-
 def dense(
     features: int, *, input_features: int, use_bias: bool = True, kernel_init: Any = None,
     bias_init: Any = None, rng: Any = None, dtype: Any = None, spec: bool = False,
@@ -196,7 +184,7 @@ def dense_general(
     {'kernel': (3, 7, 4, 5), 'bias': (4, 5)}
     """
     specs = _general(features, input_shape, axis, batch_dims, use_bias, kernel_init, bias_init)
-    return _made(specs, rng=rng, dtype=dtype, spec=spec)
+    return made(specs, rng=rng, dtype=dtype, spec=spec)
 
 
 def _general(
@@ -465,4 +453,4 @@ def multi_head_dot_product_attention(
     out_kernel = resolved("out_kernel_init", out_kernel_init, kernel)
     out_bias = resolved("out_bias_init", out_bias_init, bias)
     specs["out"] = _general(n_out, (heads, head), (-2, -1), (), use_bias, out_kernel, out_bias)
-    return _made(specs, rng=rng, dtype=dtype, spec=spec)
+    return made(specs, rng=rng, dtype=dtype, spec=spec)

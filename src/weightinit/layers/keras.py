@@ -72,8 +72,10 @@ class ForgetBias:
 
     def __call__(self, shape: Any, *, rng: Any = None, dtype: Any = None) -> Any:
         """The bias of ``shape`` ``(4u,)``."""
-        values = self._parts(shape)(shape, rng=rng, dtype=dtype)
-        values[shape[0] // 4 : shape[0] // 2] = 1
+        parts = self._parts(shape)  # checks shape: (4u,)
+        units = check_shape(shape)[0] // 4
+        values = parts(shape, rng=rng, dtype=dtype)
+        values[units : 2 * units] = 1
         return values
 
 
@@ -348,7 +350,11 @@ def einsum_dense(
 
 def _attention_output(output_shape: Any, query_features: int) -> tuple[int, ...]:
     """MultiHeadAttention's ``output_shape``: the query's feature size when falsy (multi_head_attention.py:163-174, 413-416)."""
-    if output_shape is None or (isinstance(output_shape, (tuple, list)) and not output_shape):
+    if output_shape is None or (
+        isinstance(output_shape, (int, np.integer, tuple, list))
+        and not isinstance(output_shape, bool)
+        and not output_shape
+    ):  # Keras: ``if output_shape:``, so 0 and () mean the default too
         return (query_features,)
     if isinstance(output_shape, (int, np.integer)) and not isinstance(output_shape, bool):
         return (positive("output_shape", output_shape),)
@@ -484,8 +490,6 @@ def lstm(
     n, n_in = positive("units", units), positive("input_dim", input_dim)
     bias = resolved("bias_initializer", bias_initializer, get("zeros"))
     forget = ForgetBias(bias) if flag("unit_forget_bias", unit_forget_bias) else None
-    if forget is not None:
-        forget.check((4 * n,), dtype)
     inits = (kernel_initializer, recurrent_initializer, bias)
     specs = _recurrent(4, n, n_in, use_bias, inits, (4 * n,), forget)
     return made(specs, rng=rng, dtype=dtype, spec=spec)

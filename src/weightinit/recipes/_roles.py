@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._initializer import Initializer
-from .._validation import describe, shown
+from .._validation import check_bool, describe, shown
 from ..initializers import torch_normal, torch_uniform
 
 __all__ = ["Role", "flag", "normal", "patterns_of", "rules", "torch_bias"]
@@ -24,9 +24,8 @@ Role = tuple[str, tuple[str, ...], Any]
 
 
 def flag(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool; got {describe(name, value)}.")
-    return value
+    """A recipe's switch: ``True`` or ``False`` (:func:`~weightinit._validation.check_bool`)."""
+    return check_bool(name, value)
 
 
 def _globs(recipe: str, role: str, value: Any) -> tuple[str, ...] | None:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .._validation import check_option, check_real, describe, shown
+from .._validation import check_bool, check_option, check_real, describe, shown
 from ..initializers import (
     kaiming_normal,
     kaiming_uniform,
@@ -287,10 +287,7 @@ def mup(
     infshapes = _infshapes(base, target)
     init = check_option("init", init, _INITS)
     checked = _options(init, options)
-    if not isinstance(readout_zero_init, bool):
-        raise TypeError(
-            f"readout_zero_init must be a bool; got {describe('readout_zero_init', readout_zero_init)}."
-        )
+    check_bool("readout_zero_init", readout_zero_init)
     glob = patterns_of("mup", {"readout": ""}, patterns)["readout"]
     readout = set(fnmatch.filter(target, glob)) if glob else _output_layers(infshapes)
     if glob and not readout:
