@@ -261,3 +261,15 @@ def test_arrays_of_other_configs_or_seeds_never_share_a_task_name() -> None:
     ]
     for value, want in zip(computed, expected, strict=True):
         assert value.dtype == want.dtype and np.array_equal(value, want)
+
+
+def test_the_scale_page_examples_run() -> None:
+    import doctest
+    from pathlib import Path
+
+    pytest.importorskip("distributed")
+    pytest.importorskip("zarr")
+    page = Path(__file__).resolve().parent.parent / "docs" / "scale.md"
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(page), module_relative=False, optionflags=flags)
+    assert result.failed == 0 and result.attempted > 0
