@@ -273,3 +273,10 @@ def test_the_scale_page_examples_run() -> None:
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testfile(str(page), module_relative=False, optionflags=flags)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_scalar_parameter_is_a_zero_dimensional_array() -> None:
+    lazy = wid.array("random_normal", (), rng=3)
+    value = lazy.compute()
+    assert isinstance(value, np.ndarray) and value.shape == ()
+    assert np.array_equal(value, wi.random_normal((), rng=3))

@@ -113,7 +113,7 @@ def _graph(
         if chunk_task is not None:
             graph[key] = chunk_task(region)
         else:
-            graph[key] = (operator.getitem, whole_key, region)
+            graph[key] = (operator.getitem, whole_key, (*region, Ellipsis))  # 0-d: an array too
     layers = HighLevelGraph.from_collections(name, graph, dependencies=())
     return da.Array(layers, name, normalized, dtype=dtype)  # type: ignore[no-untyped-call]
 
