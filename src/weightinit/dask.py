@@ -100,7 +100,7 @@ def _graph(
     whole_task: tuple[Any, ...] | None,
 ) -> da.Array:
     """The Dask array of ``shape``: a task per chunk, or one whole task sliced into the chunks."""
-    normalized = da.core.normalize_chunks(chunks, shape, dtype=dtype)  # type: ignore[no-untyped-call]
+    normalized = da.core.normalize_chunks(chunks, shape, dtype=dtype)  # type: ignore[no-untyped-call, unused-ignore]
     name = f"weightinit-{tokenize(token, normalized)}"
     starts = [list(itertools.accumulate(sizes, initial=0)) for sizes in normalized]
     graph: dict[Any, Any] = {}
@@ -115,7 +115,7 @@ def _graph(
         else:
             graph[key] = (operator.getitem, whole_key, (*region, Ellipsis))  # 0-d: an array too
     layers = HighLevelGraph.from_collections(name, graph, dependencies=())
-    return da.Array(layers, name, normalized, dtype=dtype)  # type: ignore[no-untyped-call]
+    return da.Array(layers, name, normalized, dtype=dtype)  # type: ignore[no-untyped-call, unused-ignore]
 
 
 def _regional(init: Any, shape: tuple[int, ...]) -> bool:
