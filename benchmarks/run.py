@@ -33,6 +33,7 @@ import weightinit as wi
 from weightinit import _engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dask_zarr  # benchmarks/dask_zarr.py: its own section, kept when the page is rewritten
 import gpt2  # benchmarks/gpt2.py: the whole-model comparison
 
 try:  # PyTorch is compared when present, never required.
@@ -949,6 +950,9 @@ def main() -> None:
         pairs, errors, memory, scale, speedups, info, elapsed, busy, control, fixed, imports, model
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    kept = dask_zarr.kept_section(old)  # written by benchmarks/dask_zarr.py, not by this run
+    page = f"{page.rstrip()}\n\n{kept}" if kept else page
     args.output.write_text(page, encoding="utf-8")
     print(page)
 

@@ -97,7 +97,7 @@ def test_imports_point_one_way() -> None:
         visit(name)
 
 
-def test_import_weightinit_loads_no_diagnostics_report_cli_or_ml_dtypes() -> None:
+def test_import_weightinit_loads_no_diagnostics_report_cli_ml_dtypes_or_dask() -> None:
     import subprocess
     import sys
 
@@ -106,7 +106,8 @@ def test_import_weightinit_loads_no_diagnostics_report_cli_or_ml_dtypes() -> Non
         "print(sorted(m for m in sys.modules if m.startswith(('weightinit.diagnostics', "
         "'weightinit.report', 'weightinit.cli', 'weightinit.models', 'weightinit.layers', "
         "'weightinit.recipes', 'weightinit.unit_variance', 'weightinit.training', "
-        "'weightinit._stacks', 'matplotlib', 'argparse', 'hypothesis', 'ml_dtypes'))))"
+        "'weightinit._stacks', 'matplotlib', 'argparse', 'hypothesis', 'ml_dtypes', "
+        "'weightinit.dask', 'dask', 'distributed', 'zarr'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True

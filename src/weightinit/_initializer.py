@@ -94,10 +94,11 @@ class Initializer(Settings):
         ``np.memmap`` may be larger than memory; structured ones (such as
         ``orthogonal``) take the working arrays their construction needs.
     region : slice or tuple of slices, optional
-        Slices (step 1) over the leading axes of ``shape``: return exactly
-        ``init(shape, ...)[region]`` for the same seed, computing only the
-        blocks it needs (schemes whose elements are not independent, such
-        as ``orthogonal``, compute the whole array and slice it).
+        Slices (step 1), one per axis of ``shape`` from the first (missing
+        trailing axes are whole): return exactly ``init(shape, ...)[region]``
+        for the same seed, drawing only the blocks that hold an element of
+        it (schemes whose elements are not independent, such as
+        ``orthogonal``, compute the whole array and slice it).
     progress : bool, optional
         Show a progress bar on stderr. By default shown for fills of 1 GiB
         or more when stderr is a terminal.

@@ -239,7 +239,7 @@ def packed(init: Any, parts: int | Sequence[int], *, axis: int) -> Packed:
     Packed
         Called as ``init(shape, *, rng=None, dtype=None, out=None,
         region=None)``; ``region`` and ``out`` work as for any initializer
-        (``region`` slices the leading axes, and each part computes only the
+        (``region`` slices any axes, and each part computes only the
         region's share of it). Its moments are per part: :meth:`Packed.parts`,
         :meth:`Packed.mean`, :meth:`Packed.variance`.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -63,9 +63,11 @@ def fill_blocks(
     """Fill ``out`` (the window's array, any strides) block by block with ``sample``.
 
     ``sample(buffer, gen)`` fills a 1-D array of one block's length from
-    that block's generator. Blocks wholly inside the window of a
-    C-contiguous ``out`` are drawn in place; others are drawn into a
-    thread's scratch buffer and the needed part copied, so the result is
+    that block's generator. Only the blocks holding an element of the
+    window are drawn (:meth:`Window.spans`, over any axes). Blocks that
+    are one run of a C-contiguous ``out`` are drawn in place; others are
+    drawn into a thread's scratch buffer and the needed parts copied (a few
+    strided copies per block, :func:`_gather`), so the result is
     ``full[window]`` exactly, and a non-contiguous ``out`` (Fortran order,
     a transposed or sliced view, a memmap's) needs no copy of its own size.
     """
@@ -80,25 +82,29 @@ def fill_blocks(
     contiguous = out.flags.c_contiguous
     flat = out.reshape(-1) if contiguous else out
     work = _work_dtype(out.dtype)
-    total = math.prod(request.window.shape)
-    pieces = None if request.window.whole else _pieces(request.window)
-    blocks = range(-(-total // BLOCK)) if pieces is None else sorted(pieces)
+    window = request.window
+    total = math.prod(window.shape)
+    if window.whole:
+        blocks: Sequence[int] = range(-(-total // BLOCK))
+    else:
+        blocks = [k for first, stop in window.spans(BLOCK) for k in range(first, stop)]
+    bounds = window.full_bounds
 
     def run(block: int) -> None:
         size = min(BLOCK, total - block * BLOCK)
         gen = seeds.generator(block)
-        parts = [(0, size, block * BLOCK)] if pieces is None else pieces[block]
-        if contiguous and len(parts) == 1 and parts[0][:2] == (0, size) and out.dtype == work:
-            target = parts[0][2]
+        target = _in_place(window, block * BLOCK, size) if contiguous else None
+        if target is not None and out.dtype == work:
             sample(flat[target : target + size], gen)
             return
         buffer = _workspace.take("block", size, work)
         sample(buffer, gen)
-        for low, high, target in parts:
-            if contiguous:
-                np.copyto(flat[target : target + high - low], buffer[low:high], casting="same_kind")
-            else:
-                _put(out, target, buffer[low:high])
+        if target is not None:
+            np.copyto(flat[target : target + size], buffer, casting="same_kind")
+        elif window.whole:
+            _put(out, block * BLOCK, buffer)
+        else:
+            _gather(out, window.shape, bounds, block * BLOCK, buffer)
 
     show = request.progress
     if show is None:
@@ -159,17 +165,66 @@ def _put(out: NDArray[Any], start: int, values: FloatArray) -> None:
         _put(out[row], 0, values[done:])
 
 
-def _pieces(window: Window) -> dict[int, list[tuple[int, int, int]]]:
-    """For each block the window touches, its ``(low, high, out_start)`` parts, in block offsets."""
-    pieces: dict[int, list[tuple[int, int, int]]] = {}
-    for start, length, out_start in window.runs():
-        for block in range(start // BLOCK, (start + length - 1) // BLOCK + 1):
-            low = max(start, block * BLOCK)
-            high = min(start + length, (block + 1) * BLOCK)
-            pieces.setdefault(block, []).append(
-                (low - block * BLOCK, high - block * BLOCK, out_start + low - start)
+def _in_place(window: Window, start: int, size: int) -> int | None:
+    """Where positions ``start, ..., start + size - 1`` of the full array are one run of the window's array."""
+    if window.whole:
+        return start
+    first = window.region_position(start)
+    last = window.region_position(start + size - 1)
+    if first is None or last is None or last - first != size - 1:
+        return None
+    return first  # both ends inside, as many window elements between as positions
+
+
+def _gather(
+    out: NDArray[Any],
+    shape: tuple[int, ...],
+    bounds: tuple[tuple[int, int], ...],
+    start: int,
+    values: FloatArray,
+) -> None:
+    """Write the elements of a window that lie at positions ``start, ...`` of ``values`` into ``out``.
+
+    ``values`` holds the C-order positions ``start, start + 1, ...`` of an
+    array of ``shape``; ``bounds`` is the window on each of its axes and
+    ``out`` the window's array, any strides. As :func:`_put`, at most two
+    partial rows of the first axis (by recursion) and one strided copy of
+    the whole rows between them: a few copies per block whatever the window.
+    """
+    if values.size == 0:
+        return
+    low, high = bounds[0]
+    if len(shape) == 1:
+        begin, end = max(start, low), min(start + values.size, high)
+        if begin < end:
+            np.copyto(
+                out[begin - low : end - low],
+                values[begin - start : end - start],
+                casting="same_kind",
             )
-    return pieces
+        return
+    inner = math.prod(shape[1:])
+    row, offset = divmod(start, inner)
+    done = 0
+    if offset:  # the end of a first row
+        done = min(values.size, inner - offset)
+        if low <= row < high:
+            _gather(out[row - low], shape[1:], bounds[1:], offset, values[:done])
+        row += 1
+    whole = (values.size - done) // inner
+    begin, end = max(row, low), min(row + whole, high)
+    if begin < end:
+        rows = values[done + (begin - row) * inner : done + (end - row) * inner]
+        cut = (slice(None), *(slice(a, b) for a, b in bounds[1:]))
+        np.copyto(
+            out[begin - low : end - low],
+            rows.reshape((end - begin, *shape[1:]))[cut],
+            casting="same_kind",
+        )
+    done += whole * inner
+    row += whole
+    if done < values.size and low <= row < high:  # the start of a last row
+        _gather(out[row - low], shape[1:], bounds[1:], 0, values[done:])
 
 
 def _chunks(buffer: FloatArray) -> Iterator[FloatArray]:

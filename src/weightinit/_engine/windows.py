@@ -6,7 +6,6 @@ A :class:`Window` is the ``region=`` of a call, checked by
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -21,8 +20,8 @@ from .._validation import _is_int, describe, shown
 class Window:
     """The part of a full array a fill computes: ``full[start_0:stop_0, ...]``.
 
-    ``bounds`` holds one ``(start, stop)`` per leading axis; trailing axes are
-    whole.
+    ``bounds`` holds one ``(start, stop)`` per axis up to the last one the
+    window cuts; the axes after it are whole.
     """
 
     shape: tuple[int, ...]
@@ -44,24 +43,67 @@ class Window:
         lead = tuple(stop - start for start, stop in self.bounds)
         return lead + self.shape[len(self.bounds) :]
 
-    def runs(self) -> Iterator[tuple[int, int, int]]:
-        """``(full_start, length, out_start)`` of each contiguous run, in order."""
-        if not self.bounds:
-            yield 0, math.prod(self.shape), 0
+    @property
+    def full_bounds(self) -> tuple[tuple[int, int], ...]:
+        """``(start, stop)`` on every axis, the whole ones included."""
+        return self.bounds + tuple((0, n) for n in self.shape[len(self.bounds) :])
+
+    def spans(self, block: int) -> Iterator[tuple[int, int]]:
+        """``(first, stop)`` ranges of the ``block``-element blocks that hold the window's elements.
+
+        In increasing order and disjoint; every block in a range holds at
+        least one element of the window. Where an axis's sub-arrays are at
+        most a block long, the window's elements in them are less than a
+        block apart, so all the blocks from the first to the last are
+        touched: one range. Longer sub-arrays are walked index by index, so
+        there are never more ranges than blocks drawn.
+        """
+        if math.prod(stop - start for start, stop in self.full_bounds) == 0:
             return
-        depth = len(self.bounds)
-        strides = [math.prod(self.shape[axis + 1 :]) for axis in range(depth)]
-        last_start, last_stop = self.bounds[-1]
-        length = (last_stop - last_start) * strides[-1]
-        if length == 0:
-            return
-        outer = [range(start, stop) for start, stop in self.bounds[:-1]]
-        for position, indices in enumerate(itertools.product(*outer)):
-            start = (
-                sum(i * s for i, s in zip(indices, strides[:-1], strict=True))
-                + last_start * strides[-1]
-            )
-            yield start, length, position * length
+        pending: tuple[int, int] | None = None
+        for low, high in _dense_spans(self.shape, self.full_bounds, 0, block):
+            first, stop = low // block, (high - 1) // block + 1
+            if pending is not None and first < pending[1]:
+                pending = (pending[0], max(pending[1], stop))
+                continue
+            if pending is not None:
+                yield pending
+            pending = (first, stop)
+        if pending is not None:
+            yield pending
+
+    def region_position(self, position: int) -> int | None:
+        """Where the full array's C-order ``position`` is in the window's array; None if outside."""
+        indices = []
+        for size in reversed(self.shape):
+            position, index = divmod(position, size)
+            indices.append(index)
+        at = 0
+        for index, (start, stop) in zip(reversed(indices), self.full_bounds, strict=True):
+            if not start <= index < stop:
+                return None
+            at = at * (stop - start) + index - start
+        return at
+
+
+def _dense_spans(
+    shape: tuple[int, ...], bounds: tuple[tuple[int, int], ...], base: int, block: int
+) -> Iterator[tuple[int, int]]:
+    """``[low, high)`` position ranges, from the window's first element to its last, gaps under a block.
+
+    ``shape``/``bounds`` are a sub-array at C-order position ``base`` and
+    the window's part of it (no empty axis).
+    """
+    stride = math.prod(shape[1:])
+    start, stop = bounds[0]
+    if len(shape) == 1 or stride <= block:
+        strides = [math.prod(shape[axis + 1 :]) for axis in range(len(shape))]
+        first = sum(low * s for (low, _), s in zip(bounds, strides, strict=True))
+        last = sum((high - 1) * s for (_, high), s in zip(bounds, strides, strict=True))
+        yield base + first, base + last + 1
+        return
+    for index in range(start, stop):
+        yield from _dense_spans(shape[1:], bounds[1:], base + index * stride, block)
 
 
 def make_window(shape: tuple[int, ...], region: Any) -> Window:
@@ -81,7 +123,7 @@ def make_window(shape: tuple[int, ...], region: Any) -> Window:
     for axis, item in enumerate(items):
         if not isinstance(item, slice):
             raise TypeError(
-                "region must be a slice or a tuple of slices over the leading axes; got "
+                "region must be a slice or a tuple of slices, one per axis from the first; got "
                 f"{describe(f'region[{axis}]', item)}."
             )
         for part in ("start", "stop", "step"):
