@@ -168,15 +168,19 @@ def test_jacobian_true_leaves_every_other_result_identical(
 
 
 def test_jacobian_false_is_what_it_was() -> None:
-    # Figures of propagate before jacobian= existed, bit for bit.
+    # Figures of propagate before jacobian= existed (recorded with NumPy 2.x; NumPy 1.x's
+    # reductions differ in the last bit, hence a relative 1e-13 rather than bit equality).
+    def same(value: float, recorded: str) -> None:
+        assert float(value) == pytest.approx(float.fromhex(recorded), rel=1e-13, abs=0.0)
+
     result = propagate("he_normal", "relu", depth=20, width=128, rng=0)
-    assert result.forward_ratio.hex() == "0x1.235de1c260b86p+0"
-    assert result.backward_ratio.hex() == "0x1.3cd302b54a2a1p+0"
-    assert float(result.grad_std[0]).hex() == "0x1.3b7ab7135c7e5p+0"
+    same(result.forward_ratio, "0x1.235de1c260b86p+0")
+    same(result.backward_ratio, "0x1.3cd302b54a2a1p+0")
+    same(result.grad_std[0], "0x1.3b7ab7135c7e5p+0")
     result = propagate("kaiming_uniform", "tanh", depth=6, width=32, rng=5, bias=BIAS)
-    assert result.forward_ratio.hex() == "0x1.9d9508410df3dp-1"
-    assert result.backward_ratio.hex() == "0x1.c6fbf55285999p-1"
-    assert float(result.weight_grad_std[0]).hex() == "0x1.f043caffd39b5p-6"
+    same(result.forward_ratio, "0x1.9d9508410df3dp-1")
+    same(result.backward_ratio, "0x1.c6fbf55285999p-1")
+    same(result.weight_grad_std[0], "0x1.f043caffd39b5p-6")
 
 
 def test_an_overflowing_jacobian_has_nan_singular_values() -> None:

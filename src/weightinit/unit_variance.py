@@ -198,7 +198,8 @@ def _fit(
     scale, passes = 1.0, 0
     while abs(variance - 1.0) >= tol and passes < max_iter:
         scale /= math.sqrt(variance)
-        np.multiply(base, np.float64(scale), out=weight, casting="same_kind")
+        # In float64 then rounded once into the weight's dtype, under NumPy 1.x and 2.x alike.
+        np.multiply(base, scale, out=weight, dtype=np.float64, casting="same_kind")
         outputs = step()
         variance = _variance(outputs, path)
         passes += 1
