@@ -327,7 +327,9 @@ def test_plot_without_matplotlib_says_how_to_install() -> None:
     )
 
 
-@pytest.mark.parametrize("argv", [["list"], ["gain", "tanh"], ["report", *SMALL, "--json"]])
+@pytest.mark.parametrize(
+    "argv", [["list"], ["gain", "tanh"], ["--version"], ["report", *SMALL, "--json"]]
+)
 def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
     # `weightinit list | head -1`: the reader is gone before the output is written.
     import os
@@ -342,7 +344,9 @@ def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
     assert done.stderr == ""
 
 
-@pytest.mark.parametrize("argv", [["list"], ["gain", "tanh"], ["report", *SMALL, "--json"]])
+@pytest.mark.parametrize(
+    "argv", [["list"], ["gain", "tanh"], ["--version"], ["report", *SMALL, "--json"]]
+)
 def test_full_disk_is_one_line_and_nonzero(argv: list[str]) -> None:
     from pathlib import Path
 

@@ -296,8 +296,10 @@ not a `weightinit.Initializer` is keyed by the name it was given). So a row
 does not depend on which other rows are run, nor on the alias that named the
 initializer (`HeNormal`, `he_normal` and `keras.he_normal` give one row),
 while `--param` values give other numbers. `weightinit.report.pair_seed` is
-the rule; the claims and bias tables below are seeded by it too. It costs about 7·10¹⁰ floating-point operations
-(three 256 × 256 × 256 matrix products in each of 720 layers). The pairs
+the rule; the claims and bias tables below are seeded by it too.
+
+The run costs about 7·10¹⁰ floating-point operations (three 256 × 256 × 256
+matrix products in each of 720 layers). The pairs
 run in worker processes, one per available core (`--jobs N`), each with a
 single BLAS thread: for matrices this small BLAS threads gain nothing, and on
 a machine whose cores are busy with other work they wait for each other and

@@ -124,6 +124,7 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
         version = sys.modules[__package__ or "weightinit"].__version__
         sys.stdout.write(f"{parser.prog} {version}\n")  # where argparse's version action writes
+        sys.stdout.flush()  # a write error surfaces here, for main to report
         parser.exit()
 
 
@@ -467,8 +468,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     goes away (``weightinit list | head -1``).
     """
     parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:  # --help, --version, a usage error: their output's write errors too
+            sys.stdout.flush()
+            raise
         if args.command == "report":
             status = _report(args.command_parser, args)
         elif args.command == "gain":
