@@ -328,7 +328,8 @@ def test_plot_without_matplotlib_says_how_to_install() -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["list"], ["gain", "tanh"], ["--version"], ["report", *SMALL, "--json"]]
+    "argv",
+    [["list"], ["gain", "tanh"], ["--version"], ["report", "--help"], ["report", *SMALL, "--json"]],
 )
 def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
     # `weightinit list | head -1`: the reader is gone before the output is written.
@@ -345,7 +346,8 @@ def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["list"], ["gain", "tanh"], ["--version"], ["report", *SMALL, "--json"]]
+    "argv",
+    [["list"], ["gain", "tanh"], ["--version"], ["report", "--help"], ["report", *SMALL, "--json"]],
 )
 def test_full_disk_is_one_line_and_nonzero(argv: list[str]) -> None:
     from pathlib import Path

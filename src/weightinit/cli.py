@@ -18,7 +18,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from ._engine import available_cores
 from ._validation import listed, shown
@@ -128,8 +131,23 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose ``--help`` lets a write error through, for :func:`main` to report.
+
+    argparse's own ignores it: ``--help`` on a full disk would print nothing
+    and succeed.
+    """
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        stream = sys.stdout if file is None else file
+        stream.write(self.format_help())
+        flush = getattr(stream, "flush", None)
+        if flush is not None:
+            flush()
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="weightinit",
         description="Weight initializers for NumPy: see why initialization matters.",
         formatter_class=_HelpFormatter,
