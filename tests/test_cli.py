@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import weightinit as wi
@@ -326,7 +327,10 @@ def test_plot_without_matplotlib_says_how_to_install() -> None:
     )
 
 
-@pytest.mark.parametrize("argv", [["list"], ["gain", "tanh"], ["report", *SMALL, "--json"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["gain", "tanh"], ["--version"], ["report", "--help"], ["report", *SMALL, "--json"]],
+)
 def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
     # `weightinit list | head -1`: the reader is gone before the output is written.
     import os
@@ -341,7 +345,10 @@ def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
     assert done.stderr == ""
 
 
-@pytest.mark.parametrize("argv", [["list"], ["gain", "tanh"], ["report", *SMALL, "--json"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["gain", "tanh"], ["--version"], ["report", "--help"], ["report", *SMALL, "--json"]],
+)
 def test_full_disk_is_one_line_and_nonzero(argv: list[str]) -> None:
     from pathlib import Path
 
@@ -372,7 +379,7 @@ def test_report_runs_the_critical_schemes_at_each_rows_activation(
     for activation in DEFAULT_ACTIVATIONS:  # each row drawn at its own activation's critical σ_w
         bound = wi.critical_normal.partial(activation=activation)
         direct = wi.propagate(bound, activation, depth=4, width=16, batch=16,
-                              rng=report.pair_seed(0, "critical_normal"))  # fmt: skip
+                              rng=report.pair_seed(0, wi.critical_normal))  # fmt: skip
         (row,) = [
             r
             for r in results
@@ -381,3 +388,191 @@ def test_report_runs_the_critical_schemes_at_each_rows_activation(
         assert row["forward_std"] == pytest.approx(list(direct.std), rel=1e-12)
     relu = wi.critical_normal.partial(activation="relu")
     assert report.for_activation(relu, "tanh") is relu  # a bound activation is kept
+
+
+# --- one seeding rule -------------------------------------------------------------------------
+
+
+def _rows(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, object]]:
+    rows = json.loads(_run(capsys, "report", *SMALL, "--json", *argv))["results"]
+    for row in rows:
+        del row["initializer"]  # the name typed; everything else must agree
+    return list(rows)
+
+
+def test_aliases_of_one_initializer_give_identical_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    # HeNormal (Keras' class name), he_normal and keras.he_normal are one object: one row.
+    assert wi.get("HeNormal") is wi.get("he_normal") is wi.get("keras.he_normal")
+    rows = [_rows(capsys, "--init", name) for name in ("HeNormal", "he_normal", "keras.he_normal")]
+    assert rows[0] == rows[1] == rows[2]
+    assert report.seed_key("HeNormal") == report.seed_key(wi.he_normal) == '["he_normal",{}]'
+
+
+def test_parameters_not_spellings_set_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    one = _rows(capsys, "--init", "random_normal", "--param", "random_normal.stddev=1")
+    same = _rows(capsys, "--init", "random_normal", "--param", "random_normal.stddev=1.0")
+    assert one == same  # 1 and 1.0 are one parameter value
+    keras_default = _rows(capsys, "--init", "random_normal")
+    explicit = _rows(capsys, "--init", "random_normal", "--param", "random_normal.stddev=0.05")
+    assert keras_default == explicit  # a default bound explicitly is the same initializer
+    assert report.seed_key(wi.random_normal.partial(stddev=1)) == (
+        '["random_normal",{"mean":0.0,"stddev":1.0}]'
+    )
+    seeds = {
+        report.pair_seed(0, init).generate_state(4).tobytes()
+        for init in (
+            wi.random_normal,
+            wi.random_normal.partial(stddev=1.0),
+            wi.random_normal.partial(mean=0.5),
+            wi.orthogonal.partial(gain=2.0),
+            wi.orthogonal,
+        )
+    }
+    assert len(seeds) == 5
+
+
+def test_seed_is_crc32_of_the_key_and_a_plain_callable_uses_its_name() -> None:
+    import zlib
+
+    expected = np.random.SeedSequence([7, zlib.crc32(b'["he_normal",{}]')])
+    assert report.pair_seed(7, "keras.he_normal").entropy == expected.entropy
+
+    def mine(shape: tuple[int, ...], rng: object = None) -> np.ndarray:
+        return np.zeros(shape)
+
+    assert report.seed_key(mine, "mine") == "mine"
+    assert report.pair_seed(0, mine, "mine").entropy == [0, zlib.crc32(b"mine")]
+    with pytest.raises(TypeError, match="name must be given"):
+        report.seed_key(mine)
+
+
+# --- version, help, width ---------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"weightinit {wi.__version__}\n"
+
+
+def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--help"])
+    assert stop.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [[], ["report"], ["gain"], ["list"]])
+def test_every_flag_says_its_default(
+    command: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")
+    lines = _help(capsys, *command).split("options:\n")[1].splitlines()
+    blocks: list[str] = []
+    for line in lines:
+        if line.startswith("  -"):
+            blocks.append(line)
+        elif blocks and line.startswith("   "):
+            blocks[-1] += line
+    assert blocks and all(
+        "default: " in block for block in blocks if not block.startswith(("  -h", "  --version"))
+    ), blocks
+
+
+@pytest.mark.parametrize("command", [[], ["report"], ["gain"], ["list"]])
+def test_help_breaks_no_word(
+    command: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")
+    words = set(_help(capsys, *command).split())
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = _help(capsys, *command)
+    assert set(narrow.split()) <= words  # no word cut, none split after its hyphen
+    if command == ["report"]:
+        assert "comma-separated" in narrow and "random_normal.stddev=1.0" in narrow
+
+
+class _Stream:
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def test_output_width_is_the_terminal_s_and_none_for_a_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from weightinit.cli import output_width
+
+    monkeypatch.setenv("COLUMNS", "77")
+    assert output_width(_Stream(True)) == 77
+    assert output_width(_Stream(False)) is None
+    assert output_width(object()) is None
+
+
+def test_report_table_wraps_its_reasons_to_the_width() -> None:
+    inits = [("zeros", wi.zeros), ("random_normal", wi.random_normal.partial(stddev=1.0))]
+    results = report.run_report(inits, ["tanh"], depth=4, width=16, batch=16, seed=0)
+    names = ["zeros", "random_normal"]
+    one_line = report.format_table(results, names=names).splitlines()
+    assert len(one_line) == 4  # header, rule, two rows
+    indent = one_line[1].rindex("  ") + 2  # where the "why" column starts
+    for width in (indent + report.MIN_WHY_WIDTH, indent + 40):
+        lines = report.format_table(results, names=names, width=width).splitlines()
+        assert all(len(line) <= width for line in lines), lines
+        assert lines[:2] == one_line[:2]
+        rows: list[list[str]] = []
+        for line in lines[2:]:
+            if line.startswith(" "):
+                assert line[:indent] == " " * indent and line[indent] != " "
+                rows[-1].append(line[indent:])
+            else:
+                rows.append([line])
+        assert len(rows) == 2
+        for row, whole, result in zip(rows, one_line[2:], results, strict=True):
+            assert row[0][:indent] == whole[:indent]  # the other columns, aligned as before
+            assert " ".join([row[0][indent:], *row[1:]]) == result.explanation
+    text = report.report_text(results, names, report.Settings(), width=indent + 30)
+    assert all(len(line) <= indent + 30 for line in text.splitlines())
+    # Narrower than the other columns allow: the reasons keep MIN_WHY_WIDTH columns.
+    narrow = report.format_table(results, names=names, width=20).splitlines()
+    assert max(map(len, narrow)) == indent + report.MIN_WHY_WIDTH
+
+
+# --- list and the unknown-name hint -----------------------------------------------------------
+
+
+def test_list_gives_each_name_s_distribution_layout_and_defaults(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = _run(capsys, "list").splitlines()
+
+    def details(name: str) -> str:
+        (index,) = [i for i, line in enumerate(lines) if line.split()[:1] == [name]]
+        return lines[index + 1].strip()
+
+    assert (
+        details("he_normal") == "[Keras; truncated normal (±2σ); layout=keras (*kernel, in, out)]"
+    )
+    assert details("kaiming_normal") == (
+        '[PyTorch; normal; layout=torch (out, in, *kernel); a=0.0, mode="fan_in", '
+        'nonlinearity="leaky_relu"]'
+    )
+    assert details("random_normal") == (
+        "[Keras; normal; layout=keras (*kernel, in, out); mean=0.0, stddev=0.05]"
+    )
+    assert details("truncated_normal").startswith("[Keras; truncated normal; layout=keras")
+    assert details("jax_normal").endswith("; stddev=0.01]")
+
+
+def test_an_unknown_initializer_points_to_weightinit_list() -> None:
+    done = _command("report", "--init", "he_normall")
+    _one_line_usage_error(
+        done,
+        "argument --init: unknown initializer name 'he_normall'; did you mean 'he_normal'",
+    )
+    assert done.stderr.endswith(
+        "; weightinit list prints them all (docs/names.md lists every alias).\n"
+    )

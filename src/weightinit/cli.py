@@ -13,11 +13,15 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from ._engine import available_cores
 from ._validation import listed, shown
@@ -37,6 +41,7 @@ from .report import (
     report_json,
     report_text,
     run_report,
+    wrap,
     write_plot,
 )
 from .report import format_table as format_table  # importable from here, as before
@@ -80,21 +85,93 @@ def _param(text: str) -> tuple[str, str, Any]:
     return name.strip(), key.strip(), value
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped to the terminal without breaking a word, each flag with its default.
+
+    argparse already takes its width from :func:`shutil.get_terminal_size`;
+    its wrapping (:func:`textwrap.wrap`) breaks after hyphens and splits
+    words longer than a line, which this formatter does not. A flag whose
+    help does not state its default gets ``(default: VALUE)`` appended.
+    """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = " ".join(text.split())
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = wrap(" ".join(text.split()), max(width - len(indent), 1))
+        return "\n".join(indent + line for line in lines)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        if not text or "default" in text or not action.option_strings:
+            return text
+        if action.default is argparse.SUPPRESS:
+            return text
+        if isinstance(action.default, bool):
+            return f"{text} (default: {'on' if action.default else 'off'})"
+        return f"{text} (default: %(default)s)"
+
+
+class _Version(argparse.Action):
+    """``--version``: print the package's ``__version__`` and exit.
+
+    Looked up when asked, in the package already imported to run this
+    module (``weightinit.cli`` imports nothing from ``weightinit/__init__``).
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.update(nargs=0, default=argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        version = sys.modules[__package__ or "weightinit"].__version__
+        sys.stdout.write(f"{parser.prog} {version}\n")  # where argparse's version action writes
+        sys.stdout.flush()  # a write error surfaces here, for main to report
+        parser.exit()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose ``--help`` lets a write error through, for :func:`main` to report.
+
+    argparse's own ignores it: ``--help`` on a full disk would print nothing
+    and succeed.
+    """
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        stream = sys.stdout if file is None else file
+        stream.write(self.format_help())
+        flush = getattr(stream, "flush", None)
+        if flush is not None:
+            flush()
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="weightinit",
         description="Weight initializers for NumPy: see why initialization matters.",
+        formatter_class=_HelpFormatter,
     )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     report = _report_parser(commands)
-    gain_command = commands.add_parser("gain", help="print an activation's exact gains")
+    gain_command = commands.add_parser(
+        "gain", help="print an activation's exact gains", formatter_class=_HelpFormatter
+    )
     gain_command.add_argument("name", help=f"one of {', '.join(activation_names())}")
     gain_command.add_argument(
-        "--param", type=float, default=None, help="leaky_relu's negative slope or elu's alpha"
+        "--param",
+        type=float,
+        default=None,
+        metavar="VALUE",
+        help="leaky_relu's negative slope or elu's alpha (default: the activation's own, "
+        "0.01 for leaky_relu and 1.0 for elu)",
     )
     listing = commands.add_parser(
-        "list", help="print the registered initializers and their formulas"
+        "list",
+        help="print the registered initializers: formula, distribution, layout, defaults",
+        formatter_class=_HelpFormatter,
     )
     for command in (report, gain_command, listing):
         command.set_defaults(command_parser=command)
@@ -109,6 +186,7 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
             "Push a random batch through a deep MLP for every initializer × activation "
             "and report how the forward signal and the gradient evolve across depth."
         ),
+        formatter_class=_HelpFormatter,
     )
     for flag, defaults, what in (
         ("--init", DEFAULT_INITIALIZERS, "initializers"),
@@ -119,19 +197,23 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
             type=_names,
             default=list(defaults),
             metavar="A,B",
-            help=f"{what} (default: {','.join(defaults)})",
+            help=f"{what}, comma-separated (default: {', '.join(defaults)})",
         )
-    report.add_argument("--depth", type=_count(1), default=DEFAULT_DEPTH, metavar="N")
-    report.add_argument("--width", type=_count(2), default=DEFAULT_WIDTH, metavar="N")
-    report.add_argument("--batch", type=_count(2), default=DEFAULT_BATCH, metavar="N")
-    report.add_argument("--seed", type=_count(0), default=0, metavar="N")
+    for flag, count, default, what in (
+        ("--depth", 1, DEFAULT_DEPTH, "layers of the stack"),
+        ("--width", 2, DEFAULT_WIDTH, "units per layer"),
+        ("--batch", 2, DEFAULT_BATCH, "examples pushed through it"),
+        ("--seed", 0, 0, "seed of every run, with each initializer's name and parameters"),
+    ):
+        report.add_argument(flag, type=_count(count), default=default, metavar="N", help=what)
     report.add_argument(
         "--param",
         type=_param,
         action="append",
         default=[],
         metavar="NAME.KEY=VALUE",
-        help="set an initializer parameter, e.g. random_normal.stddev=1.0 (repeatable)",
+        help="set an initializer parameter, e.g. random_normal.stddev=1.0 (repeatable; "
+        "default: none, each initializer's own defaults, which weightinit list prints)",
     )
     report.add_argument(
         "--jobs",
@@ -145,12 +227,20 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
         "--plot",
         metavar="FILE.png",
         help="write per-layer std curves to FILE, in the format its extension names "
-        "(png, pdf, svg, ...; needs matplotlib)",
+        "(png, pdf, svg, ...; needs matplotlib; default: no plot)",
     )
     return report
 
 
 # --- report --------------------------------------------------------------------------------
+
+
+def _with_list_hint(error: Exception) -> str:
+    """``error``'s message, its pointer to the Python API turned to ``weightinit list``."""
+    return str(error).replace(
+        "weightinit.available() lists the canonical names and docs/names.md every name",
+        "weightinit list prints them all (docs/names.md lists every alias)",
+    )
 
 
 def _resolve_initializers(
@@ -161,7 +251,7 @@ def _resolve_initializers(
         try:
             resolved.append((name, get(name)))
         except (TypeError, ValueError) as error:
-            parser.error(f"argument --init: {error}")
+            parser.error(f"argument --init: {_with_list_hint(error)}")
     by_name: dict[str, Any] = dict(resolved)
     bound: dict[str, dict[str, Any]] = {}
     for name, key, value in params:
@@ -251,6 +341,20 @@ def _check_activations(parser: argparse.ArgumentParser, names: list[str]) -> Non
             parser.error(f"argument --activation: {error}")
 
 
+def output_width(stream: Any) -> int | None:
+    """The columns the report's text is wrapped to: the terminal's, when ``stream`` is one.
+
+    :func:`shutil.get_terminal_size` (``COLUMNS`` if set, else the
+    terminal's size). Output to a pipe or a file is not wrapped (``None``),
+    so each row stays one line for ``grep`` and the same on every machine.
+    """
+    try:
+        terminal = bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        terminal = False
+    return shutil.get_terminal_size().columns if terminal else None
+
+
 def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.plot is not None:
         _check_plot(parser, args.plot)
@@ -280,7 +384,10 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     settings = Settings(
         args.init, args.activation, args.depth, args.width, args.batch, args.seed, args.param
     )
-    print((report_json if args.json else report_text)(results, names, settings))
+    if args.json:
+        print(report_json(results, names, settings))
+    else:
+        print(report_text(results, names, settings, width=output_width(sys.stdout)))
     if progress is not None:
         progress.write(f"{len(results)} runs in {time.perf_counter() - started:.1f} s\n")
     return 0
@@ -304,21 +411,42 @@ def _gain(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 0
 
 
-def _list() -> int:
+#: A layout's axes, as ``weightinit list`` describes it.
+LAYOUT_AXES = {"torch": "(out, in, *kernel)", "keras": "(*kernel, in, out)"}
+
+
+def _list_rows() -> list[tuple[str, str, str]]:
+    """Each initializer's name, formula, and details: origin, distribution, layout, defaults."""
     import weightinit
 
     rows = []
     for name in weightinit.available():
         init = weightinit.get(name)
         info = getattr(init, "info", None)
-        origin = getattr(info, "origin", "")
         layout = getattr(init, "layout", None)
-        tag = ", ".join(part for part in (origin, layout and f"layout={layout}") if part)
-        rows.append((name, getattr(info, "formula", ""), tag))
+        config = init.get_config() if hasattr(init, "get_config") else {}
+        parts = [
+            getattr(info, "origin", ""),
+            getattr(info, "distribution", ""),
+            layout and f"layout={layout} {LAYOUT_AXES.get(layout, '')}".rstrip(),
+            ", ".join(f"{key}={json.dumps(value)}" for key, value in config.items()),
+        ]
+        rows.append((name, getattr(info, "formula", ""), "; ".join(part for part in parts if part)))
+    return rows
+
+
+def _list() -> int:
+    rows = _list_rows()
     size = max(len(name) for name, _, _ in rows)
-    print("Initializers (weightinit.get(name)), with their origin and default layout:")
-    for name, formula, tag in rows:
-        print(f"  {name.ljust(size)}  {formula}{f'  [{tag}]' if tag else ''}")
+    width = output_width(sys.stdout)
+    print("Initializers (weightinit.get(name)): formula")
+    print(f"  {' ' * size}  [origin; distribution; default layout; default parameters]")
+    for name, formula, details in rows:
+        print(f"  {name.ljust(size)}  {formula}")
+        text = f"[{details}]"
+        wrapped = [text] if width is None else wrap(text, max(width - size - 4, 24))
+        for line in wrapped:
+            print(f"  {' ' * size}  {line}")
     print("\nActivations (weightinit gain NAME):")
     names = activation_names()
     size = max(map(len, names))
@@ -358,8 +486,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     goes away (``weightinit list | head -1``).
     """
     parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:  # --help, --version, a usage error: their output's write errors too
+            sys.stdout.flush()
+            raise
         if args.command == "report":
             status = _report(args.command_parser, args)
         elif args.command == "gain":

@@ -15,6 +15,7 @@ import json
 import math
 import multiprocessing
 import os
+import textwrap
 import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -25,7 +26,9 @@ import numpy as np
 
 from . import diagnostics
 from ._initializer import Initializer
+from ._validation import describe
 from .diagnostics import Propagation, propagate
+from .registry import get
 
 __all__ = [
     "DEFAULT_ACTIVATIONS",
@@ -33,6 +36,7 @@ __all__ = [
     "DEFAULT_DEPTH",
     "DEFAULT_INITIALIZERS",
     "DEFAULT_WIDTH",
+    "MIN_WHY_WIDTH",
     "Settings",
     "check_square",
     "format_table",
@@ -40,6 +44,8 @@ __all__ = [
     "report_json",
     "report_text",
     "run_report",
+    "seed_key",
+    "wrap",
     "write_plot",
 ]
 
@@ -96,15 +102,83 @@ def for_activation(init: Any, activation: str) -> Any:
     return init
 
 
-def pair_seed(seed: int, name: str) -> np.random.SeedSequence:
-    """The seed of an initializer's runs: ``(seed, crc32(name))``, whatever else is run."""
-    return np.random.SeedSequence([seed, zlib.crc32(name.encode())])
+def _canonical(value: Any) -> Any:
+    """``value`` with every int (not bool) as a float, so ``stddev=1`` and ``stddev=1.0`` agree."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    module = getattr(value, "__module__", None)
+    qualname = getattr(value, "__qualname__", None)
+    if module and qualname:  # a function or class: its import path, the same in every process
+        return f"{module}.{qualname}"
+    return repr(value)
+
+
+def seed_key(init: Any, name: str | None = None) -> str:
+    """The text an initializer's report runs are seeded from: its canonical name and parameters.
+
+    For an :class:`~weightinit.Initializer` (or a registered name, looked up
+    with :func:`weightinit.get`), the compact JSON
+    ``[canonical_name, config]`` with ``config`` its
+    :meth:`~weightinit.Initializer.get_config` (every parameter, bound or
+    default), keys sorted and every number written as a float; so
+    ``"HeNormal"``, ``"he_normal"`` and ``"keras.he_normal"`` (one object)
+    give one key, and so do ``stddev=1`` and ``stddev=1.0``, while
+    different parameters give different keys. A function bound as a value is
+    written as its import path. Any other callable is keyed by ``name``, the
+    name it was given under (so is an initializer whose ``rng`` is bound to a
+    generator, which no config can hold).
+
+    Examples
+    --------
+    >>> import weightinit as wi
+    >>> seed_key("HeNormal") == seed_key(wi.he_normal) == seed_key("keras.he_normal")
+    True
+    >>> seed_key(wi.random_normal.partial(stddev=1))
+    '["random_normal",{"mean":0.0,"stddev":1.0}]'
+    """
+    if isinstance(init, str):
+        name = init if name is None else name
+        init = get(init)
+    if isinstance(init, Initializer):
+        try:
+            config = init.get_config()
+        except ValueError:  # rng bound to a generator
+            config = None
+        if config is not None:
+            return json.dumps(
+                [init.name, _canonical(config)], sort_keys=True, separators=(",", ":")
+            )
+    if name is None:
+        raise TypeError(
+            "name must be given for an initializer that is not a weightinit.Initializer; "
+            f"got {describe('init', init)} and name=None"
+        )
+    return name
+
+
+def pair_seed(seed: int, init: Any, name: str | None = None) -> np.random.SeedSequence:
+    """The seed of an initializer's report runs, whatever else is run.
+
+    ``SeedSequence([seed, crc32(seed_key(init, name))])``, the key UTF-8
+    encoded (:func:`seed_key`: the canonical name and parameters of an
+    :class:`~weightinit.Initializer`, the given ``name`` of any other
+    callable). CRC-32 (:func:`zlib.crc32`) and the key's JSON are the same
+    in every process and Python version, unlike :func:`hash`. The claims
+    table of docs/diagnostics.md is seeded the same way.
+    """
+    return np.random.SeedSequence([seed, zlib.crc32(seed_key(init, name).encode("utf-8"))])
 
 
 def _run_pair(
     name: str, init: Any, activation: str, depth: int, width: int, batch: int, seed: int
 ) -> Propagation:
-    rng = pair_seed(seed, name)
+    rng = pair_seed(seed, init, name)
     init = for_activation(init, activation)
     return propagate(init, activation, depth=depth, width=width, batch=batch, rng=rng)
 
@@ -142,10 +216,12 @@ def run_report(
 ) -> list[Propagation]:
     """Run :func:`~weightinit.diagnostics.propagate` for every pair, deterministically.
 
-    Each initializer's generator is seeded from ``(seed, crc32(name))``
-    (:func:`pair_seed`), so a row does not depend on which other rows are
-    run, nor on ``jobs``, and every activation sees the same weights and
-    inputs for a given initializer. With ``jobs > 1`` the pairs run in that
+    Each initializer's generator is seeded by :func:`pair_seed`, from
+    ``seed`` and the initializer's canonical name and parameters (the given
+    name for a callable that is not an :class:`~weightinit.Initializer`), so
+    a row does not depend on which other rows are run, nor on ``jobs``, nor
+    on which alias named the initializer, and every activation sees the same
+    weights and inputs for a given initializer. With ``jobs > 1`` the pairs run in that
     many worker processes (each with one BLAS thread); results come back in
     order.
     """
@@ -185,8 +261,30 @@ def _ratio_text(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.2g}"
 
 
-def format_table(results: Sequence[Propagation], *, names: Sequence[str]) -> str:
-    """The report's table as plain text: one row per initializer and activation."""
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces only.
+
+    Never inside a word, nor after a hyphen (:func:`textwrap.wrap` does
+    both by default); a word longer than ``width`` keeps a line of its own.
+    """
+    return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+#: The narrowest "why" column :func:`format_table` wraps to, whatever the width.
+MIN_WHY_WIDTH = 24
+
+
+def format_table(
+    results: Sequence[Propagation], *, names: Sequence[str], width: int | None = None
+) -> str:
+    """The report's table as plain text: one row per initializer and activation.
+
+    With ``width`` (a terminal's columns), the last column, the one-line
+    reason, is wrapped at spaces so that every line fits in ``width``
+    characters (the reason column keeps at least :data:`MIN_WHY_WIDTH`), its
+    continuation lines indented under it; the other columns stay aligned.
+    Without, each row is one line.
+    """
     header = ("initializer", "activation", "verdict", "fwd last/first", "grad first/last", "why")
     rows = [
         (
@@ -200,10 +298,14 @@ def format_table(results: Sequence[Propagation], *, names: Sequence[str]) -> str
         for name, r in zip(names, results, strict=True)
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    indent = sum(widths) + 2 * len(widths)
+    why_width = None if width is None else max(width - indent, MIN_WHY_WIDTH)
     lines = []
     for row in [header, *rows]:
         cells = [cell.ljust(size) for cell, size in zip(row[:-1], widths, strict=True)]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
+        why = [row[-1]] if why_width is None else wrap(row[-1], why_width) or [""]
+        lines.append("  ".join([*cells, why[0]]).rstrip())
+        lines += [" " * indent + part for part in why[1:]]
     lines.insert(1, "  ".join("-" * size for size in [*widths, len(header[-1])]))
     return "\n".join(lines)
 
@@ -225,27 +327,45 @@ class Settings:
     params: Sequence[tuple[str, str, Any]] = ()
 
 
-def report_text(results: Sequence[Propagation], names: Sequence[str], settings: Settings) -> str:
+def report_text(
+    results: Sequence[Propagation],
+    names: Sequence[str],
+    settings: Settings,
+    *,
+    width: int | None = None,
+) -> str:
     """The report as ``weightinit report`` prints it: a heading, the table, a summary.
 
-    ``names`` are the rows' initializer names.
+    ``names`` are the rows' initializer names. With ``width``, the table's
+    reasons (:func:`format_table`) and the heading and summary are wrapped
+    to fit in ``width`` columns; without, each sentence is one line.
     """
     counts = {v: sum(r.verdict == v for r in results) for v in diagnostics.VERDICTS}
     summary = ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
     bound = " ".join(f"{n}.{k}={json.dumps(v)}" for n, k, v in settings.params)
+    heading = [
+        f"Signal propagation through {settings.depth} layers of width {settings.width} "
+        f"(batch {settings.batch}, seed {settings.seed}{', ' + bound if bound else ''})",
+        "fwd last/first: std of the activations in the last layer over the first;",
+        "grad first/last: std of the gradient at the first layer over the last.",
+    ]
+    footer = (
+        f"{summary}. Exploding/vanishing: a ratio beyond ×{diagnostics.RATIO_LIMIT:g} "
+        f"or below ×{1 / diagnostics.RATIO_LIMIT:g}; saturated: more than "
+        f"{diagnostics.SATURATED_FRACTION:.0%} of units on the activation's flat tails; "
+        "symmetric: all units identical."
+    )
+
+    def fit(text: str) -> list[str]:
+        return [text] if width is None else wrap(text, max(width, MIN_WHY_WIDTH))
+
     return "\n".join(
         [
-            f"Signal propagation through {settings.depth} layers of width {settings.width} "
-            f"(batch {settings.batch}, seed {settings.seed}{', ' + bound if bound else ''})",
-            "fwd last/first: std of the activations in the last layer over the first;",
-            "grad first/last: std of the gradient at the first layer over the last.",
+            *(line for text in heading for line in fit(text)),
             "",
-            format_table(results, names=names),
+            format_table(results, names=names, width=width),
             "",
-            f"{summary}. Exploding/vanishing: a ratio beyond ×{diagnostics.RATIO_LIMIT:g} "
-            f"or below ×{1 / diagnostics.RATIO_LIMIT:g}; saturated: more than "
-            f"{diagnostics.SATURATED_FRACTION:.0%} of units on the activation's flat tails; "
-            "symmetric: all units identical.",
+            *fit(footer),
         ]
     )
 
