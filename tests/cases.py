@@ -74,6 +74,24 @@ REQUIRED_PARAMS: dict[str, dict[str, Any]] = required_params()
 COMPLEX_ONLY = frozenset({"complex_rayleigh"})
 
 
+def bound(name: str) -> wi.Initializer:
+    """The scheme ``name`` with its required parameters bound (:data:`REQUIRED_PARAMS`)."""
+    init = wi.get(name)
+    assert isinstance(init, wi.Initializer)
+    return init.partial(**REQUIRED_PARAMS.get(name, {}))
+
+
+def _elementwise(name: str) -> bool:
+    try:
+        return bool(bound(name).distribution(shape=(4, 6)).elementwise)
+    except (TypeError, ValueError):  # kernel-only (dirac, ...) or needing a value (fixed)
+        return False
+
+
+#: Every registered scheme whose elements are i.i.d., read from the law it declares.
+ELEMENTWISE = [name for name in wi.available() if _elementwise(name)]
+
+
 def call_options(name: str) -> dict[str, Any]:
     """The call options a registry-driven test gives ``name``: complex128 for a complex-only one."""
     return {"dtype": "complex128"} if name in COMPLEX_ONLY else {}

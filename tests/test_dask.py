@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cases import COMPLEX_ONLY, REQUIRED_PARAMS
+from cases import COMPLEX_ONLY, ELEMENTWISE, bound
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,21 +19,7 @@ import dask
 
 from weightinit import dask as wid
 
-
-def _initializer(name: str) -> wi.Initializer:
-    init = wi.get(name)
-    assert isinstance(init, wi.Initializer)
-    return init.partial(**REQUIRED_PARAMS.get(name, {}))
-
-
-def _elementwise(name: str) -> bool:
-    try:
-        return bool(_initializer(name).distribution(shape=(4, 6)).elementwise)
-    except (TypeError, ValueError):  # kernel-only (dirac, ...) or needing a value (fixed)
-        return False
-
-
-ELEMENTWISE = [name for name in wi.available() if _elementwise(name) and name not in COMPLEX_ONLY]
+REAL_ELEMENTWISE = [name for name in ELEMENTWISE if name not in COMPLEX_ONLY]
 
 
 @pytest.fixture(autouse=True)
@@ -58,14 +44,14 @@ def _chunks(data: st.DataObject, shape: tuple[int, ...]) -> tuple[tuple[int, ...
 @given(
     shape=st.lists(st.integers(0, 9), min_size=1, max_size=3).map(tuple),
     data=st.data(),
-    name=st.sampled_from(ELEMENTWISE),
+    name=st.sampled_from(REAL_ELEMENTWISE),
     dtype=st.sampled_from([np.float32, np.float64]),
 )
 def test_any_chunking_computes_the_in_memory_array(
     shape: tuple[int, ...], data: st.DataObject, name: str, dtype: type
 ) -> None:
     chunks = _chunks(data, shape)
-    init = _initializer(name)
+    init = bound(name)
     blocks = _engine.blocks
     saved = blocks.BLOCK, blocks.CHUNK
     blocks.BLOCK, blocks.CHUNK = 8, 4  # small arrays over many blocks
@@ -100,7 +86,7 @@ def test_parameters_and_the_scheme_s_name_are_bound() -> None:
 
 @pytest.mark.parametrize("name", ["orthogonal", "sparse", "identity", "jax_orthogonal"])
 def test_a_structured_scheme_is_one_whole_task_sliced(name: str) -> None:
-    init = _initializer(name)
+    init = bound(name)
     shape = (60, 40)
     lazy = wid.array(init, shape, chunks=(16, 25), rng=2, dtype=np.float32)
     graph = dict(lazy.__dask_graph__())

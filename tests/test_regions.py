@@ -9,29 +9,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cases import COMPLEX_ONLY, REQUIRED_PARAMS
+from cases import COMPLEX_ONLY, ELEMENTWISE, bound
 from hypothesis import given
 from hypothesis import strategies as st
 
 import weightinit as wi
 from weightinit import _engine
 
-
-def _initializer(name: str) -> wi.Initializer:
-    init = wi.get(name)
-    assert isinstance(init, wi.Initializer)
-    return init.partial(**REQUIRED_PARAMS.get(name, {}))
-
-
-def _elementwise(name: str) -> bool:
-    try:
-        return bool(_initializer(name).distribution(shape=(4, 6)).elementwise)
-    except (TypeError, ValueError):  # kernel-only (dirac, ...) or needing a value (fixed)
-        return False
-
-
-#: Every scheme whose elements are i.i.d., read from the law it declares.
-ELEMENTWISE = [name for name in wi.available() if _elementwise(name)]
 FANS = {"fan_in": 5, "fan_out": 5}  # zero-size shapes have no fan to scale by
 
 
@@ -94,7 +78,7 @@ def test_any_region_is_the_slice_of_the_whole(
     dtypes = [np.complex64, np.complex128] if complex_only else [np.float16, np.float32, np.float64]
     dtype = data.draw(st.sampled_from(dtypes))
     region = _region(data, shape)
-    init = _initializer(name)
+    init = bound(name)
     # Patched by hand: hypothesis runs one fixture instance for every example.
     blocks = _engine.blocks
     saved = blocks.BLOCK, blocks.CHUNK, blocks._StreamSeeds
@@ -171,7 +155,7 @@ def test_out_of_a_trailing_region_has_the_region_shape(order: str, blocks_of: No
 
 @pytest.mark.parametrize("name", ["orthogonal", "sparse", "identity", "zeros"])
 def test_structured_and_constant_schemes_slice_their_whole(name: str) -> None:
-    init = _initializer(name)
+    init = bound(name)
     shape, region = (40, 30), (slice(5, 35), slice(10, 12))
     whole = init(shape, rng=4)
     assert np.array_equal(init(shape, rng=4, region=region), whole[region])
