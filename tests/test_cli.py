@@ -12,6 +12,7 @@ import pytest
 import weightinit as wi
 from weightinit import report
 from weightinit.cli import DEFAULT_ACTIVATIONS, DEFAULT_INITIALIZERS, main
+from weightinit.diagnostics import VERDICTS
 
 SMALL = ["--depth", "4", "--width", "16", "--batch", "16", "--jobs", "1"]
 
@@ -31,9 +32,10 @@ def test_report_json(capsys: pytest.CaptureFixture[str]) -> None:
     for row in results:
         assert {"initializer", "activation", "depth", "width", "verdict"} <= set(row)
         assert len(row["forward_std"]) == len(row["backward_std"]) == 4
-        assert row["verdict"] in {"healthy", "vanishing", "exploding", "saturated", "symmetric"}
-    verdicts = {(r["initializer"], r["activation"]): r["verdict"] for r in results}
-    assert verdicts["zeros", "relu"] == "symmetric"
+        assert set(row["verdicts"]) <= set(VERDICTS)
+        assert row["verdict"] == " + ".join(row["verdicts"])
+    verdicts = {(r["initializer"], r["activation"]): r["verdicts"] for r in results}
+    assert verdicts["zeros", "relu"] == ["symmetric", "dead", "vanishing"]
 
 
 def test_report_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,7 +80,8 @@ def test_report_param(capsys: pytest.CaptureFixture[str]) -> None:
         "--json",
     )
     data = json.loads(out)
-    assert data["results"][0]["verdict"] == "saturated"
+    assert data["results"][0]["verdict"] == "saturated + exploding"
+    assert data["results"][0]["initializer"] == "random_normal(stddev=1.0)"
     assert data["config"]["params"] == [
         {"initializer": "random_normal", "key": "stddev", "value": 1.0}
     ]
@@ -151,10 +154,13 @@ def test_report_library_gives_what_the_command_prints(
     argv = ["--init", "random_normal,zeros", "--activation", "relu,tanh", "--seed", "5"]
     params = [("random_normal", "stddev", 0.5)]
     printed = _run(capsys, "report", *SMALL, *argv, "--param", "random_normal.stddev=0.5")
-    inits = [("random_normal", wi.random_normal.partial(stddev=0.5)), ("zeros", wi.zeros)]
+    label = "random_normal(stddev=0.5)"
+    inits = [(label, wi.random_normal.partial(stddev=0.5)), ("zeros", wi.zeros)]
     results = report.run_report(inits, ["relu", "tanh"], depth=4, width=16, batch=16, seed=5)
-    names = ["random_normal", "random_normal", "zeros", "zeros"]
-    settings = report.Settings(["random_normal", "zeros"], ["relu", "tanh"], 4, 16, 16, 5, params)
+    names = [label, label, "zeros", "zeros"]
+    settings = report.Settings(
+        ["random_normal", "zeros"], ["relu", "tanh"], 4, 16, 16, 5, params, compared=inits
+    )
     assert printed == report.report_text(results, names, settings) + "\n"
     printed = _run(capsys, "report", *SMALL, *argv, "--param", "random_normal.stddev=0.5", "--json")
     assert printed == report.report_json(results, names, settings) + "\n"
@@ -245,10 +251,11 @@ def _one_line_usage_error(done: subprocess.CompletedProcess[str], expected: str)
         (
             ["--init", "fixed"],
             "argument --init: fixed cannot make the report's (4, 4) weight matrices: fixed() "
-            "needs the parameter 'value', which has no default; give it with --param "
-            "fixed.value=VALUE",
+            "needs the parameter 'value', which has no default; write fixed(value=VALUE) in "
+            "--init, or give --param fixed.value=VALUE",
         ),
-        (["--init", "sparse"], "give it with --param sparse.sparsity=VALUE"),
+        (["--init", "sparse"], "or give --param sparse.sparsity=VALUE"),
+        (["--init", "sparse(std=0.01)"], "add sparsity=VALUE inside its parentheses"),
         (["--init", "dirac"], "dirac cannot make the report's (4, 4) weight matrices: dirac "),
         (["--init", "delta_orthogonal"], "delta_orthogonal needs a shape of rank 3, 4 or 5"),
         (
@@ -275,7 +282,9 @@ def test_report_refuses_schemes_it_cannot_run(argv: list[str], expected: str) ->
 
 def test_report_runs_sparse_given_its_parameter(capsys: pytest.CaptureFixture[str]) -> None:
     out = _run(capsys, "report", *SMALL, "--init", "sparse", "--param", "sparse.sparsity=0.5")
-    assert out.count("\nsparse ") == len(DEFAULT_ACTIVATIONS)
+    assert out.count("\nsparse(sparsity=0.5) ") == len(DEFAULT_ACTIVATIONS)
+    written = _run(capsys, "report", *SMALL, "--init", "sparse(sparsity=0.5)")
+    assert written == out
 
 
 def test_plot_path_is_checked_before_running(tmp_path: object) -> None:
@@ -538,7 +547,8 @@ def test_report_table_wraps_its_reasons_to_the_width() -> None:
     assert all(len(line) <= indent + 30 for line in text.splitlines())
     # Narrower than the other columns allow: the reasons keep MIN_WHY_WIDTH columns.
     narrow = report.format_table(results, names=names, width=20).splitlines()
-    assert max(map(len, narrow)) == indent + report.MIN_WHY_WIDTH
+    assert max(map(len, narrow)) <= indent + report.MIN_WHY_WIDTH
+    assert max(map(len, narrow)) > indent + report.MIN_WHY_WIDTH - 8  # not narrower
 
 
 # --- list and the unknown-name hint -----------------------------------------------------------

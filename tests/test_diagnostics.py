@@ -18,28 +18,86 @@ N01 = wi.random_normal.partial(stddev=1.0)
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
 def test_zeros_leave_units_symmetric(activation: str) -> None:
     result = propagate("zeros", activation, depth=6, width=32, rng=0)
-    assert result.verdict == "symmetric"
+    assert result.verdicts[0] == "symmetric"
     assert np.all(result.unit_spread == 0.0)
+    # Zero weights pass no gradient below the top layer, whatever the activation.
+    assert "vanishing" in result.verdicts
+    assert "gradient std falls to exactly 0 going down" in result.explanation
+    assert result.verdict == " + ".join(result.verdicts)
+    assert result.explanation == "; ".join(result.reasons)
+
+
+def test_zero_weights_kill_relu_units_but_not_tanh_units() -> None:
+    # relu(0) = 0 with slope 0: dead; tanh(0) = 0 with slope 1: not dead.
+    relu = propagate("zeros", "relu", depth=6, width=32, rng=0)
+    tanh = propagate("zeros", "tanh", depth=6, width=32, rng=0)
+    assert relu.verdicts == ("symmetric", "dead", "vanishing")
+    assert np.all(relu.dead == 1.0)
+    assert "100% of the units of layer 1 output 0 with slope 0" in relu.explanation
+    assert tanh.verdicts == ("symmetric", "vanishing")
+    assert np.all(tanh.dead == 0.0)
+
+
+def test_a_deep_relu_stack_collapses_into_dead_units() -> None:
+    # Deep ReLU stacks correlate their inputs until whole units are off on every example
+    # (Lu et al. 2019, "Dying ReLU and initialization"): the worst layer is named.
+    result = propagate(N01, "relu", depth=200, width=64, rng=0)
+    assert result.verdicts == ("dead", "exploding")
+    worst = int(np.argmax(result.dead))
+    assert result.dead[worst] > 0.5
+    assert f"{result.dead[worst]:.0%} of the units of layer {worst + 1} output 0" in (
+        result.explanation
+    )
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
 def test_constant_weights_leave_units_symmetric(activation: str) -> None:
     ones = wi.constant.partial(value=0.05)
     result = propagate(ones, activation, depth=6, width=32, rng=0)
-    assert result.verdict == "symmetric"
+    assert result.verdicts[0] == "symmetric"
     assert result.unit_spread[-1] <= 1e-12
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
 def test_standard_normal_weights_saturate(activation: str) -> None:
     result = propagate(N01, activation, depth=10, width=256, rng=1)
-    assert result.verdict == "saturated"
     assert result.saturated.mean() > 0.6
+    assert result.reasons[0].startswith(
+        f"{result.saturated.mean():.0%} of units sit on the flat tails of {activation}"
+    )
+    # Saturated, and where the gradient still grows going down, that is said too.
+    assert result.verdicts[0] == "saturated"
+    assert ("exploding" in result.verdicts) == (result.backward_ratio > 10)
+    assert "gradients barely pass" not in result.explanation
+
+
+def test_standard_normal_weights_saturate_tanh_and_explode_its_gradient() -> None:
+    result = propagate(N01, "tanh", depth=10, width=256, rng=1)
+    assert result.verdict == "saturated + exploding"
+    assert result.backward_ratio > 10
+    assert result.reasons[1] == (
+        f"gradient std grows ×{result.backward_ratio:.2g} going down across 10 layers, "
+        "the weights' scale outweighing the small slopes"
+    )
+
+
+def test_a_saturated_run_whose_ratios_hold_says_so() -> None:
+    # critical_normal for sigmoid (sigma_b = 0) sits at a large q*: most units on the
+    # tails, while chi = 1 keeps the gradient's scale.
+    init = wi.critical_normal.partial(activation="sigmoid")
+    result = propagate(init, "sigmoid", depth=30, width=256, rng=0)
+    assert result.verdicts == ("saturated",)
+    assert 0.1 < result.backward_ratio < 10
+    assert "both within ×10" in result.explanation
 
 
 def test_standard_normal_weights_blow_up_relu() -> None:
     result = propagate(N01, "relu", depth=10, width=256, rng=1)
     assert result.verdict == "exploding"
+    assert result.explanation == (
+        f"forward std grows ×{result.forward_ratio:.2g} and gradient std grows "
+        f"×{result.backward_ratio:.2g} going down, across 10 layers"
+    )
     # Each layer multiplies the second moment by width * Var(W) / 2 = 128.
     rate = np.exp(np.polyfit(np.arange(10), np.log(result.std), 1)[0])
     assert 0.9 * math.sqrt(128) < rate < 1.1 * math.sqrt(128)
@@ -125,7 +183,9 @@ def test_propagate_is_deterministic() -> None:
 def test_to_dict_is_json_safe() -> None:
     result = propagate("zeros", "relu", depth=3, width=8, rng=0)
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
-    assert data["verdict"] == "symmetric"
+    assert data["verdict"] == "symmetric + dead + vanishing"
+    assert data["verdicts"] == ["symmetric", "dead", "vanishing"]
+    assert data["reasons"] == list(result.reasons)
     assert data["forward_ratio"] is None  # 0 / 0
     assert len(data["forward_std"]) == len(data["backward_std"]) == 3
 
@@ -147,7 +207,8 @@ def test_overflow_is_exploding_at_the_layer_it_happens(
     # filterwarnings = error: no NumPy warning may leak either.
     init = wi.random_normal.partial(stddev=stddev)
     result = propagate(init, activation, depth=10, width=8, rng=0)
-    assert result.verdict == "exploding"
+    assert "exploding" in result.verdicts
+    assert "symmetric" not in result.verdicts  # an overflowed signal has no units to compare
     assert f"overflows float64 (inf or NaN) at layer {layer} of 10" in result.explanation
     assert "forward signal" in result.explanation
 

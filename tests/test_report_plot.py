@@ -111,8 +111,9 @@ def test_every_label_is_in_every_column_legend_with_its_verdict(
         ]
         assert legends[f"{activation}: verdicts"] == expected
         assert len(expected) == len(INITS)
-    verdicts = {r.verdict for r in results}
+    verdicts = {finding for r in results for finding in r.verdicts}
     assert {"symmetric", "healthy"} <= verdicts  # the legends have different things to say
+    assert any(" + " in r.verdict for r in results)  # combined verdicts appear whole
 
 
 def test_columns_follow_the_activations_and_rows_forward_then_backward(

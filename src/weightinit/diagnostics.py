@@ -2,28 +2,37 @@ r"""Signal propagation through deep stacks: why initialization matters, measured
 
 :func:`propagate` pushes a random batch through a deep square MLP built with
 an initializer and reports, layer by layer, the spread of the signal going
-forward and of the gradient coming back, with a one-word verdict.
+forward and of the gradient coming back, with a verdict and its reasons.
 With ``jacobian=True`` it also returns the singular values of the network's
 input–output Jacobian at the batch's first example, the measure of dynamical
 isometry. :func:`train`, :class:`Training` and :func:`synthetic_regression`
 live in :mod:`weightinit.training` and are re-exported here.
 
-The verdicts and their thresholds (justified in ``docs/diagnostics.md``):
+The verdicts and their thresholds (justified in ``docs/diagnostics.md``). A
+run gets every finding that holds, in this order, each with a one-line reason
+naming the measured numbers; ``healthy`` when none does:
 
 ============  =====================================================================
-verdict       when (checked in this order)
+verdict       when
 ============  =====================================================================
-exploding     the forward signal or the gradient overflows float64 (an inf or
-              NaN) at some layer: the explanation names the first such layer
 symmetric     in the last layer every unit has the same activation on every
               example, to a relative :data:`SYMMETRY_TOLERANCE`
+dead          in some layer, more than :data:`DEAD_FRACTION` of the units output 0
+              with slope 0 on every example (dead ReLU units: no gradient passes)
 saturated     on average over the layers, more than :data:`SATURATED_FRACTION` of the
               units sit where the slope is below :data:`SATURATION_SLOPE` of its peak
-exploding     the forward std (last / first layer) or the gradient std (first /
-              last layer) grows more than :data:`RATIO_LIMIT` times
+exploding     the forward signal or the gradient overflows float64 (an inf or
+              NaN) at some layer (the reason names the first such layer), or the
+              forward std (last / first layer) or the gradient std (first / last
+              layer) grows more than :data:`RATIO_LIMIT` times
 vanishing     either shrinks below 1 / :data:`RATIO_LIMIT`
 healthy       none of the above
 ============  =====================================================================
+
+So N(0, 1) weights under tanh are ``saturated + exploding``: most units on
+the flat tails, and still a gradient that grows going down, the weights'
+scale outweighing the small slopes. :attr:`Propagation.verdicts` holds the
+findings, :attr:`Propagation.verdict` joins them with ``" + "``.
 
 An activation (or its derivative) that returns NaN for a finite
 pre-activation is a ``ValueError``, not a verdict.
@@ -48,6 +57,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "DEAD_FRACTION",
     "MAX_JACOBIAN_WORK",
     "MAX_PROPAGATION_VALUES",
     "RATIO_LIMIT",
@@ -64,9 +74,9 @@ __all__ = [
 
 FloatArray: TypeAlias = "NDArray[np.float64]"
 
-#: The verdicts :func:`propagate` can give, in the order they are checked
-#: (after an overflow, which is 'exploding').
-VERDICTS = ("symmetric", "saturated", "exploding", "vanishing", "healthy")
+#: The findings :func:`propagate` can report, in the order a combined verdict
+#: lists them; ``healthy`` stands alone.
+VERDICTS = ("symmetric", "dead", "saturated", "exploding", "vanishing", "healthy")
 
 #: The most float64 values :func:`propagate` keeps at once,
 #: ``depth * width * (width + 2 * batch)`` (the weights, and each layer's
@@ -88,9 +98,12 @@ SYMMETRY_TOLERANCE = 1e-6
 #: A unit is saturated where the activation's slope is below this fraction of
 #: its peak slope (tanh: |x| > 1.82; sigmoid: |x| > 3.64).
 SATURATION_SLOPE = 0.1
-#: The verdict is 'saturated' when the mean over layers of the saturated
+#: A run is 'saturated' when the mean over layers of the saturated
 #: fraction exceeds this.
 SATURATED_FRACTION = 0.5
+#: A run has 'dead' units when, in some layer, more than this fraction of
+#: the units output 0 with slope 0 on every example of the batch.
+DEAD_FRACTION = 0.5
 #: Growth (or shrinkage) of a std across the stack beyond which the signal is
 #: 'exploding' (or 'vanishing'): one order of magnitude.
 RATIO_LIMIT = 10.0
@@ -108,8 +121,15 @@ class Propagation:
     :math:`W_l`. ``saturated`` is the fraction of pre-activations where the
     slope is below :data:`SATURATION_SLOPE` of its peak (0 for activations
     that do not saturate); ``dead`` the fraction of units that output exactly
-    0 on every example; ``unit_spread`` the largest, over examples, std across
-    units of :math:`x_l`, relative to the root mean square of :math:`x_l`.
+    0 with slope exactly 0 on every example (a dead ReLU unit: tanh's units
+    at 0 still pass gradient, so they do not count); ``unit_spread`` the
+    largest, over examples, std across units of :math:`x_l`, relative to the
+    root mean square of :math:`x_l`.
+
+    ``verdicts`` are the findings that hold, in the order of :data:`VERDICTS`
+    (``('healthy',)`` when none does), ``reasons`` one line for each naming
+    the measured numbers; ``verdict`` is ``" + ".join(verdicts)`` (e.g.
+    ``'saturated + exploding'``) and ``explanation`` ``"; ".join(reasons)``.
 
     With ``propagate(..., jacobian=True)``, ``jacobian_singular_values`` are
     the singular values, in descending order, of the input–output Jacobian
@@ -138,6 +158,8 @@ class Propagation:
     backward_ratio: float
     verdict: str
     explanation: str
+    verdicts: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
     jacobian_singular_values: FloatArray | None = None
     jacobian_mean: float | None = None
     jacobian_spread: float | None = None
@@ -153,6 +175,8 @@ class Propagation:
             "batch": self.batch,
             "verdict": self.verdict,
             "explanation": self.explanation,
+            "verdicts": list(self.verdicts),
+            "reasons": list(self.reasons),
             "forward_ratio": _json_float(self.forward_ratio),
             "backward_ratio": _json_float(self.backward_ratio),
             "forward_std": _json_list(self.std),
@@ -330,13 +354,16 @@ def propagate(
 
     Examples
     --------
+    >>> import weightinit as wi
     >>> from weightinit.diagnostics import propagate
     >>> propagate("he_normal", "relu", depth=20, width=128, rng=0).verdict
     'healthy'
     >>> propagate("glorot_uniform", "relu", depth=20, width=128, rng=0).verdict
     'vanishing'
-    >>> propagate("zeros", "tanh", depth=5, width=16, rng=0).verdict
-    'symmetric'
+    >>> propagate("zeros", "tanh", depth=5, width=16, rng=0).verdicts
+    ('symmetric', 'vanishing')
+    >>> propagate(wi.random_normal.partial(stddev=1.0), "tanh", depth=10, width=256, rng=0).verdict
+    'saturated + exploding'
     >>> result = propagate("orthogonal", "linear", depth=50, width=8, rng=0, jacobian=True)
     >>> bool(abs(result.jacobian_max - 1.0) < 1e-12), result.jacobian_singular_values.shape
     (True, (8,))
@@ -370,7 +397,9 @@ def propagate(
         _first_overflow(arrays["pre_mean"], arrays["pre_std"], arrays["mean"], arrays["std"]),
         _first_overflow(grad_std, weight_grad_std, downward=True),
     )
-    verdict, explanation = _verdict(arrays, forward_ratio, backward_ratio, depth, overflow)
+    verdicts, reasons = _verdict(
+        arrays, forward_ratio, backward_ratio, depth, overflow, activation=act.name
+    )
     return Propagation(
         initializer=name,
         activation=act.name,
@@ -381,8 +410,10 @@ def propagate(
         weight_grad_std=weight_grad_std,
         forward_ratio=forward_ratio,
         backward_ratio=backward_ratio,
-        verdict=verdict,
-        explanation=explanation,
+        verdict=" + ".join(verdicts),
+        explanation="; ".join(reasons),
+        verdicts=verdicts,
+        reasons=reasons,
         **arrays,
         **spectrum,
     )
@@ -409,9 +440,10 @@ def _forward(
         stats["pre_std"].append(float(h.std()))
         stats["mean"].append(float(x.mean()))
         stats["std"].append(float(x.std()))
-        saturated = np.abs(act.derivative(h)) < SATURATION_SLOPE * peak if peak else 0.0
+        slope = act.derivative(h)
+        saturated = np.abs(slope) < SATURATION_SLOPE * peak if peak else 0.0
         stats["saturated"].append(float(np.mean(saturated)))
-        stats["dead"].append(float(np.mean(np.all(x == 0.0, axis=0))))
+        stats["dead"].append(float(np.mean(np.all((x == 0.0) & (slope == 0.0), axis=0))))
         rms = float(np.sqrt(np.mean(x * x)))
         spread = float(np.max(x.std(axis=1)))
         stats["unit_spread"].append(spread / rms if rms > 0 else 0.0)
@@ -466,45 +498,93 @@ def _jacobian_spectrum(
     }
 
 
+def _ratio_clauses(forward: float, backward: float) -> dict[str, list[str]]:
+    """The 'exploding' and 'vanishing' clauses the std ratios call for, each naming its ratio."""
+    clauses: dict[str, list[str]] = {"exploding": [], "vanishing": []}
+    for what, ratio, going in (
+        ("forward std", forward, ""),
+        ("gradient std", backward, " going down"),
+    ):
+        if math.isnan(ratio):  # 0 / 0: nothing to compare (the symmetric case says why)
+            continue
+        if ratio == math.inf:
+            clauses["exploding"].append(f"{what} grows from 0{going}")
+        elif ratio > RATIO_LIMIT:
+            clauses["exploding"].append(f"{what} grows ×{ratio:.2g}{going}")
+        elif ratio == 0.0:
+            clauses["vanishing"].append(f"{what} falls to exactly 0{going}")
+        elif ratio < 1.0 / RATIO_LIMIT:
+            clauses["vanishing"].append(f"{what} shrinks ×{ratio:.2g}{going}")
+    return clauses
+
+
 def _verdict(
     stats: dict[str, FloatArray],
     forward: float,
     backward: float,
     depth: int,
     overflow: tuple[int | None, int | None] = (None, None),
-) -> tuple[str, str]:
+    activation: str = "the activation",
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every finding that holds, in the order of :data:`VERDICTS`, each with its reason.
+
+    ``('healthy',)`` with its reason when none holds. The ratio of a direction
+    that overflows is not judged again: the overflow is its finding.
+    """
+    span = f"across {depth} layers"
+    found: dict[str, list[str]] = {verdict: [] for verdict in VERDICTS}
     forward_layer, backward_layer = overflow
-    if forward_layer is not None:
-        return "exploding", (
-            f"the forward signal overflows float64 (inf or NaN) at layer {forward_layer} of {depth}"
+    if forward_layer is None and stats["unit_spread"][-1] <= SYMMETRY_TOLERANCE:
+        found["symmetric"].append(
+            "every unit of the last layer computes the same value on every example: "
+            "the layer is no better than one neuron"
         )
-    if backward_layer is not None:
-        return "exploding", (
-            f"the gradient overflows float64 (inf or NaN) at layer {backward_layer} "
-            f"of {depth}, going down"
-        )
-    if stats["unit_spread"][-1] <= SYMMETRY_TOLERANCE:
-        return "symmetric", (
-            "every unit of a layer computes the same value: the layer is no better than one neuron"
+    dead = stats["dead"]
+    if dead.size and float(np.max(dead)) > DEAD_FRACTION:
+        layer = int(np.argmax(dead)) + 1
+        found["dead"].append(
+            f"{float(dead[layer - 1]):.0%} of the units of layer {layer} output 0 with slope 0 "
+            "on every example: dead, they pass no gradient"
         )
     saturated = float(np.mean(stats["saturated"]))
     if saturated > SATURATED_FRACTION:
-        return "saturated", (
-            f"{saturated:.0%} of units sit on the flat tails of the activation, "
-            "where gradients barely pass"
+        found["saturated"].append(
+            f"{saturated:.0%} of units sit on the flat tails of {activation} "
+            f"(slope below {SATURATION_SLOPE:.0%} of its peak)"
         )
-    span = f"across {depth} layers"
-    if not (math.isfinite(forward) and math.isfinite(backward)):
-        return "exploding", f"the signal overflows to inf or NaN {span}"
-    if forward > RATIO_LIMIT:
-        return "exploding", f"forward std grows ×{forward:.2g} {span}"
-    if backward > RATIO_LIMIT:
-        return "exploding", f"gradient std grows ×{backward:.2g} going down {span}"
-    if forward < 1.0 / RATIO_LIMIT:
-        return "vanishing", f"forward std shrinks ×{forward:.2g} {span}"
-    if backward < 1.0 / RATIO_LIMIT:
-        return "vanishing", f"gradient std shrinks ×{backward:.2g} going down {span}"
-    return "healthy", (
+    clauses = _ratio_clauses(
+        math.nan if forward_layer is not None else forward,
+        math.nan if backward_layer is not None else backward,
+    )
+    for verdict in ("exploding", "vanishing"):
+        if clauses[verdict]:
+            clauses[verdict][-1] += f" {span}" if len(clauses[verdict]) == 1 else f", {span}"
+    if forward_layer is not None:
+        clauses["exploding"].insert(
+            0,
+            f"the forward signal overflows float64 (inf or NaN) at layer {forward_layer} of {depth}",
+        )
+    if backward_layer is not None:
+        clauses["exploding"].append(
+            f"the gradient overflows float64 (inf or NaN) at layer {backward_layer} "
+            f"of {depth}, going down"
+        )
+    grows = [i for i, c in enumerate(clauses["exploding"]) if c.startswith("gradient std grows")]
+    if found["saturated"] and grows:
+        clauses["exploding"][grows[0]] += ", the weights' scale outweighing the small slopes"
+    for verdict in ("exploding", "vanishing"):
+        found[verdict] = clauses[verdict]
+    if not any(found.values()):
+        return ("healthy",), (_healthy_reason(forward, backward, span),)
+    verdicts = tuple(verdict for verdict in VERDICTS if found[verdict])
+    reasons = [" and ".join(found[verdict]) for verdict in verdicts]
+    if verdicts == ("saturated",):  # the ratios, within the limits, say how much still passes
+        reasons[0] += "; " + _healthy_reason(forward, backward, span)
+    return verdicts, tuple(reasons)
+
+
+def _healthy_reason(forward: float, backward: float, span: str) -> str:
+    return (
         f"forward std ×{forward:.2g} and gradient std ×{backward:.2g} {span}: "
         f"both within ×{RATIO_LIMIT:g}"
     )

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import textwrap
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -26,6 +26,15 @@ import numpy as np
 
 from . import diagnostics
 from ._initializer import Initializer
+from ._report_specs import (
+    _weight_std,
+    describe_initializer,
+    for_activation,
+    parse_spec,
+    parse_value,
+    spec_label,
+    split_specs,
+)
 from ._validation import describe
 from .diagnostics import Propagation, propagate
 from .registry import get
@@ -37,29 +46,51 @@ __all__ = [
     "DEFAULT_INITIALIZERS",
     "DEFAULT_WIDTH",
     "MIN_WHY_WIDTH",
+    "SCALED_IDENTITY",
+    "SCALED_IDENTITY_DEPTH",
     "Settings",
+    "aligned_table",
     "check_square",
+    "describe_initializer",
+    "for_activation",
     "format_table",
     "pair_seed",
+    "parse_spec",
+    "parse_value",
     "report_json",
     "report_text",
     "run_report",
+    "run_tasks",
+    "scaled_identity_note",
     "seed_key",
+    "spec_label",
+    "split_specs",
     "wrap",
     "write_plot",
 ]
 
-#: What ``weightinit report`` compares when given no ``--init``.
+#: What ``weightinit report`` compares when given no ``--init``: every classic
+#: claim in one screen. Zero weights (symmetric units); N(0, 1) weights
+#: (saturated, exploding); Keras' small defaults, ``random_normal``
+#: (stddev 0.05) and ``random_uniform`` (±0.05), which vanish in a deep stack;
+#: Glorot (tanh), He (ReLU), LeCun, orthogonal; and the critical schemes, each
+#: row's activation bound.
 DEFAULT_INITIALIZERS = (
     "zeros",
+    "random_normal(stddev=1)",
     "random_normal",
     "random_uniform",
     "glorot_uniform",
-    "glorot_normal",
     "he_normal",
     "lecun_normal",
     "orthogonal",
+    "critical_normal",
+    "critical_orthogonal",
 )
+#: ``weightinit report --scaled-identity``: the classic linear example, W = 1.5·I
+#: and W = 0.5·I, with linear units, over :data:`SCALED_IDENTITY_DEPTH` layers.
+SCALED_IDENTITY = ("identity(gain=1.5)", "identity(gain=0.5)")
+SCALED_IDENTITY_DEPTH = 10
 #: What ``weightinit report`` compares when given no ``--activation``.
 DEFAULT_ACTIVATIONS = ("relu", "tanh", "sigmoid")
 #: The report's stack when given no ``--depth``, ``--width``, ``--batch``.
@@ -85,21 +116,6 @@ def check_square(name: str, init: Any, width: int) -> None:
             raise ValueError(f"{name} {problem}")
     else:
         init((width, width), rng=np.random.default_rng(0))
-
-
-def for_activation(init: Any, activation: str) -> Any:
-    """``init`` for a row of ``activation``: a scheme whose ``activation`` parameter is left unbound takes the row's.
-
-    So ``critical_normal`` and ``critical_orthogonal`` are critical for the
-    activation each row runs (with the report's zero biases).
-    """
-    if (
-        isinstance(init, Initializer)
-        and any(param.name == "activation" for param in init.params)
-        and "activation" not in init.get_config()
-    ):
-        return init.partial(activation=activation)
-    return init
 
 
 def _canonical(value: Any) -> Any:
@@ -225,36 +241,81 @@ def run_report(
     many worker processes (each with one BLAS thread); results come back in
     order.
     """
-    pairs = [(name, init, act) for name, init in initializers for act in activations]
-    total = len(pairs)
+    tasks = [
+        (name, init, act, depth, width, batch, seed)
+        for name, init in initializers
+        for act in activations
+    ]
+    return run_tasks(_run_pair, tasks, jobs=jobs, progress=progress)
 
-    def show(done: int, name: str, activation: str) -> None:
+
+def run_tasks(
+    task: Callable[..., Any],
+    tasks: Sequence[tuple[Any, ...]],
+    *,
+    jobs: int = 1,
+    progress: TextIO | None = None,
+) -> list[Any]:
+    """``[task(*arguments) for arguments in tasks]``, in that order, in ``jobs`` processes.
+
+    Each ``arguments`` starts with a row's label and has its activation
+    third, as the progress line shows them. With ``jobs > 1`` the tasks run
+    in that many spawned worker processes, each with one BLAS thread
+    (``task`` must be a module-level function); results come back in
+    submission order, so they do not depend on ``jobs``. The report's
+    propagation runs and its training runs (``report --train``) both run so.
+    """
+    total = len(tasks)
+
+    def show(done: int, arguments: tuple[Any, ...]) -> None:
         if progress is not None:
-            progress.write(f"\r\033[K[{done}/{total}] {name} × {activation}")
+            progress.write(f"\r\033[K[{done}/{total}] {arguments[0]} × {arguments[2]}")
             progress.flush()
 
-    results: list[Propagation] = []
+    results: list[Any] = []
     if jobs <= 1 or total <= 1:
-        for index, (name, init, activation) in enumerate(pairs):
-            show(index + 1, name, activation)
-            results.append(_run_pair(name, init, activation, depth, width, batch, seed))
+        for index, arguments in enumerate(tasks):
+            show(index + 1, arguments)
+            results.append(task(*arguments))
     else:
         context = multiprocessing.get_context("spawn")
         with (
             _single_threaded_blas_children(),
             ProcessPoolExecutor(min(jobs, total), mp_context=context) as pool,
         ):
-            futures = {
-                pool.submit(_run_pair, name, init, act, depth, width, batch, seed): (name, act)
-                for name, init, act in pairs
-            }
+            futures = {pool.submit(task, *arguments): arguments for arguments in tasks}
             for done, future in enumerate(as_completed(futures), start=1):
-                show(done, *futures[future])
+                show(done, futures[future])
             results = [future.result() for future in futures]  # submission order
     if progress is not None:
         progress.write("\r\033[K")
         progress.flush()
     return results
+
+
+def scaled_identity_note(names: Sequence[str], results: Sequence[Propagation]) -> str:
+    r"""The classic texts' statement of the scaled-identity example, beside what was measured.
+
+    With :math:`W_l = s I` and linear units, :math:`x_l = s^l x_0`: after
+    :math:`L` layers the signal is :math:`s^L x_0` (1.5^10 ≈ 57.7, 0.5^10 ≈
+    0.000977), and from the first layer to the last (the report's ``fwd
+    last/first``) it grows by :math:`s^{L-1}`; the gradient going down
+    likewise. ``names`` are the rows' labels, ``identity(gain=s)``.
+    """
+    parts = []
+    for name, result in zip(names, results, strict=True):
+        _, params = parse_spec(name)
+        gain = float(params.get("gain", 1.0))
+        depth = result.depth
+        parts.append(
+            f"{name}: x_{depth} = {gain:g}^{depth} · x_0 = {gain**depth:.4g} · x_0; measured "
+            f"fwd last/first ×{result.forward_ratio:.4g} and grad first/last "
+            f"×{result.backward_ratio:.4g}, against {gain:g}^{depth - 1} = {gain ** (depth - 1):.4g}"
+        )
+    return (
+        "Scaled identity, the classic example: with W = s·I and linear units every layer "
+        "multiplies the signal, and the gradient going down, by s. " + "; ".join(parts) + "."
+    )
 
 
 def _ratio_text(value: float) -> str:
@@ -275,7 +336,11 @@ MIN_WHY_WIDTH = 24
 
 
 def format_table(
-    results: Sequence[Propagation], *, names: Sequence[str], width: int | None = None
+    results: Sequence[Propagation],
+    *,
+    names: Sequence[str],
+    width: int | None = None,
+    weight_stds: Sequence[float | None] | None = None,
 ) -> str:
     """The report's table as plain text: one row per initializer and activation.
 
@@ -283,10 +348,18 @@ def format_table(
     reason, is wrapped at spaces so that every line fits in ``width``
     characters (the reason column keeps at least :data:`MIN_WHY_WIDTH`), its
     continuation lines indented under it; the other columns stay aligned.
-    Without, each row is one line.
+    Without, each row is one line. With ``weight_stds`` (one per row, ``None``
+    where unknown), a ``weight std`` column follows the initializer's.
     """
-    header = ("initializer", "activation", "verdict", "fwd last/first", "grad first/last", "why")
-    rows = [
+    header: tuple[str, ...] = (
+        "initializer",
+        "activation",
+        "verdict",
+        "fwd last/first",
+        "grad first/last",
+        "why",
+    )
+    rows: list[tuple[str, ...]] = [
         (
             name,
             r.activation,
@@ -297,6 +370,22 @@ def format_table(
         )
         for name, r in zip(names, results, strict=True)
     ]
+    if weight_stds is not None:
+        header = (header[0], "weight std", *header[1:])
+        stds = ["?" if std is None else f"{std:.3g}" for std in weight_stds]
+        rows = [(row[0], std, *row[1:]) for row, std in zip(rows, stds, strict=True)]
+    return aligned_table(header, rows, width=width)
+
+
+def aligned_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None
+) -> str:
+    """``rows`` under ``header`` in aligned columns, a rule below the header, the last column free.
+
+    With ``width``, the last column is wrapped at spaces (:func:`wrap`) so
+    that every line fits in ``width`` characters, keeping at least
+    :data:`MIN_WHY_WIDTH` columns, its continuation lines indented under it.
+    """
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     indent = sum(widths) + 2 * len(widths)
     why_width = None if width is None else max(width - indent, MIN_WHY_WIDTH)
@@ -314,8 +403,10 @@ def format_table(
 class Settings:
     """What a report compared, as its text and JSON state it.
 
-    ``initializers`` and ``activations`` are the names given, ``params`` the
-    ``(initializer, key, value)`` bound to them.
+    ``initializers`` and ``activations`` are the labels and names given,
+    ``params`` the ``(initializer, key, value)`` bound with ``--param``,
+    ``compared`` the ``(label, initializer)`` pairs run (their parameters
+    are printed from it), ``notes`` paragraphs printed after the table.
     """
 
     initializers: Sequence[str] = DEFAULT_INITIALIZERS
@@ -325,6 +416,54 @@ class Settings:
     batch: int = DEFAULT_BATCH
     seed: int = 0
     params: Sequence[tuple[str, str, Any]] = ()
+    compared: Sequence[tuple[str, Any]] = ()
+    notes: Sequence[str] = ()
+
+
+def _summary(results: Sequence[Propagation]) -> str:
+    """How many rows have each finding, and the thresholds, as one paragraph."""
+    counts = {v: sum(v in r.verdicts for r in results) for v in diagnostics.VERDICTS}
+    found = ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
+    several = (
+        " (a row can have several findings)" if any(len(r.verdicts) > 1 for r in results) else ""
+    )
+    return (
+        f"Rows: {found}{several}. Exploding/vanishing: a ratio beyond ×{diagnostics.RATIO_LIMIT:g} "
+        f"or below ×{1 / diagnostics.RATIO_LIMIT:g}; saturated: more than "
+        f"{diagnostics.SATURATED_FRACTION:.0%} of units on the activation's flat tails; dead: "
+        f"more than {diagnostics.DEAD_FRACTION:.0%} of a layer's units output 0 with slope 0 on "
+        "every example; symmetric: all units identical."
+    )
+
+
+def _parameters(settings: Settings) -> list[str]:
+    """The "Initializers" block: each label with its formula, parameters and weight std."""
+    if not settings.compared:
+        return []
+    size = max(len(label) for label, _ in settings.compared)
+    lines = [
+        f"Initializers (every parameter used; weight std of a {settings.width}×{settings.width} "
+        "matrix):"
+    ]
+    for label, init in dict(settings.compared).items():
+        text = describe_initializer(init, width=settings.width, activations=settings.activations)
+        lines.append(f"  {label.ljust(size)}  {text}")
+    return lines
+
+
+def _row_stds(
+    names: Sequence[str], results: Sequence[Propagation], settings: Settings
+) -> list[float | None] | None:
+    """Each row's weight std (its activation bound where it takes one); ``None`` without ``compared``."""
+    if not settings.compared:
+        return None
+    compared = dict(settings.compared)
+    return [
+        _weight_std(for_activation(compared[name], result.activation), settings.width)
+        if name in compared
+        else None
+        for name, result in zip(names, results, strict=True)
+    ]
 
 
 def report_text(
@@ -334,48 +473,61 @@ def report_text(
     *,
     width: int | None = None,
 ) -> str:
-    """The report as ``weightinit report`` prints it: a heading, the table, a summary.
+    """The report as ``weightinit report`` prints it: a heading, the table, the parameters, a summary.
 
-    ``names`` are the rows' initializer names. With ``width``, the table's
-    reasons (:func:`format_table`) and the heading and summary are wrapped
-    to fit in ``width`` columns; without, each sentence is one line.
+    ``names`` are the rows' initializer labels. With ``width``, the table's
+    reasons (:func:`format_table`) and the other paragraphs are wrapped to
+    fit in ``width`` columns (the parameter lines under their label);
+    without, each sentence is one line.
     """
-    counts = {v: sum(r.verdict == v for r in results) for v in diagnostics.VERDICTS}
-    summary = ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
-    bound = " ".join(f"{n}.{k}={json.dumps(v)}" for n, k, v in settings.params)
     heading = [
         f"Signal propagation through {settings.depth} layers of width {settings.width} "
-        f"(batch {settings.batch}, seed {settings.seed}{', ' + bound if bound else ''})",
+        f"(batch {settings.batch}, biases 0, seed {settings.seed})",
+        "weight std: of the entries of each weight matrix, from the initializer's law;",
         "fwd last/first: std of the activations in the last layer over the first;",
         "grad first/last: std of the gradient at the first layer over the last.",
     ]
-    footer = (
-        f"{summary}. Exploding/vanishing: a ratio beyond ×{diagnostics.RATIO_LIMIT:g} "
-        f"or below ×{1 / diagnostics.RATIO_LIMIT:g}; saturated: more than "
-        f"{diagnostics.SATURATED_FRACTION:.0%} of units on the activation's flat tails; "
-        "symmetric: all units identical."
-    )
 
-    def fit(text: str) -> list[str]:
-        return [text] if width is None else wrap(text, max(width, MIN_WHY_WIDTH))
+    def fit(text: str, indent: int = 0) -> list[str]:
+        if width is None:
+            return [text]
+        lines = wrap(text[indent:], max(width - indent, MIN_WHY_WIDTH))
+        return [text[:indent] + lines[0], *(" " * indent + line for line in lines[1:])]
 
+    parameters = _parameters(settings)
+    size = 4 + max((len(label) for label, _ in settings.compared), default=0)
     return "\n".join(
         [
             *(line for text in heading for line in fit(text)),
             "",
-            format_table(results, names=names, width=width),
+            format_table(
+                results, names=names, width=width, weight_stds=_row_stds(names, results, settings)
+            ),
             "",
-            *fit(footer),
+            *(line for text in parameters[:1] for line in fit(text)),
+            *(line for text in parameters[1:] for line in fit(text, size)),
+            *([""] if parameters else []),
+            *(line for text in settings.notes for line in [*fit(text), ""]),
+            *fit(_summary(results)),
         ]
     )
 
 
-def report_json(results: Sequence[Propagation], names: Sequence[str], settings: Settings) -> str:
+def report_json(
+    results: Sequence[Propagation],
+    names: Sequence[str],
+    settings: Settings,
+    *,
+    training: dict[str, Any] | None = None,
+) -> str:
     """The report as ``weightinit report --json`` prints it: one JSON object.
 
     ``{"config": ..., "results": [...]}``: the settings and thresholds, then
     one :meth:`~weightinit.diagnostics.Propagation.to_dict` per row with its
-    ``initializer`` name.
+    ``initializer`` label and, for the initializers of ``settings.compared``,
+    its ``parameters`` (every one used, :meth:`~weightinit.Initializer.get_config`
+    with the row's activation bound where it takes one) and ``weight_std``;
+    with ``training`` (JSON-safe), a ``"training"`` entry holding it.
     """
     config = {
         "initializers": list(settings.initializers),
@@ -385,74 +537,61 @@ def report_json(results: Sequence[Propagation], names: Sequence[str], settings: 
         "batch": settings.batch,
         "seed": settings.seed,
         "params": [{"initializer": n, "key": k, "value": v} for n, k, v in settings.params],
+        "notes": list(settings.notes),
         "thresholds": {
             "ratio_limit": diagnostics.RATIO_LIMIT,
             "saturation_slope": diagnostics.SATURATION_SLOPE,
             "saturated_fraction": diagnostics.SATURATED_FRACTION,
+            "dead_fraction": diagnostics.DEAD_FRACTION,
             "symmetry_tolerance": diagnostics.SYMMETRY_TOLERANCE,
         },
     }
+    compared = dict(settings.compared)
     rows = []
     for name, result in zip(names, results, strict=True):
         row = result.to_dict()
         row["initializer"] = name
+        if name in compared:
+            init = for_activation(compared[name], result.activation)
+            if isinstance(init, Initializer):
+                row["initializer_name"] = init.name
+                row["parameters"] = _canonical(init.get_config())
+            row["weight_std"] = _weight_std(init, settings.width)
         rows.append(row)
-    return json.dumps({"config": config, "results": rows}, allow_nan=False)
+    document: dict[str, Any] = {"config": config, "results": rows}
+    if training is not None:
+        document["training"] = training
+    return json.dumps(document, allow_nan=False)
 
 
-def write_plot(path: str, names: Sequence[str], results: Sequence[Propagation]) -> None:
-    """Per-layer std curves: one column per activation, forward on top, gradient below.
+def write_plot(
+    path: str,
+    names: Sequence[str],
+    results: Sequence[Propagation],
+    *,
+    settings: Settings | None = None,
+) -> None:
+    """Write the report's plot to ``path``, in the format its extension names (png, svg, pdf, ...).
 
-    Needs matplotlib (the ``plot`` extra); imported here only.
+    One column per activation, forward std on top and gradient std below,
+    every initializer drawn (std 0 and overflow marked on the panel's edges),
+    each with its verdict in its column's legend and, from ``settings``, its
+    parameters in the key (:func:`weightinit._report_plot.write_plot`).
+    Needs matplotlib (the ``plot`` extra), imported only when called.
     """
-    import matplotlib
+    from ._report_plot import write_plot as draw
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
-    activations = list(dict.fromkeys(r.activation for r in results))
-    initializers = list(dict.fromkeys(names))
-    colours = plt.get_cmap("tab10")
-
-    def style(name: str) -> dict[str, Any]:
-        index = initializers.index(name)
-        return {"color": colours(index % 10), "linestyle": "-" if index < 10 else "--"}
-
-    figure, axes = plt.subplots(
-        2,
-        len(activations),
-        figsize=(4.6 * len(activations) + 2.4, 7.6),
-        sharex=True,
-        squeeze=False,
-        layout="constrained",
-    )
-    panels = (("std", "forward: std of activations"), ("grad_std", "backward: std of gradients"))
-    for column, activation in enumerate(activations):
-        for row, (attribute, title) in enumerate(panels):
-            ax = axes[row][column]
-            for name, result in zip(names, results, strict=True):
-                values = np.asarray(getattr(result, attribute), dtype=np.float64)
-                if result.activation == activation and np.any(values > 0):
-                    layers = np.arange(1, values.size + 1)
-                    ax.plot(layers, np.where(values > 0, values, np.nan), lw=1.8, **style(name))
-            ax.set_yscale("log")
-            ax.set_title(f"{activation} — {title}", fontsize=11)
-            ax.grid(True, which="major", alpha=0.3)
-            if row == 1:
-                ax.set_xlabel("layer")
-            if column == 0:
-                ax.set_ylabel("std (log scale)")
-    shown = {n for n, r in zip(names, results, strict=True) if np.any(np.asarray(r.std) > 0)}
-    handles = [Line2D([], [], lw=1.8, label=n, **style(n)) for n in initializers if n in shown]
-    title = "initializer"
-    hidden = [n for n in initializers if n not in shown]
-    if hidden:
-        title += "\n(not drawn, std 0 off the\nlog scale: " + ", ".join(hidden) + ")"
-    figure.legend(handles=handles, loc="outside right center", title=title, fontsize=10)
-    figure.suptitle(
-        f"Signal propagation through {results[0].depth} layers of width {results[0].width}",
-        fontsize=13,
-    )
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    details = None
+    title = None
+    if settings is not None:
+        details = {
+            label: describe_initializer(
+                init, width=settings.width, activations=settings.activations
+            )
+            for label, init in settings.compared
+        }
+        title = (
+            f"Signal propagation through {settings.depth} layers of width {settings.width} "
+            f"(batch {settings.batch}, biases 0, seed {settings.seed})"
+        )
+    draw(path, names, results, details=details, title=title)
