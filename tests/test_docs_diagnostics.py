@@ -1,7 +1,8 @@
 """docs/diagnostics.md is what tools/make_diagnostics.py generates now.
 
-The whole page is regenerated except the training table and the
-dynamical-isometry table, of which a few rows are recomputed (all of their
+The whole page is regenerated except the training table, the ``report
+--train`` example and the dynamical-isometry table, of which a few rows are
+recomputed (all of their
 runs would dominate the suite's time).
 """
 
@@ -50,7 +51,33 @@ def test_diagnostics_page_is_not_stale() -> None:
     # agree to the digits shown (the N(0, 1) tanh runs are chaotic and do not).
     for run in (generator.TRAINING_RUNS[3], generator.TRAINING_RUNS[9]):
         assert generator.training_row(*run) in lines[start:end]
-    expected = generator.render(generator._report(None), training=training, isometry=isometry)
+    # The report --train example: its zeros and He rows are recomputed (N(0, 1)'s exploding
+    # runs can differ in their last digits between NumPy versions).
+    begin = actual.index("$ weightinit report --init zeros,")
+    train_view = actual[begin : actual.index("\n```", begin)]
+    stable = [
+        line
+        for line in generator._train_view().splitlines()
+        if line.startswith(("zeros ", "he_normal ", "$ weightinit", "Training:"))
+    ]
+    assert len(stable) == 8
+    for line in stable:
+        assert line in train_view.splitlines()
+    expected = generator.render(
+        generator._report(None), training=training, isometry=isometry, train_view=train_view
+    )
     diff = "\n".join(difflib.unified_diff(lines, expected.splitlines(), lineterm=""))
     assert actual == expected, f"run python tools/make_diagnostics.py:\n{diff}"
     assert (ROOT / "docs/img/report.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_readme_excerpt_is_the_default_report_s() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    marker = "<!-- excerpt of docs/diagnostics.md's default report"
+    begin = readme.index("```text\n", readme.index(marker)) + len("```text\n")
+    excerpt = readme[begin : readme.index("```", begin)].splitlines()
+    page = PAGE.read_text(encoding="utf-8").splitlines()
+    shown = [line for line in excerpt if line != "..."]
+    assert len(shown) >= 8
+    for line in shown:
+        assert line in page, line

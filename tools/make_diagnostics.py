@@ -40,12 +40,30 @@ SEED = 0
 N01 = wi.random_normal.partial(stddev=1.0)
 
 
-def _report(plot: Path | None) -> str:
-    argv = ["report"] if plot is None else ["report", "--plot", str(plot)]
+def _run_command(argv: list[str]) -> str:
+    """What ``weightinit ARGV`` prints (to a pipe: one line per row)."""
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         main(argv)
     return buffer.getvalue().rstrip("\n")
+
+
+def _report(plot: Path | None) -> str:
+    return _run_command(["report"] if plot is None else ["report", "--plot", str(plot)])
+
+
+#: The flags of the page's ``report --train`` example, without and with clipping.
+TRAIN_VIEW = ["--init", "zeros,random_normal(stddev=1),he_normal", "--activation", "relu"]
+
+
+def _train_view() -> str:
+    parts = []
+    for extra in ([], ["--clip", "1"]):
+        argv = ["report", *TRAIN_VIEW, "--train", *extra]
+        text = _run_command(argv)
+        parts.append(f"$ weightinit {' '.join(argv[:3])} '{argv[3]}' {' '.join(argv[4:])}")
+        parts.append(text[text.index("Training:") :])
+    return "\n\n".join(parts)
 
 
 def _cell(text: str) -> str:
@@ -246,8 +264,16 @@ def _isometry() -> str:
     return "\n".join([_table(header, []), *(isometry_row(*run) for run in ISOMETRY_RUNS)])
 
 
-def render(report: str, training: str | None = None, isometry: str | None = None) -> str:
-    """The page; ``training`` and ``isometry`` are those tables, computed when not given."""
+def render(
+    report: str,
+    training: str | None = None,
+    isometry: str | None = None,
+    train_view: str | None = None,
+) -> str:
+    """The page; ``training``, ``isometry`` and ``train_view`` are computed when not given."""
+    scaled = _run_command(["report", "--scaled-identity", "--jobs", "1"])
+    if train_view is None:
+        train_view = _train_view()
     limit = diagnostics.RATIO_LIMIT
     tanh_edge = math.acosh(1 / math.sqrt(diagnostics.SATURATION_SLOPE))
     sigmoid_edge = 2 * math.acosh(1 / math.sqrt(diagnostics.SATURATION_SLOPE))
@@ -306,36 +332,56 @@ a machine whose cores are busy with other work they wait for each other and
 make each product several times slower. The results do not depend on
 `--jobs`.
 
-How to read it:
+How to read it. Each row's verdict lists every finding that holds, each
+with its reason naming the measured numbers; `weight std` is the std of the
+entries of that row's weight matrices, from the initializer's law, and the
+"Initializers" block gives every parameter each one used:
 
-- **ReLU.** Only `he_normal` keeps the signal: with Var(W) = 2 / fan_in each
+- **zeros.** Every unit computes the same value, so every unit gets the same
+  gradient and they never differ: `symmetric`, the layer no better than one
+  neuron. Zero weights also pass no gradient below the top (`vanishing`,
+  ratio 0), and under ReLU every unit outputs 0 with slope 0 (`dead`).
+- **N(0, 1)** (`random_normal(stddev=1)`, weight std 1, sixteen times
+  Glorot's at width 256). ReLU explodes, forward and backward. tanh and
+  sigmoid saturate — most units sit on the flat tails — and their gradient
+  still *grows* going down: each unit passes little, but the weights' scale
+  more than makes up for it. Both findings are stated: `saturated +
+  exploding`.
+- **Keras' small defaults** (`random_normal`, σ = 0.05, and
+  `random_uniform`, ±0.05: weight std 0.05 and 0.029, below Glorot's 0.0625).
+  These are what `RandomNormal()` and `RandomUniform()` mean in Keras, not
+  N(0, 1); in a deep stack they vanish.
+- **ReLU.** `he_normal` keeps the signal: with Var(W) = 2 / fan_in each
   layer multiplies E[x²] by fan_in · Var(W) · ½ = 1. Glorot, LeCun and
   orthogonal weights (variance 1 / fan for a square layer) halve it at every
   layer: after 30 layers the std is about 2^-14.5 ≈ 4e-5 of the first
-  layer's, in both directions. Keras' small defaults (`random_normal`
-  σ = 0.05, `random_uniform` ±0.05) shrink it faster still.
-- **tanh.** Glorot, LeCun and orthogonal weights keep tanh's signal alive
-  (it decays slowly, like 1/√l, as tanh bends the variance down) and so does
-  He's scale; the small defaults vanish.
-- **sigmoid.** Every initializer here makes the gradient vanish: σ′ is at
-  most 1/4, so with weights of variance about 1 / fan each layer multiplies
-  the gradient's second moment by about 1/16 — the difficulty Glorot &
-  Bengio (2010) describe for deep sigmoid networks. The forward signal stays
-  finite because σ's outputs have mean ½.
-- **zeros.** Every unit computes the same value, so every unit gets the same
-  gradient and they never differ: the layer is no better than one neuron.
+  layer's, in both directions. `critical_normal` and `critical_orthogonal`
+  bound to ReLU are He's scale (σ_w² = 2).
+- **tanh.** Glorot, LeCun, orthogonal and the critical schemes (σ_w = 1 for
+  tanh without biases) keep tanh's signal alive (it decays slowly, like 1/√l,
+  as tanh bends the variance down), and so does He's scale.
+- **sigmoid.** Every classic initializer here makes the gradient vanish: σ′
+  is at most 1/4, so with weights of variance about 1 / fan each layer
+  multiplies the gradient's second moment by about 1/16 — the difficulty
+  Glorot & Bengio (2010) describe for deep sigmoid networks. The forward
+  signal stays finite because σ's outputs have mean ½. The critical schemes
+  keep the gradient's scale (χ₁ = 1) with a weight std ten times larger, at
+  the price of most units on the tails: `saturated`, with both ratios within
+  ×{limit:g}.
 
 ## Verdicts and their thresholds
 
-Checked in this order; the first that applies is the verdict.
+A row gets every finding that holds, listed in this order and joined by
+"+" (`Propagation.verdicts`, `Propagation.verdict`), each with its reason
+(`Propagation.reasons`); `healthy` when none does.
 
 | verdict | rule | why this threshold |
 |---|---|---|
-| `exploding` | the forward signal or the gradient overflows float64 (an inf or NaN in a layer's statistics); the explanation names the first layer where it does | past an overflow nothing else can be measured (NaN spreads would pass for symmetric units) |
-| `symmetric` | in the last layer, the largest (over examples) std across units of the activations is at most {diagnostics.SYMMETRY_TOLERANCE:g} × their root mean square | identical units give exactly 0 (or rounding, ~1e-16); random weights give a spread of order 1 |
+| `symmetric` | in the last layer, the largest (over examples) std across units of the activations is at most {diagnostics.SYMMETRY_TOLERANCE:g} × their root mean square; not judged where the forward signal overflows | identical units give exactly 0 (or rounding, ~1e-16); random weights give a spread of order 1 |
+| `dead` | in some layer, more than {diagnostics.DEAD_FRACTION:.0%} of the units output 0 with slope 0 on every example of the batch (the reason names the worst layer) | a dead unit passes no gradient, so it cannot recover; He + ReLU at depth 30 has about 30 % such units in its last layers (deep ReLU stacks correlate their inputs), N(0, 1) + ReLU at depth 200 more than half, zero weights all |
 | `saturated` | more than {diagnostics.SATURATED_FRACTION:.0%} of pre-activations, averaged over layers, sit where φ′ is below {diagnostics.SATURATION_SLOPE:g} × its peak (tanh: \\|h\\| > {tanh_edge:.2f}; sigmoid: \\|h\\| > {sigmoid_edge:.2f}); only activations whose slope vanishes on both sides (tanh, sigmoid, softsign) saturate | a unit past that point passes less than a tenth of its gradient; when most units are there the network learns mostly through the few that are not. Healthy tanh stacks have a few percent of units there, N(0, 1) weights 70–90 % |
-| `exploding` | the forward std (last layer / first) or the gradient std (first layer / last) grows more than ×{limit:g} | an order of magnitude across the stack already demands a learning rate per layer; the rule sees ten linear layers of 1.5·I (×1.5⁹ ≈ 38) |
-| `vanishing` | either ratio is below ×{1 / limit:g} | the mirror image (0.5⁹ ≈ 0.002); He + ReLU at width 256 fluctuates within ×2 of 1 over 30 layers, so the rule does not fire on it by chance |
+| `exploding` | the forward signal or the gradient overflows float64 (an inf or NaN in a layer's statistics; the reason names the first layer where it does), or the forward std (last layer / first) or the gradient std (first layer / last) grows more than ×{limit:g} | an order of magnitude across the stack already demands a learning rate per layer; the rule sees ten linear layers of 1.5·I (×1.5⁹ ≈ 38) |
+| `vanishing` | either ratio is below ×{1 / limit:g} (0 included) | the mirror image (0.5⁹ ≈ 0.002); He + ReLU at width 256 fluctuates within ×2 of 1 over 30 layers, so the rule does not fire on it by chance |
 | `healthy` | none of the above | |
 
 The ratios compare the last and first *hidden* layers, so the jump from the
@@ -345,6 +391,31 @@ that returns NaN for a finite input is an error, not a verdict. A stack is
 limited to depth · width · (width + 2 · batch) ≤ 2²⁷ float64 values
 (`weightinit.diagnostics.MAX_PROPAGATION_VALUES`, 1 GiB), refused before
 anything is drawn.
+
+## The scaled identity: `weightinit report --scaled-identity`
+
+The classic texts' example: ten linear layers W = 1.5·I explode and W = 0.5·I
+vanish, since every layer multiplies the signal by the scale. The report
+states it beside what it measures:
+
+```text
+$ weightinit report --scaled-identity
+{scaled}
+```
+
+## Training from the report: `weightinit report --train`
+
+`--train` adds, for every initializer × activation, the short training run
+described below (`weightinit.train`, seeded like the report's rows), with
+the loss before and after and the largest step; `--clip NORM` clips every
+gradient to norm NORM. Zero weights stay stuck at the loss of predicting the
+mean; N(0, 1) weights under ReLU take a step of astronomical length and the
+loss overflows; clipped to norm 1, every step of the same run is 0.05 long
+and the loss stays finite; He learns.
+
+```text
+{train_view}
+```
 
 ## The classic claims, measured
 
