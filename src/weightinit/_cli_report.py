@@ -104,8 +104,9 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME.KEY=VALUE",
-        help="set an initializer parameter, e.g. random_normal.stddev=1.0 (repeatable; "
-        "default: none, each initializer's own defaults, which weightinit list prints)",
+        help="set a parameter of the --init entries written as plain NAME, e.g. "
+        "random_normal.stddev=1.0, as random_normal(stddev=1.0) would (repeatable; default: "
+        "none, each initializer's own defaults, which weightinit list prints)",
     )
     report.add_argument(
         "--jobs",
