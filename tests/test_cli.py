@@ -545,10 +545,17 @@ def test_report_table_wraps_its_reasons_to_the_width() -> None:
             assert " ".join([row[0][indent:], *row[1:]]) == result.explanation
     text = report.report_text(results, names, report.Settings(), width=indent + 30)
     assert all(len(line) <= indent + 30 for line in text.splitlines())
-    # Narrower than the other columns allow: the reasons keep MIN_WHY_WIDTH columns.
-    narrow = report.format_table(results, names=names, width=20).splitlines()
-    assert max(map(len, narrow)) <= indent + report.MIN_WHY_WIDTH
-    assert max(map(len, narrow)) > indent + report.MIN_WHY_WIDTH - 8  # not narrower
+    # Narrower than the other columns allow: each reason goes under its row, indented by 4.
+    width = indent + report.MIN_WHY_WIDTH - 1
+    narrow = report.format_table(results, names=names, width=width).splitlines()
+    assert narrow[:2] == [one_line[0], one_line[1]]
+    rows = [i for i, line in enumerate(narrow) if not line.startswith(" ")][2:]
+    assert len(rows) == 2
+    for start, result in zip(rows, results, strict=True):
+        end = next((i for i in rows if i > start), len(narrow))
+        reason = narrow[start + 1 : end]
+        assert all(line.startswith("    ") and len(line) <= width for line in reason)
+        assert " ".join(line[4:] for line in reason) == result.explanation
 
 
 # --- list and the unknown-name hint -----------------------------------------------------------

@@ -33,21 +33,49 @@ def test_zero_weights_kill_relu_units_but_not_tanh_units() -> None:
     tanh = propagate("zeros", "tanh", depth=6, width=32, rng=0)
     assert relu.verdicts == ("symmetric", "dead", "vanishing")
     assert np.all(relu.dead == 1.0)
-    assert "100% of the units of layer 1 output 0 with slope 0" in relu.explanation
+    assert "on average over the layers 100% of the units output 0 with slope 0" in relu.explanation
     assert tanh.verdicts == ("symmetric", "vanishing")
     assert np.all(tanh.dead == 0.0)
 
 
-def test_a_deep_relu_stack_collapses_into_dead_units() -> None:
-    # Deep ReLU stacks correlate their inputs until whole units are off on every example
-    # (Lu et al. 2019, "Dying ReLU and initialization"): the worst layer is named.
-    result = propagate(N01, "relu", depth=200, width=64, rng=0)
-    assert result.verdicts == ("dead", "exploding")
+def test_negative_biases_kill_relu_units() -> None:
+    # Biases of -0.5 under He weights: most units end up off on every example (dying ReLU).
+    result = propagate("he_normal", "relu", depth=30, width=256, rng=0, bias=-0.5)
+    assert result.verdicts[0] == "dead"
+    assert result.dead.mean() > 0.5
     worst = int(np.argmax(result.dead))
-    assert result.dead[worst] > 0.5
-    assert f"{result.dead[worst]:.0%} of the units of layer {worst + 1} output 0" in (
+    assert result.reasons[0].startswith(
+        f"on average over the layers {result.dead.mean():.0%} of the units output 0 with "
+        f"slope 0 on every example ({result.dead[worst]:.0%} at layer {worst + 1})"
+    )
+
+
+@pytest.mark.parametrize("width", [32, 256])
+def test_he_relu_is_not_called_dead_for_its_usual_share_of_off_units(width: int) -> None:
+    # Deep zero-bias ReLU stacks have 30-50% units off in their deeper layers: not 'dead'.
+    for seed in range(5):
+        result = propagate("he_normal", "relu", depth=30, width=width, rng=seed)
+        assert result.dead.max() > 0.2
+        assert "dead" not in result.verdicts
+
+
+def test_a_signal_underflowed_to_zero_is_not_symmetric() -> None:
+    result = propagate(wi.random_normal.partial(stddev=1e-12), "tanh", depth=120, width=16, rng=0)
+    assert result.std[0] > 0 and result.std[-1] == 0
+    assert "symmetric" not in result.verdicts
+    assert "forward std falls to exactly 0" in result.explanation
+
+
+def test_a_gradient_overflow_is_placed_where_the_gradient_overflows() -> None:
+    # The forward signal overflows at layer 63; the gradient coming down first at 57, not at
+    # the top, whose weight gradient is inf only because its input is.
+    init = wi.random_normal.partial(stddev=100.0)
+    result = propagate(init, "linear", depth=120, width=8, batch=8, rng=0)
+    first = int(np.flatnonzero(~np.isfinite(result.grad_std))[-1]) + 1
+    assert f"the gradient overflows float64 (inf or NaN) at layer {first} of 120" in (
         result.explanation
     )
+    assert np.isfinite(result.grad_std[first:]).all()
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
@@ -209,8 +237,10 @@ def test_overflow_is_exploding_at_the_layer_it_happens(
     result = propagate(init, activation, depth=10, width=8, rng=0)
     assert "exploding" in result.verdicts
     assert "symmetric" not in result.verdicts  # an overflowed signal has no units to compare
-    assert f"overflows float64 (inf or NaN) at layer {layer} of 10" in result.explanation
-    assert "forward signal" in result.explanation
+    assert (
+        f"the forward signal's statistics overflow float64 (inf or NaN) at layer {layer} of 10"
+        in result.explanation
+    )
 
 
 def test_gradient_overflow_is_exploding() -> None:

@@ -197,6 +197,18 @@ def test_specs_parse() -> None:
         (["--train", "--clip", "nan"], "argument --clip: must be a finite number > 0"),
         (["--scaled-identity", "--init", "zeros"], "argument --init: not allowed with"),
         (["--scaled-identity", "--activation", "relu"], "argument --activation: not allowed"),
+        (["--scaled-identity", "--param", "identity.gain=2"], "argument --param: not allowed"),
+        (
+            ["--init", "zeros", "--param", "zeros.x=1", "--param", "zeros.x=2"],
+            "argument --param: zeros.x is given twice",
+        ),
+        (
+            ["--activation", "gelu"],
+            "argument --activation: critical_normal cannot make the report's (4, 4) weight "
+            "matrices: gelu has no critical point",
+        ),
+        (["--activation", "gelu"], "the default --init includes critical_normal: give --init"),
+        (["--plot", ""], "argument --plot: expected a file name such as report.png; got ''"),
     ],
 )
 def test_bad_report_flags(
@@ -232,4 +244,37 @@ def test_describe_initializer_of_a_callable() -> None:
         return np.ones(shape)
 
     text = describe_initializer(ones, width=8, activations=["relu"])
-    assert text.startswith("a callable") and "weight std not known" in text
+    assert text == (
+        "a callable, test_describe_initializer_of_a_callable.<locals>.ones; "
+        "weight std not known in advance"
+    )
+    with pytest.raises(TypeError, match=r"init must be a weightinit\.Initializer or a callable"):
+        describe_initializer(None, width=8, activations=["relu"])
+
+
+def test_scaled_identity_beyond_float64_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["report", "--scaled-identity", "--depth", "1800", "--width", "2", "--batch", "2"]
+    data = json.loads(_run(capsys, *argv, "--jobs", "1", "--json"))
+    note = data["config"]["notes"][0]
+    assert "x_1800 = 1.5^1800 · x_0 = 10^317.0 · x_0" in note
+    assert "measured: float64 overflows before the last layer" in note
+
+
+def test_init_and_activation_add_up_when_repeated(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["report", "--depth", "2", "--width", "4", "--batch", "4", "--jobs", "1", "--json"]
+    data = json.loads(
+        _run(
+            capsys,
+            *argv,
+            "--init",
+            "he_normal",
+            "--init",
+            "zeros",
+            "--activation",
+            "relu",
+            "--activation",
+            "tanh",
+        )
+    )
+    assert data["config"]["initializers"] == ["he_normal", "zeros"]
+    assert data["config"]["activations"] == ["relu", "tanh"]

@@ -36,7 +36,10 @@ def test_each_classic_claim_shows_in_training(runs: list[wi.diagnostics.Training
     # N(0, 1) under ReLU: steps of astronomical length, then the loss overflows.
     assert rows["random_normal(stddev=1)"]["outcome"] == "diverged" and n01.diverged
     assert np.max(n01.update_norm) > 1e10
-    assert f"the loss overflowed at step {n01.loss.size + 1}" in rows[N01[0]]["reason"]
+    assert rows[N01[0]]["reason"].startswith(
+        f"the loss stopped being finite after step {n01.loss.size}, a step of "
+        f"{float(np.max(n01.update_norm)):.2g}"
+    )
     # He under ReLU learns.
     assert rows["he_normal"]["outcome"] == "learns"
     assert he.loss[-1] < STUCK_RATIO * BASELINE_LOSS and he.loss[-1] < he.loss[0]
@@ -102,3 +105,26 @@ def test_report_train_prints_and_json(capsys: pytest.CaptureFixture[str]) -> Non
     assert data["training"]["steps"] == 20 and data["training"]["clip_norm"] is None
     outcomes = {r["initializer"]: r["outcome"] for r in data["training"]["runs"]}
     assert outcomes == {"zeros": "stuck", "random_normal(stddev=1)": "diverged"}
+
+
+def test_outcomes_say_what_the_numbers_say() -> None:
+    from weightinit._report_train import GROWTH_LIMIT
+
+    # A loss that grows is not 'stuck'; one not finite at the start took no step.
+    (grown,) = run_training([("identity(gain=1.5)", wi.identity.partial(gain=1.5))], ["linear"],
+                            seed=0, steps=3)  # fmt: skip
+    (row,) = training_dicts(["identity(gain=1.5)"], [grown])
+    assert grown.loss[-1] > GROWTH_LIMIT * grown.loss[0]
+    assert row["outcome"] == "diverging"
+    assert ": the loss grows" in row["reason"] and "over 3 steps" in row["reason"]
+    huge = ("random_normal(stddev=1e100)", wi.random_normal.partial(stddev=1e100))
+    (dead,) = run_training([huge], ["relu"], seed=0, steps=1)
+    (row,) = training_dicts([huge[0]], [dead])
+    assert dead.loss.size == 0
+    assert row["reason"] == "the loss is not finite at the start: no step was taken"
+    # Below the mean's loss but within 10% of it: said so, not 'no better'.
+    (sigmoid,) = run_training([N01], ["sigmoid"], seed=0)
+    (row,) = training_dicts([N01[0]], [sigmoid])
+    last = float(sigmoid.loss[-1])
+    if STUCK_RATIO * BASELINE_LOSS < last <= BASELINE_LOSS:
+        assert row["outcome"] == "stuck" and "within 10% of predicting the mean" in row["reason"]

@@ -73,9 +73,10 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
         report.add_argument(
             flag,
             type=_names,
+            action="extend",
             default=None,
             metavar="A,B",
-            help=f"{what}, comma-separated (default: {', '.join(defaults)})",
+            help=f"{what}, comma-separated, repeatable (default: {', '.join(defaults)})",
         )
     report.add_argument(
         "--depth",
@@ -126,7 +127,7 @@ def _output_flags(report: argparse.ArgumentParser) -> None:
         "--train",
         action="store_true",
         help="also train a small MLP from each initializer × activation (weightinit.train) and "
-        "print the loss after the steps and the largest step (default: off)",
+        "print its loss before the first and the last step and its largest step (default: off)",
     )
     report.add_argument(
         "--steps",
@@ -189,6 +190,8 @@ def _resolve_initializers(
                 else f"argument --param: {name}.{key} names {name!r}, which is not in --init "
                 f"({','.join(specs)})"
             )
+        if key in extra.get(name, {}):
+            parser.error(f"argument --param: {name}.{key} is given twice")
         extra.setdefault(name, {})[key] = value
     resolved = []
     for name, values, init, is_plain in entries:
@@ -207,6 +210,7 @@ def _check_square(
     width: int,
     bound: set[str],
     activations: list[str],
+    default_init: bool = False,
 ) -> None:
     """Make an initializer that cannot make a (width, width) matrix (for each activation it takes) a usage error."""
     for name, init in initializers:
@@ -216,6 +220,12 @@ def _check_square(
         except (TypeError, ValueError) as error:
             flag = "--param" if name in bound else "--init"
             hint = ""
+            if default_init and "activation" not in getattr(init, "get_config", dict)():
+                flag = "--activation"
+                hint = (
+                    f"; the default --init includes {name}: give --init without it, e.g. "
+                    f"--init '{','.join(n for n, _ in initializers if not n.startswith('critical'))}'"
+                )
             missing = re.search(r"needs the parameter '(\w+)'", str(error))
             if missing:
                 key = missing.group(1)
@@ -252,9 +262,13 @@ def _check_plot(parser: argparse.ArgumentParser, text: str) -> None:
         )
     path = Path(text)
     formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if not text.strip():
+        parser.error("argument --plot: expected a file name such as report.png; got ''")
     if path.is_dir() or text.endswith(("/", os.sep)):
+        what = "is a directory" if path.is_dir() else "ends with a path separator"
         parser.error(
-            f"argument --plot: {text!r} is a directory; give a file such as {text.rstrip('/' + os.sep)}/report.png"
+            f"argument --plot: {text!r} {what}; give a file such as "
+            f"{text.rstrip('/' + os.sep) or '.'}/report.png"
         )
     parent = path.parent
     if not parent.is_dir():
@@ -282,8 +296,13 @@ def _check_activations(parser: argparse.ArgumentParser, names: list[str]) -> Non
 
 def _report_choices(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Fill in the defaults of --init, --activation, --depth; refuse flags that do not combine."""
+    args.default_init = args.init is None
     if args.scaled_identity:
-        for flag, value in (("--init", args.init), ("--activation", args.activation)):
+        for flag, value in (
+            ("--init", args.init),
+            ("--activation", args.activation),
+            ("--param", args.param or None),
+        ):
             if value is not None:
                 parser.error(f"argument {flag}: not allowed with --scaled-identity, which sets it")
         args.init, args.activation = list(SCALED_IDENTITY), ["linear"]
@@ -309,7 +328,7 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         for (label, _), spec in zip(initializers, args.init, strict=True)
         if "(" not in spec and spec.strip() in given
     }
-    _check_square(parser, initializers, args.width, bound, args.activation)
+    _check_square(parser, initializers, args.width, bound, args.activation, args.default_init)
     names = [name for name, _ in initializers for _ in args.activation]
     progress = sys.stderr if sys.stderr.isatty() else None
     jobs = available_cores() if args.jobs is None else args.jobs

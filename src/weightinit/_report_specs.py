@@ -162,7 +162,12 @@ def describe_initializer(init: Any, *, width: int, activations: Sequence[str]) -
     'N(mean, stddev²), Keras RandomNormal: mean=0 (default), stddev=1; weight std 1'
     """
     if not isinstance(init, Initializer):
-        return f"a callable ({describe('init', init)}); weight std not known in advance"
+        if not callable(init):
+            raise TypeError(
+                f"init must be a weightinit.Initializer or a callable; got {describe('init', init)}"
+            )
+        name = getattr(init, "__qualname__", None) or type(init).__qualname__
+        return f"a callable, {name}; weight std not known in advance"
     info = init.info
     config = init.get_config()
     defaults = {param.name: param.default for param in init.params}
@@ -181,6 +186,8 @@ def describe_initializer(init: Any, *, width: int, activations: Sequence[str]) -
         formula += f", {info.distribution}"
     text = f"{formula}, {origin}" + (f": {', '.join(values)}" if values else "")
     stds = {act: _weight_std(for_activation(init, act), width) for act in activations}
+    if not stds:
+        return text
     if len(set(stds.values())) == 1:
         std = next(iter(stds.values()))
         return text + ("" if std is None else f"; weight std {std:.3g}")

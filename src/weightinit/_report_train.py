@@ -9,15 +9,18 @@ an outcome and its reason naming the numbers.
 
 The outcomes, checked in this order:
 
-========  ==================================================================
-outcome   when
-========  ==================================================================
-diverged  the loss stopped being finite (the run ends there)
-stuck     the loss after the steps is above :data:`STUCK_RATIO` of
-          :data:`BASELINE_LOSS`, the loss of predicting the mean
-learns    otherwise
-========  ==================================================================
+=========  =================================================================
+outcome    when
+=========  =================================================================
+diverged   the loss stopped being finite (the run ends there)
+diverging  the last loss is above :data:`GROWTH_LIMIT` times the first
+stuck      the last loss is above :data:`STUCK_RATIO` of :data:`BASELINE_LOSS`,
+           the loss of predicting the mean
+learns     otherwise
+=========  =================================================================
 
+The losses are those before the first and before the last step
+(:class:`~weightinit.training.Training` records each loss before its step).
 With clipping by norm (``clip_norm``) a step is at most
 ``learning_rate * clip_norm`` long; the reason says how many steps were
 clipped. The task's target has variance :math:`(1 - e^{-8})/2`, so predicting
@@ -40,6 +43,7 @@ from .training import Training, train
 __all__ = [
     "BASELINE_LOSS",
     "DEFAULT_STEPS",
+    "GROWTH_LIMIT",
     "LEARNING_RATE",
     "STUCK_RATIO",
     "run_training",
@@ -58,6 +62,8 @@ BASELINE_LOSS = 0.25
 #: A run is 'stuck' when its last loss is above this fraction of
 #: :data:`BASELINE_LOSS`: it learned (almost) nothing of the task.
 STUCK_RATIO = 0.9
+#: A run is 'diverging' when its last loss is above this multiple of its first.
+GROWTH_LIMIT = 10.0
 #: The network and task of every run: :func:`weightinit.training.train`'s defaults.
 DEPTH, WIDTH, SAMPLES, FEATURES = 6, 64, 512, 16
 
@@ -128,37 +134,38 @@ def training_heading(steps: int, clip_norm: float | None) -> str:
         f"Training: {steps} steps of full-batch gradient descent (learning rate {LEARNING_RATE:g}"
         f"{clip}) of an MLP {FEATURES} → {DEPTH} × {WIDTH} → 1, biases 0, on "
         f"y = sin(2 x·u) ({SAMPLES} examples; predicting the mean scores a loss of 0.25). "
-        "loss: half the mean squared error; step: the length of the update."
+        "loss first/last: half the mean squared error before the first and the last step; "
+        "step: the length of an update."
     )
 
 
 def _outcome(run: Training) -> tuple[str, str]:
     """A run's outcome word and its reason, naming the measured numbers."""
     taken = run.loss.size
-    first = float(run.loss[0]) if taken else math.nan
-    biggest = float(np.max(run.update_norm)) if taken else math.nan
+    if not taken:  # not finite before the first step
+        return "diverged", "the loss is not finite at the start: no step was taken"
+    first, last = float(run.loss[0]), float(run.loss[-1])
+    biggest = float(np.max(run.update_norm))
+    steps = f"{taken} step{'s' if taken != 1 else ''}"
     clipped = ""
-    if run.clip_norm is not None and taken:
+    if run.clip_norm is not None:
         count = int(np.sum(run.grad_norm > run.clip_norm))
         clipped = (
-            f"; {count} of {taken} steps clipped to {LEARNING_RATE * run.clip_norm:g}"
+            f"; {count} of {steps} clipped to {LEARNING_RATE * run.clip_norm:g}"
             if count
             else "; no step needed clipping"
         )
     if run.diverged:
-        before = f" after a step of {biggest:.2g}" if taken else ""
         return "diverged", (
-            f"the loss overflowed at step {taken + 1}{before} (it was {first:.3g} at step 1)"
-            + clipped
+            f"the loss stopped being finite after step {taken}, a step of {biggest:.2g} "
+            f"(it was {first:.3g} before the first)" + clipped
         )
-    last = float(run.loss[-1])
-    change = f"loss {first:.3g} → {last:.3g} (×{last / first:.2g}) in {taken} steps"
+    change = f"loss {first:.3g} → {last:.3g} (×{last / first:.2g}) over {steps}"
+    if last > GROWTH_LIMIT * first:
+        return "diverging", f"{change}: the loss grows" + clipped
     if last > STUCK_RATIO * BASELINE_LOSS:
-        than = "worse" if last > BASELINE_LOSS / STUCK_RATIO else "no better"
-        return (
-            "stuck",
-            f"{change}: {than} than predicting the mean ({BASELINE_LOSS:g})" + clipped,
-        )
+        than = "worse than" if last > BASELINE_LOSS else f"within {1 - STUCK_RATIO:.0%} of"
+        return "stuck", f"{change}: {than} predicting the mean ({BASELINE_LOSS:g})" + clipped
     return "learns", change + clipped
 
 
@@ -183,8 +190,8 @@ def training_table(
 ) -> str:
     """The training runs as a table: one row per run, its reason last.
 
-    Columns: initializer, activation, outcome, the loss at the first step,
-    the loss after the last (``—`` when the run diverged), the largest step
+    Columns: initializer, activation, outcome, the loss before the first
+    step and before the last (``—`` when the run diverged), the largest step
     and the largest gradient norm, and the reason. With ``width``, the
     reason is wrapped at spaces to fit, as the report's table
     (:func:`~weightinit.report.aligned_table`).

@@ -15,10 +15,12 @@ naming the measured numbers; ``healthy`` when none does:
 ============  =====================================================================
 verdict       when
 ============  =====================================================================
-symmetric     in the last layer every unit has the same activation on every
-              example, to a relative :data:`SYMMETRY_TOLERANCE`
-dead          in some layer, more than :data:`DEAD_FRACTION` of the units output 0
-              with slope 0 on every example (dead ReLU units: no gradient passes)
+symmetric     in the last layer every unit has the same activation as the others
+              on each example, to a relative :data:`SYMMETRY_TOLERANCE` (not a
+              signal that has underflowed to exactly 0)
+dead          on average over the layers, more than :data:`DEAD_FRACTION` of the
+              units output 0 with slope 0 on every example (dead ReLU units: no
+              gradient passes)
 saturated     on average over the layers, more than :data:`SATURATED_FRACTION` of the
               units sit where the slope is below :data:`SATURATION_SLOPE` of its peak
 exploding     the forward signal or the gradient overflows float64 (an inf or
@@ -101,8 +103,11 @@ SATURATION_SLOPE = 0.1
 #: A run is 'saturated' when the mean over layers of the saturated
 #: fraction exceeds this.
 SATURATED_FRACTION = 0.5
-#: A run has 'dead' units when, in some layer, more than this fraction of
-#: the units output 0 with slope 0 on every example of the batch.
+#: A run has 'dead' units when, on average over the layers, more than this
+#: fraction of the units output 0 with slope 0 on every example of the batch.
+#: (Deep ReLU stacks with zero biases have some 30-50% such units in their
+#: deeper layers whatever the weights' scale; the mean keeps that from
+#: deciding the verdict by chance.)
 DEAD_FRACTION = 0.5
 #: Growth (or shrinkage) of a std across the stack beyond which the signal is
 #: 'exploding' (or 'vanishing'): one order of magnitude.
@@ -397,6 +402,8 @@ def propagate(
         _first_overflow(arrays["pre_mean"], arrays["pre_std"], arrays["mean"], arrays["std"]),
         _first_overflow(grad_std, weight_grad_std, downward=True),
     )
+    if overflow[0] is not None:  # weight gradients of an overflowed signal overflow with it
+        overflow = (overflow[0], _first_overflow(grad_std, downward=True))
     verdicts, reasons = _verdict(
         arrays, forward_ratio, backward_ratio, depth, overflow, activation=act.name
     )
@@ -531,20 +538,23 @@ def _verdict(
     ``('healthy',)`` with its reason when none holds. The ratio of a direction
     that overflows is not judged again: the overflow is its finding.
     """
-    span = f"across {depth} layers"
+    span = f"across {depth} layer{'s' if depth != 1 else ''}"
     found: dict[str, list[str]] = {verdict: [] for verdict in VERDICTS}
     forward_layer, backward_layer = overflow
-    if forward_layer is None and stats["unit_spread"][-1] <= SYMMETRY_TOLERANCE:
+    std = stats["std"]
+    underflowed = bool(std[0] > 0.0 and std[-1] == 0.0)  # a signal gone to 0 is not symmetry
+    if forward_layer is None and not underflowed and stats["unit_spread"][-1] <= SYMMETRY_TOLERANCE:
         found["symmetric"].append(
-            "every unit of the last layer computes the same value on every example: "
-            "the layer is no better than one neuron"
+            "every unit of the last layer computes the same value as the others, on each "
+            "example: the layer is no better than one neuron"
         )
     dead = stats["dead"]
-    if dead.size and float(np.max(dead)) > DEAD_FRACTION:
+    if dead.size and float(np.mean(dead)) > DEAD_FRACTION:
         layer = int(np.argmax(dead)) + 1
         found["dead"].append(
-            f"{float(dead[layer - 1]):.0%} of the units of layer {layer} output 0 with slope 0 "
-            "on every example: dead, they pass no gradient"
+            f"on average over the layers {float(np.mean(dead)):.0%} of the units output 0 with "
+            f"slope 0 on every example ({float(dead[layer - 1]):.0%} at layer {layer}): dead, "
+            "they pass no gradient"
         )
     saturated = float(np.mean(stats["saturated"]))
     if saturated > SATURATED_FRACTION:
@@ -562,7 +572,8 @@ def _verdict(
     if forward_layer is not None:
         clauses["exploding"].insert(
             0,
-            f"the forward signal overflows float64 (inf or NaN) at layer {forward_layer} of {depth}",
+            "the forward signal's statistics overflow float64 (inf or NaN) at layer "
+            f"{forward_layer} of {depth}",
         )
     if backward_layer is not None:
         clauses["exploding"].append(
@@ -578,8 +589,9 @@ def _verdict(
         return ("healthy",), (_healthy_reason(forward, backward, span),)
     verdicts = tuple(verdict for verdict in VERDICTS if found[verdict])
     reasons = [" and ".join(found[verdict]) for verdict in verdicts]
-    if verdicts == ("saturated",):  # the ratios, within the limits, say how much still passes
-        reasons[0] += "; " + _healthy_reason(forward, backward, span)
+    if not (found["symmetric"] or found["exploding"] or found["vanishing"]):
+        # dead or saturated units with both ratios within the limits: say how much still passes
+        reasons[-1] += "; " + _healthy_reason(forward, backward, span)
     return verdicts, tuple(reasons)
 
 

@@ -307,15 +307,32 @@ def scaled_identity_note(names: Sequence[str], results: Sequence[Propagation]) -
         _, params = parse_spec(name)
         gain = float(params.get("gain", 1.0))
         depth = result.depth
+        if math.isfinite(result.forward_ratio) and math.isfinite(result.backward_ratio):
+            measured = (
+                f"measured fwd last/first ×{result.forward_ratio:.4g} and grad first/last "
+                f"×{result.backward_ratio:.4g}"
+            )
+        else:
+            measured = "measured: float64 overflows before the last layer"
         parts.append(
-            f"{name}: x_{depth} = {gain:g}^{depth} · x_0 = {gain**depth:.4g} · x_0; measured "
-            f"fwd last/first ×{result.forward_ratio:.4g} and grad first/last "
-            f"×{result.backward_ratio:.4g}, against {gain:g}^{depth - 1} = {gain ** (depth - 1):.4g}"
+            f"{name}: x_{depth} = {gain:g}^{depth} · x_0 = {_power(gain, depth)} · x_0; "
+            f"{measured}, against {gain:g}^{depth - 1} = {_power(gain, depth - 1)}"
         )
     return (
         "Scaled identity, the classic example: with W = s·I and linear units every layer "
         "multiplies the signal, and the gradient going down, by s. " + "; ".join(parts) + "."
     )
+
+
+def _power(base: float, exponent: int) -> str:
+    """``base ** exponent`` to four digits, as a power of ten where float64 cannot hold it."""
+    try:
+        value = base**exponent
+    except OverflowError:
+        value = math.inf
+    if value == 0.0 or not math.isfinite(value):
+        return f"10^{exponent * math.log10(abs(base)):.1f}" if base != 0 else "0"
+    return f"{value:.4g}"
 
 
 def _ratio_text(value: float) -> str:
@@ -383,16 +400,25 @@ def aligned_table(
     """``rows`` under ``header`` in aligned columns, a rule below the header, the last column free.
 
     With ``width``, the last column is wrapped at spaces (:func:`wrap`) so
-    that every line fits in ``width`` characters, keeping at least
-    :data:`MIN_WHY_WIDTH` columns, its continuation lines indented under it.
+    that every line fits in ``width`` characters, its continuation lines
+    indented under it. Where the other columns leave it fewer than
+    :data:`MIN_WHY_WIDTH` columns, each row's last cell goes on the lines
+    below the row instead, indented by 4 and wrapped to the width.
     """
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     indent = sum(widths) + 2 * len(widths)
+    below = width is not None and width - indent < MIN_WHY_WIDTH
+    if below:
+        indent = 4
     why_width = None if width is None else max(width - indent, MIN_WHY_WIDTH)
     lines = []
     for row in [header, *rows]:
         cells = [cell.ljust(size) for cell, size in zip(row[:-1], widths, strict=True)]
         why = [row[-1]] if why_width is None else wrap(row[-1], why_width) or [""]
+        if below and row is not header:
+            lines.append("  ".join(cells).rstrip())
+            lines += [" " * indent + part for part in why]
+            continue
         lines.append("  ".join([*cells, why[0]]).rstrip())
         lines += [" " * indent + part for part in why[1:]]
     lines.insert(1, "  ".join("-" * size for size in [*widths, len(header[-1])]))
@@ -431,8 +457,8 @@ def _summary(results: Sequence[Propagation]) -> str:
         f"Rows: {found}{several}. Exploding/vanishing: a ratio beyond ×{diagnostics.RATIO_LIMIT:g} "
         f"or below ×{1 / diagnostics.RATIO_LIMIT:g}; saturated: more than "
         f"{diagnostics.SATURATED_FRACTION:.0%} of units on the activation's flat tails; dead: "
-        f"more than {diagnostics.DEAD_FRACTION:.0%} of a layer's units output 0 with slope 0 on "
-        "every example; symmetric: all units identical."
+        f"on average over the layers, more than {diagnostics.DEAD_FRACTION:.0%} of the units "
+        "output 0 with slope 0 on every example; symmetric: all units identical."
     )
 
 
