@@ -93,13 +93,6 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
     ):
         report.add_argument(flag, type=_count(count), default=default, metavar="N", help=what)
     report.add_argument(
-        "--scaled-identity",
-        action="store_true",
-        help="the classic linear example instead: W = 1.5·I and W = 0.5·I, linear units, "
-        f"{SCALED_IDENTITY_DEPTH} layers (--init {','.join(SCALED_IDENTITY)} --activation "
-        f"linear --depth {SCALED_IDENTITY_DEPTH}); default: off",
-    )
-    report.add_argument(
         "--param",
         type=_param,
         action="append",
@@ -121,7 +114,14 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
 
 
 def _output_flags(report: argparse.ArgumentParser) -> None:
-    """The flags of what is printed besides the table: --json, --train and its --steps, --clip, --plot."""
+    """The flags of what is run and printed besides the default table: --scaled-identity, --json, --train and its --steps, --clip, --plot."""
+    report.add_argument(
+        "--scaled-identity",
+        action="store_true",
+        help="the classic linear example instead: W = 1.5·I and W = 0.5·I, linear units, "
+        f"{SCALED_IDENTITY_DEPTH} layers (--init {','.join(SCALED_IDENTITY)} --activation "
+        f"linear --depth {SCALED_IDENTITY_DEPTH}); default: off",
+    )
     report.add_argument("--json", action="store_true", help="print one JSON object")
     report.add_argument(
         "--train",

@@ -10,15 +10,11 @@ plotting library; :func:`write_plot` imports matplotlib when called.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import multiprocessing
-import os
 import textwrap
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -36,6 +32,7 @@ from ._report_specs import (
     split_specs,
 )
 from ._validation import describe
+from ._workers import run_tasks
 from .diagnostics import Propagation, propagate
 from .registry import get
 
@@ -97,9 +94,6 @@ DEFAULT_ACTIVATIONS = ("relu", "tanh", "sigmoid")
 DEFAULT_DEPTH = 30
 DEFAULT_WIDTH = 256
 DEFAULT_BATCH = 256
-
-#: Thread-count variables of the BLAS libraries NumPy may be built with.
-_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def check_square(name: str, init: Any, width: int) -> None:
@@ -199,26 +193,6 @@ def _run_pair(
     return propagate(init, activation, depth=depth, width=width, batch=batch, rng=rng)
 
 
-@contextlib.contextmanager
-def _single_threaded_blas_children() -> Iterator[None]:
-    """Make processes started inside the block load BLAS with one thread each.
-
-    The report's matrices are small (width x width): BLAS threads gain nothing
-    there and, on a machine whose cores are busy, make each product several
-    times slower while they wait for each other. Worker processes, one per
-    core with one BLAS thread each, use the cores without that contention.
-    Variables the user has set are left as they are.
-    """
-    added = [key for key in _BLAS_THREADS if key not in os.environ]
-    for key in added:
-        os.environ[key] = "1"
-    try:
-        yield
-    finally:
-        for key in added:
-            os.environ.pop(key, None)
-
-
 def run_report(
     initializers: Sequence[tuple[str, Any]],
     activations: Sequence[str],
@@ -247,50 +221,6 @@ def run_report(
         for act in activations
     ]
     return run_tasks(_run_pair, tasks, jobs=jobs, progress=progress)
-
-
-def run_tasks(
-    task: Callable[..., Any],
-    tasks: Sequence[tuple[Any, ...]],
-    *,
-    jobs: int = 1,
-    progress: TextIO | None = None,
-) -> list[Any]:
-    """``[task(*arguments) for arguments in tasks]``, in that order, in ``jobs`` processes.
-
-    Each ``arguments`` starts with a row's label and has its activation
-    third, as the progress line shows them. With ``jobs > 1`` the tasks run
-    in that many spawned worker processes, each with one BLAS thread
-    (``task`` must be a module-level function); results come back in
-    submission order, so they do not depend on ``jobs``. The report's
-    propagation runs and its training runs (``report --train``) both run so.
-    """
-    total = len(tasks)
-
-    def show(done: int, arguments: tuple[Any, ...]) -> None:
-        if progress is not None:
-            progress.write(f"\r\033[K[{done}/{total}] {arguments[0]} × {arguments[2]}")
-            progress.flush()
-
-    results: list[Any] = []
-    if jobs <= 1 or total <= 1:
-        for index, arguments in enumerate(tasks):
-            show(index + 1, arguments)
-            results.append(task(*arguments))
-    else:
-        context = multiprocessing.get_context("spawn")
-        with (
-            _single_threaded_blas_children(),
-            ProcessPoolExecutor(min(jobs, total), mp_context=context) as pool,
-        ):
-            futures = {pool.submit(task, *arguments): arguments for arguments in tasks}
-            for done, future in enumerate(as_completed(futures), start=1):
-                show(done, futures[future])
-            results = [future.result() for future in futures]  # submission order
-    if progress is not None:
-        progress.write("\r\033[K")
-        progress.flush()
-    return results
 
 
 def scaled_identity_note(names: Sequence[str], results: Sequence[Propagation]) -> str:
