@@ -543,12 +543,14 @@ def test_report_table_wraps_its_reasons_to_the_width() -> None:
         for row, whole, result in zip(rows, one_line[2:], results, strict=True):
             assert row[0][:indent] == whole[:indent]  # the other columns, aligned as before
             assert " ".join([row[0][indent:], *row[1:]]) == result.explanation
-    text = report.report_text(results, names, report.Settings(), width=indent + 30)
+    settings = report.Settings(depth=4, width=16, batch=16)
+    text = report.report_text(results, names, settings, width=indent + 30)
     assert all(len(line) <= indent + 30 for line in text.splitlines())
     # Narrower than the other columns allow: each reason goes under its row, indented by 4.
     width = indent + report.MIN_WHY_WIDTH - 1
     narrow = report.format_table(results, names=names, width=width).splitlines()
-    assert narrow[:2] == [one_line[0], one_line[1]]
+    fixed = one_line[1].rpartition("  ")[0]  # the rule under the other columns
+    assert narrow[:3] == [one_line[0][: len(fixed)].rstrip(), "    why", fixed]
     rows = [i for i, line in enumerate(narrow) if not line.startswith(" ")][2:]
     assert len(rows) == 2
     for start, result in zip(rows, results, strict=True):

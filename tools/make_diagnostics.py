@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import io
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from weightinit.report import (
     DEFAULT_DEPTH,
     DEFAULT_INITIALIZERS,
     DEFAULT_WIDTH,
+    MIN_WHY_WIDTH,
     pair_seed,
 )
 
@@ -48,9 +50,35 @@ def _run_command(argv: list[str]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
+class _Terminal(io.StringIO):
+    """A stream the report takes for a terminal (its width from ``COLUMNS``)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _widest_line(argv: list[str], columns: int) -> int:
+    """The longest line ``weightinit ARGV`` prints to a terminal ``columns`` wide."""
+    buffer = _Terminal()
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(columns)
+    try:
+        with contextlib.redirect_stdout(buffer):
+            main(argv)
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    return max(len(line) for line in buffer.getvalue().splitlines())
+
+
 def _report(plot: Path | None) -> str:
     return _run_command(["report"] if plot is None else ["report", "--plot", str(plot)])
 
+
+#: The terminal widths at which the page measures the default report's longest line.
+TERMINALS = (80, 100)
 
 #: The flags of the page's ``report --train`` example, without and with clipping.
 TRAIN_VIEW = ["--init", "zeros,random_normal(stddev=1),he_normal", "--activation", "relu"]
@@ -272,6 +300,7 @@ def render(
 ) -> str:
     """The page; ``training``, ``isometry`` and ``train_view`` are computed when not given."""
     scaled = _run_command(["report", "--scaled-identity", "--jobs", "1"])
+    widest = {columns: _widest_line(["report"], columns) for columns in TERMINALS}
     if train_view is None:
         train_view = _train_view()
     limit = diagnostics.RATIO_LIMIT
@@ -313,6 +342,15 @@ seed 0 — exactly what `weightinit report` prints:
 ```
 
 ![Per-layer std of activations (top) and gradients (bottom)](img/report.png)
+
+Above, each row is one line, as the report writes it to a pipe or a file
+(and as `--json` gives it, one object per row). On a terminal the text fits
+the terminal's width: the "why" column wraps beside the others where at
+least {MIN_WHY_WIDTH} columns are left for it, else each reason goes on the
+lines under its row; where the other columns alone are wider than the
+terminal, their cells wrap too (at spaces, after `(`, and after `_` only
+where nothing else fits). Measured, the default report's longest line:
+{"; ".join(f"{widest[c]} characters on a terminal {c} columns wide" for c in TERMINALS)}.
 
 The run is deterministic for a given `--seed`: each initializer's generator
 is seeded with `SeedSequence([seed, crc32(key)])`, the key being the compact

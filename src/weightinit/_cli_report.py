@@ -163,14 +163,25 @@ def _with_list_hint(error: Exception) -> str:
     )
 
 
+def _same(name: str, entry: str, init: Any) -> bool:
+    """Whether ``--param``'s ``name`` names the ``--init`` entry ``entry`` (``init``): as written, or an alias of it."""
+    if name == entry:
+        return True
+    try:
+        return get(name) is init
+    except (TypeError, ValueError):
+        return False
+
+
 def _resolve_initializers(
     parser: argparse.ArgumentParser, specs: list[str], params: list[tuple[str, str, Any]]
-) -> list[tuple[str, Any]]:
-    """Each ``--init`` entry, ``NAME`` or ``NAME(KEY=VALUE, ...)``, as ``(label, initializer)``.
+) -> tuple[list[tuple[str, Any]], set[str]]:
+    """Each ``--init`` entry, ``NAME`` or ``NAME(KEY=VALUE, ...)``, as ``(label, initializer)``; the labels ``--param`` bound.
 
-    ``--param NAME.KEY=VALUE`` binds to the entries written plain ``NAME``;
-    the label names every parameter bound either way, e.g.
-    ``random_normal(stddev=1)``.
+    ``--param NAME.KEY=VALUE`` binds to the entries written plain, as
+    ``NAME`` or as another name of the same initializer (``RandomNormal``
+    for ``random_normal``); the label names every parameter bound either
+    way, e.g. ``random_normal(stddev=1)``.
     """
     entries = []
     for spec in specs:
@@ -179,29 +190,31 @@ def _resolve_initializers(
             entries.append((name, values, get(name), "(" not in spec))
         except (TypeError, ValueError) as error:
             parser.error(f"argument --init: {_with_list_hint(error)}")
-    plain = {name for name, _, _, is_plain in entries if is_plain}
-    extra: dict[str, dict[str, Any]] = {}
+    extra: dict[int, dict[str, Any]] = {}
     for name, key, value in params:
-        if name not in plain:
+        targets = [i for i, (entry, _, init, _) in enumerate(entries) if _same(name, entry, init)]
+        plain = [i for i in targets if entries[i][3]]
+        if not plain:
             parser.error(
                 f"argument --param: {name}.{key} names {name!r}, which is not a plain entry of "
                 f"--init ({','.join(specs)}); write {name}({key}=VALUE) in --init instead"
-                if name in {entry[0] for entry in entries}
+                if targets
                 else f"argument --param: {name}.{key} names {name!r}, which is not in --init "
                 f"({','.join(specs)})"
             )
-        if key in extra.get(name, {}):
-            parser.error(f"argument --param: {name}.{key} is given twice")
-        extra.setdefault(name, {})[key] = value
+        for index in plain:
+            if key in extra.get(index, {}):
+                parser.error(f"argument --param: {entries[index][0]}.{key} is given twice")
+            extra.setdefault(index, {})[key] = value
     resolved = []
-    for name, values, init, is_plain in entries:
-        bound = {**values, **(extra.get(name, {}) if is_plain else {})}
+    for index, (name, values, init, _) in enumerate(entries):
+        bound = {**values, **extra.get(index, {})}
         try:
             resolved.append((spec_label(name, bound), init.partial(**bound) if bound else init))
         except (TypeError, ValueError) as error:
             flag = "--init" if values else "--param"
             parser.error(f"argument {flag}: {name} cannot take {listed(bound)}: {error}")
-    return resolved
+    return resolved, {resolved[index][0] for index in extra}
 
 
 def _check_square(
@@ -321,13 +334,7 @@ def _report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         _check_plot(parser, args.plot)
     _check_size(parser, args.depth, args.width, args.batch)
     _check_activations(parser, args.activation)
-    initializers = _resolve_initializers(parser, args.init, args.param)
-    given = {name for name, _, _ in args.param}
-    bound = {
-        label
-        for (label, _), spec in zip(initializers, args.init, strict=True)
-        if "(" not in spec and spec.strip() in given
-    }
+    initializers, bound = _resolve_initializers(parser, args.init, args.param)
     _check_square(parser, initializers, args.width, bound, args.activation, args.default_init)
     names = [name for name, _ in initializers for _ in args.activation]
     progress = sys.stderr if sys.stderr.isatty() else None

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ._initializer import Initializer
-from ._validation import describe, shown
+from ._validation import check_int, describe, shown
 
 
 def for_activation(init: Any, activation: str) -> Any:
@@ -33,29 +34,76 @@ def for_activation(init: Any, activation: str) -> Any:
     return init
 
 
+class _OutOfRangeError(ValueError):
+    """A number written on the command line that float64 cannot hold."""
+
+
+def _float(text: str) -> float:
+    """A JSON number as a float, refused where float64 would make it inf or 0."""
+    value = float(text)
+    if math.isinf(value):
+        raise _OutOfRangeError(
+            f"is beyond float64's range (magnitude at most {sys.float_info.max:.4g}); got {text}"
+        )
+    if value == 0 and any(char in "123456789" for char in text.lower().partition("e")[0]):
+        raise _OutOfRangeError(
+            f"is too close to 0 for float64 (smallest magnitude {5e-324:.3g}), it would be 0; "
+            f"got {text}"
+        )
+    return value
+
+
 def parse_value(raw: str) -> Any:
     """A parameter's value as written on the command line: JSON, or else the bare word.
 
     ``1`` is an int, ``1.0`` a float, ``true`` a bool, ``[3, 3]`` a list, and
     a word such as ``fan_out`` (not JSON) stays a string.
+
+    Raises
+    ------
+    ValueError
+        For a number float64 cannot hold (``1e400``, ``1e-400``): it is not
+        silently read as ``inf`` or ``0``.
+
+    Examples
+    --------
+    >>> parse_value("0.5"), parse_value("[3, 3]"), parse_value("fan_out")
+    (0.5, [3, 3], 'fan_out')
     """
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_float=_float)
     except RecursionError:
         raise ValueError(f"nests too deeply to read; got {shown(raw)}") from None
+    except _OutOfRangeError as error:
+        raise ValueError(str(error)) from None
     except ValueError:
         return raw.strip()
 
 
+def _outside(text: str) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth)`` of each character of ``text`` outside JSON strings ``"..."``.
+
+    ``depth`` counts the brackets ``(`` and ``[`` open after it.
+    """
+    depth, quoted, escaped = 0, False, False
+    for index, char in enumerate(text):
+        if quoted:
+            quoted, escaped = (escaped or char != '"'), (not escaped and char == "\\")
+            continue
+        quoted = char == '"'
+        depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
+        if not quoted:
+            yield index, char, depth
+
+
 def split_specs(text: str) -> list[str]:
-    """``text`` split at the commas outside parentheses, each part stripped, empty parts dropped.
+    """``text`` split at the commas outside brackets and quotes, each part stripped, empty parts dropped.
 
     >>> split_specs("zeros, random_uniform(minval=-1, maxval=1),he_normal")
     ['zeros', 'random_uniform(minval=-1, maxval=1)', 'he_normal']
     """
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
+    parts, start = [], 0
+    for index, char, depth in _outside(text):
         if char == "," and depth == 0:
             parts.append(text[start:index])
             start = index + 1
@@ -64,8 +112,9 @@ def split_specs(text: str) -> list[str]:
 
 
 def _balanced(text: str) -> bool:
+    """Whether the parentheses of ``text`` (outside quotes) close in order, all of them."""
     depth = 0
-    for char in text:
+    for _, char, _ in _outside(text):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             return False
@@ -151,6 +200,14 @@ def describe_initializer(init: Any, *, width: int, activations: Sequence[str]) -
     (width, width) matrix, from the initializer's exact law, per activation
     where it depends on it.
 
+    Raises
+    ------
+    TypeError
+        For ``init`` neither an initializer nor a callable, ``width`` not an
+        int, or ``activations`` not a sequence of names.
+    ValueError
+        For ``width`` below 1.
+
     Examples
     --------
     >>> import weightinit as wi
@@ -161,6 +218,12 @@ def describe_initializer(init: Any, *, width: int, activations: Sequence[str]) -
     ... )
     'N(mean, stddev²), Keras RandomNormal: mean=0 (default), stddev=1; weight std 1'
     """
+    width = check_int("width", width, minimum=1)
+    if isinstance(activations, str) or not all(isinstance(a, str) for a in activations):
+        raise TypeError(
+            f"activations must be a sequence of activation names; "
+            f"got {describe('activations', activations)}"
+        )
     if not isinstance(init, Initializer):
         if not callable(init):
             raise TypeError(

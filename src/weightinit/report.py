@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import textwrap
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from ._report_specs import (
     spec_label,
     split_specs,
 )
+from ._text_table import MIN_WHY_WIDTH, aligned_table, wrap
 from ._validation import describe
 from ._workers import run_tasks
 from .diagnostics import Propagation, propagate
@@ -47,6 +47,7 @@ __all__ = [
     "SCALED_IDENTITY_DEPTH",
     "Settings",
     "aligned_table",
+    "check_rows",
     "check_square",
     "describe_initializer",
     "for_activation",
@@ -269,19 +270,6 @@ def _ratio_text(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.2g}"
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, broken at spaces only.
-
-    Never inside a word, nor after a hyphen (:func:`textwrap.wrap` does
-    both by default); a word longer than ``width`` keeps a line of its own.
-    """
-    return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
-
-
-#: The narrowest "why" column :func:`format_table` wraps to, whatever the width.
-MIN_WHY_WIDTH = 24
-
-
 def format_table(
     results: Sequence[Propagation],
     *,
@@ -322,37 +310,6 @@ def format_table(
         stds = ["?" if std is None else f"{std:.3g}" for std in weight_stds]
         rows = [(row[0], std, *row[1:]) for row, std in zip(rows, stds, strict=True)]
     return aligned_table(header, rows, width=width)
-
-
-def aligned_table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None
-) -> str:
-    """``rows`` under ``header`` in aligned columns, a rule below the header, the last column free.
-
-    With ``width``, the last column is wrapped at spaces (:func:`wrap`) so
-    that every line fits in ``width`` characters, its continuation lines
-    indented under it. Where the other columns leave it fewer than
-    :data:`MIN_WHY_WIDTH` columns, each row's last cell goes on the lines
-    below the row instead, indented by 4 and wrapped to the width.
-    """
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-    indent = sum(widths) + 2 * len(widths)
-    below = width is not None and width - indent < MIN_WHY_WIDTH
-    if below:
-        indent = 4
-    why_width = None if width is None else max(width - indent, MIN_WHY_WIDTH)
-    lines = []
-    for row in [header, *rows]:
-        cells = [cell.ljust(size) for cell, size in zip(row[:-1], widths, strict=True)]
-        why = [row[-1]] if why_width is None else wrap(row[-1], why_width) or [""]
-        if below and row is not header:
-            lines.append("  ".join(cells).rstrip())
-            lines += [" " * indent + part for part in why]
-            continue
-        lines.append("  ".join([*cells, why[0]]).rstrip())
-        lines += [" " * indent + part for part in why[1:]]
-    lines.insert(1, "  ".join("-" * size for size in [*widths, len(header[-1])]))
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -422,6 +379,37 @@ def _row_stds(
     ]
 
 
+def check_rows(
+    results: Sequence[Propagation], names: Sequence[str], settings: Settings | None
+) -> None:
+    """Refuse rows the report cannot state truly: none, a label short or over, another stack.
+
+    Every row must be a :class:`~weightinit.diagnostics.Propagation` with a
+    label in ``names``, and (with ``settings``) run at the depth, width and
+    batch that the heading states from ``settings``.
+    """
+    if isinstance(results, Propagation) or not all(isinstance(r, Propagation) for r in results):
+        raise TypeError(
+            f"results must be a sequence of weightinit.Propagation; got {describe('results', results)}"
+        )
+    if len(results) == 0:
+        raise ValueError("results must hold at least one row; got none")
+    if isinstance(names, str) or len(names) != len(results):
+        raise ValueError(
+            f"names must give one label per row, {len(results)}; got {describe('names', names)}"
+        )
+    if settings is None:
+        return
+    stated = (settings.depth, settings.width, settings.batch)
+    for result in results:
+        ran = (result.depth, result.width, result.batch)
+        if ran != stated:
+            raise ValueError(
+                "settings must state the stack the rows ran: depth, width, batch "
+                f"{ran} for {result.initializer} × {result.activation}; got {stated}"
+            )
+
+
 def report_text(
     results: Sequence[Propagation],
     names: Sequence[str],
@@ -434,8 +422,10 @@ def report_text(
     ``names`` are the rows' initializer labels. With ``width``, the table's
     reasons (:func:`format_table`) and the other paragraphs are wrapped to
     fit in ``width`` columns (the parameter lines under their label);
-    without, each sentence is one line.
+    without, each sentence is one line. :func:`check_rows` says which rows
+    it refuses.
     """
+    check_rows(results, names, settings)
     heading = [
         f"Signal propagation through {settings.depth} layers of width {settings.width} "
         f"(batch {settings.batch}, biases 0, seed {settings.seed})",
@@ -484,7 +474,9 @@ def report_json(
     its ``parameters`` (every one used, :meth:`~weightinit.Initializer.get_config`
     with the row's activation bound where it takes one) and ``weight_std``;
     with ``training`` (JSON-safe), a ``"training"`` entry holding it.
+    :func:`check_rows` says which rows it refuses.
     """
+    check_rows(results, names, settings)
     config = {
         "initializers": list(settings.initializers),
         "activations": list(settings.activations),
@@ -537,6 +529,7 @@ def write_plot(
     """
     from ._report_plot import write_plot as draw
 
+    check_rows(results, names, settings)
     details = None
     title = None
     if settings is not None:
