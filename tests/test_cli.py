@@ -372,7 +372,9 @@ def test_full_disk_is_one_line_and_nonzero(argv: list[str]) -> None:
 def test_a_param_nested_too_deeply_is_a_usage_error() -> None:
     deep = "glorot_uniform.gain=" + "[" * 100_000
     done = _command("report", "--init", "glorot_uniform", "--param", deep, "--depth", "2")
-    _one_line_usage_error(done, "argument --param: VALUE nests too deeply to read")
+    _one_line_usage_error(
+        done, "argument --param: the value of glorot_uniform.gain nests too deeply to read"
+    )
 
 
 def test_report_runs_the_critical_schemes_at_each_rows_activation(

@@ -49,7 +49,9 @@ def test_the_command_line_names_the_number_as_typed(capsys: pytest.CaptureFixtur
     assert err.endswith("the value of stddev in 'random_normal(stddev=1e400)' is beyond "
                         "float64's range (magnitude at most 1.798e+308); got 1e400")  # fmt: skip
     err = _usage_error(capsys, "--init", "random_normal", "--param", "random_normal.stddev=1e-400")
-    assert "argument --param: VALUE is too close to 0 for float64" in err
+    assert (
+        "argument --param: the value of random_normal.stddev is too close to 0 for float64" in err
+    )
 
 
 def test_commas_and_brackets_inside_quotes_belong_to_the_value() -> None:
@@ -86,11 +88,29 @@ def test_param_binds_an_entry_written_as_another_name_of_it(
     assert "names 'random_normal', which is not in --init (he_normal)" in err
 
 
+def test_an_entry_written_as_the_name_given_is_the_one_param_binds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # normal and random_normal are one initializer; --param binds the entry written so only.
+    assert wi.get("normal") is wi.random_normal
+    rows = _results(capsys, "--init", "random_normal,normal", "--param", "random_normal.stddev=1")
+    assert [(r["initializer"], r["weight_std"]) for r in rows] == [
+        ("random_normal(stddev=1)", 1.0),
+        ("normal", pytest.approx(0.05)),
+    ]
+    argv = ("--init", "orthogonal,Orthogonal", "--param", "Orthogonal.gain=2")
+    rows = _results(capsys, *argv, "--param", "orthogonal.gain=3")
+    assert [r["initializer"] for r in rows] == ["orthogonal(gain=3)", "Orthogonal(gain=2)"]
+    # Written with parentheses: add the key there (keeping what is written), not elsewhere.
+    err = _usage_error(
+        capsys, "--init", "random_normal(stddev=2),RandomNormal", "--param", "random_normal.mean=1"
+    )
+    assert err.endswith("add mean=VALUE inside the parentheses of random_normal(stddev=2) instead")
+
+
 def test_param_bound_through_an_alias_is_named_in_a_later_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    err = _usage_error(capsys, "--init", "Orthogonal", "--param", "orthogonal.gain=-1e-400")
-    assert "argument --param" in err
     err = _usage_error(capsys, "--init", "TruncatedNormal", "--param", "truncated_normal.mean=nan")
     assert err.startswith("weightinit report: error: argument --param: TruncatedNormal cannot take")
 
@@ -106,6 +126,8 @@ def test_param_bound_through_an_alias_is_named_in_a_later_error(
         ({"width": 2.0, "activations": ["relu"]}, TypeError, "width must be an int; got width=2.0"),
         ({"width": 4, "activations": "relu"}, TypeError, "activations must be a sequence of"),
         ({"width": 4, "activations": [1]}, TypeError, "activations must be a sequence of"),
+        ({"width": 4, "activations": None}, TypeError, "activations must be a sequence of"),
+        ({"width": 4, "activations": iter(["relu"])}, TypeError, "activations must be a sequence"),
     ],
 )
 def test_describe_initializer_refuses_what_it_cannot_describe(
@@ -123,7 +145,6 @@ def test_rows_the_report_cannot_state_truly_are_refused(tmp_path: object) -> Non
     cases = [
         ([], [], "results must hold at least one row; got none"),
         (results, ["a", "b"], "names must give one label per row, 1; got names=['a', 'b']"),
-        (results, "zeros", "names must give one label per row, 1; got names='zeros'"),
     ]
     for rows, names, expected in cases:
         for write in (report.report_text, report.report_json):
@@ -137,3 +158,30 @@ def test_rows_the_report_cannot_state_truly_are_refused(tmp_path: object) -> Non
         report.report_json([object()], ["x"], stated)  # type: ignore[list-item]
     with pytest.raises(TypeError, match="results must be a sequence"):
         report.check_rows(results[0], ["zeros"], None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="results must be a sequence"):
+        report.check_rows(iter(results), ["zeros"], None)  # type: ignore[arg-type]
+    for names in ("zeros", [1], None, (name for name in ["zeros"])):
+        with pytest.raises(TypeError, match=r"names must be a sequence of labels \(str\)"):
+            report.report_text(results, names, stated)  # type: ignore[arg-type]
+    for settings in (None, {"depth": 3}):
+        with pytest.raises(TypeError, match=r"settings must be a weightinit\.report\.Settings"):
+            report.report_json(results, ["zeros"], settings)  # type: ignore[arg-type]
+
+
+def test_the_initializers_block_fits_a_narrow_terminal() -> None:
+    long = "variance_scaling(scale=2.0, mode=fan_out, distribution=truncated_normal)"
+    name, params = report.parse_spec(long)
+    inits = [(long, wi.get(name, **params)), ("he_normal", wi.he_normal)]
+    results = report.run_report(inits, ["relu"], depth=3, width=8, batch=4, seed=0)
+    settings = report.Settings(depth=3, width=8, batch=4, activations=["relu"], compared=inits)
+    text = report.report_text(results, [long, "he_normal"], settings, width=80).splitlines()
+    assert max(len(line) for line in text) <= 80
+    start = text.index(next(line for line in text if line.startswith("Initializers")))
+    assert text[start + 1] == f"  {long}"  # too long to leave room beside it: text under it
+    described = report.describe_initializer(inits[0][1], width=8, activations=["relu"])
+    block = []
+    for line in text[start + 2 :]:
+        if not line.startswith("    "):
+            break
+        block.append(line[4:])
+    assert " ".join(block) == described

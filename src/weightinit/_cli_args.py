@@ -48,7 +48,7 @@ def _param(text: str) -> tuple[str, str, Any]:
     try:
         value = parse_value(raw)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"VALUE {error}") from None
+        raise argparse.ArgumentTypeError(f"the value of {target.strip()} {error}") from None
     return name.strip(), key.strip(), value
 
 

@@ -38,7 +38,6 @@ from .report import (
     DEFAULT_DEPTH,
     DEFAULT_INITIALIZERS,
     DEFAULT_WIDTH,
-    MIN_WHY_WIDTH,
     SCALED_IDENTITY,
     SCALED_IDENTITY_DEPTH,
     Settings,
@@ -98,8 +97,9 @@ def _report_parser(commands: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME.KEY=VALUE",
-        help="set a parameter of the --init entries written as plain NAME, e.g. "
-        "random_normal.stddev=1.0, as random_normal(stddev=1.0) would (repeatable; default: "
+        help="set a parameter of the --init entries written as plain NAME (or, where none is "
+        "written so, as another name of the same initializer), e.g. random_normal.stddev=1.0, "
+        "as random_normal(stddev=1.0) would (repeatable; default: "
         "none, each initializer's own defaults, which weightinit list prints)",
     )
     report.add_argument(
@@ -178,9 +178,9 @@ def _resolve_initializers(
 ) -> tuple[list[tuple[str, Any]], set[str]]:
     """Each ``--init`` entry, ``NAME`` or ``NAME(KEY=VALUE, ...)``, as ``(label, initializer)``; the labels ``--param`` bound.
 
-    ``--param NAME.KEY=VALUE`` binds to the entries written plain, as
-    ``NAME`` or as another name of the same initializer (``RandomNormal``
-    for ``random_normal``); the label names every parameter bound either
+    ``--param NAME.KEY=VALUE`` binds to the entries written plain ``NAME``
+    or, where no entry is written ``NAME``, to those written as another name
+    of the same initializer (``RandomNormal`` for ``random_normal``); the label names every parameter bound either
     way, e.g. ``random_normal(stddev=1)``.
     """
     entries = []
@@ -192,12 +192,17 @@ def _resolve_initializers(
             parser.error(f"argument --init: {_with_list_hint(error)}")
     extra: dict[int, dict[str, Any]] = {}
     for name, key, value in params:
-        targets = [i for i, (entry, _, init, _) in enumerate(entries) if _same(name, entry, init)]
+        targets = [i for i, entry in enumerate(entries) if entry[0] == name]
+        if not targets:  # no entry written NAME: the entries naming the same initializer
+            targets = [
+                i for i, (entry, _, init, _) in enumerate(entries) if _same(name, entry, init)
+            ]
         plain = [i for i in targets if entries[i][3]]
         if not plain:
             parser.error(
                 f"argument --param: {name}.{key} names {name!r}, which is not a plain entry of "
-                f"--init ({','.join(specs)}); write {name}({key}=VALUE) in --init instead"
+                f"--init ({','.join(specs)}); add {key}=VALUE inside the parentheses of "
+                f"{specs[targets[0]].strip()} instead"
                 if targets
                 else f"argument --param: {name}.{key} names {name!r}, which is not in --init "
                 f"({','.join(specs)})"
@@ -396,7 +401,7 @@ def _print(
         print(report_text(results, names, settings, width=width))
         if training is not None:
             heading = training_heading(steps, args.clip)
-            lines = [heading] if width is None else wrap(heading, max(width, MIN_WHY_WIDTH))
+            lines = [heading] if width is None else wrap(heading, max(width, 1))
             print("", *lines, "", training_table(names, training, width=width), sep="\n")
 
 

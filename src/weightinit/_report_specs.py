@@ -219,7 +219,11 @@ def describe_initializer(init: Any, *, width: int, activations: Sequence[str]) -
     'N(mean, stddev²), Keras RandomNormal: mean=0 (default), stddev=1; weight std 1'
     """
     width = check_int("width", width, minimum=1)
-    if isinstance(activations, str) or not all(isinstance(a, str) for a in activations):
+    if (
+        isinstance(activations, str)
+        or not isinstance(activations, Sequence)
+        or not all(isinstance(a, str) for a in activations)
+    ):
         raise TypeError(
             f"activations must be a sequence of activation names; "
             f"got {describe('activations', activations)}"

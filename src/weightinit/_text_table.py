@@ -55,7 +55,8 @@ def wrap_cell(text: str, width: int) -> list[str]:
     """A table cell in lines of at most ``width``: broken at spaces, after ``(``, else after ``_``.
 
     A piece longer than ``width`` keeps a line of its own; joining the lines
-    (with a space where the text had one) gives ``text`` back.
+    (with a space where the text had spaces) gives ``text`` back, but for
+    the spaces at its ends and runs of spaces, which count as one.
 
     >>> wrap_cell("random_normal(stddev=1)", 14)
     ['random_normal(', 'stddev=1)']
@@ -116,7 +117,7 @@ def aligned_table(
     if below and width is not None:
         widths = _fit(columns, width - 2 * (count - 1))
         indent = 4
-    why_width = None if width is None else max(width - indent, MIN_WHY_WIDTH)
+    why_width = None if width is None else max(width - indent, 1)
     lines = []
     for row in [header, *rows]:
         cells = [wrap_cell(cell, size) for cell, size in zip(row[:-1], widths, strict=True)]

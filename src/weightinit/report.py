@@ -384,22 +384,34 @@ def check_rows(
 ) -> None:
     """Refuse rows the report cannot state truly: none, a label short or over, another stack.
 
-    Every row must be a :class:`~weightinit.diagnostics.Propagation` with a
-    label in ``names``, and (with ``settings``) run at the depth, width and
-    batch that the heading states from ``settings``.
+    ``results`` must be a sequence (a list, a tuple) of
+    :class:`~weightinit.diagnostics.Propagation`, ``names`` one ``str`` label
+    per row, and ``settings`` (where given: :func:`write_plot` can go
+    without) a :class:`Settings` stating the depth, width and batch the rows
+    ran at. Raises ``TypeError`` or ``ValueError`` naming the argument.
     """
-    if isinstance(results, Propagation) or not all(isinstance(r, Propagation) for r in results):
+    if not isinstance(results, Sequence) or not all(isinstance(r, Propagation) for r in results):
         raise TypeError(
             f"results must be a sequence of weightinit.Propagation; got {describe('results', results)}"
         )
     if len(results) == 0:
         raise ValueError("results must hold at least one row; got none")
-    if isinstance(names, str) or len(names) != len(results):
+    if (
+        isinstance(names, str)
+        or not isinstance(names, Sequence)
+        or not all(isinstance(name, str) for name in names)
+    ):
+        raise TypeError(f"names must be a sequence of labels (str); got {describe('names', names)}")
+    if len(names) != len(results):
         raise ValueError(
             f"names must give one label per row, {len(results)}; got {describe('names', names)}"
         )
     if settings is None:
         return
+    if not isinstance(settings, Settings):
+        raise TypeError(
+            f"settings must be a weightinit.report.Settings; got {describe('settings', settings)}"
+        )
     stated = (settings.depth, settings.width, settings.batch)
     for result in results:
         ran = (result.depth, result.width, result.batch)
@@ -408,6 +420,13 @@ def check_rows(
                 "settings must state the stack the rows ran: depth, width, batch "
                 f"{ran} for {result.initializer} × {result.activation}; got {stated}"
             )
+
+
+def _given(settings: Settings) -> Settings:
+    """``settings``, refused where it is ``None``: the text and the JSON state it."""
+    if settings is None:
+        raise TypeError("settings must be a weightinit.report.Settings; got None")
+    return settings
 
 
 def report_text(
@@ -421,11 +440,12 @@ def report_text(
 
     ``names`` are the rows' initializer labels. With ``width``, the table's
     reasons (:func:`format_table`) and the other paragraphs are wrapped to
-    fit in ``width`` columns (the parameter lines under their label);
+    fit in ``width`` columns (the parameter lines beside their label, or
+    under it where fewer than :data:`MIN_WHY_WIDTH` columns are left);
     without, each sentence is one line. :func:`check_rows` says which rows
     it refuses.
     """
-    check_rows(results, names, settings)
+    check_rows(results, names, _given(settings))
     heading = [
         f"Signal propagation through {settings.depth} layers of width {settings.width} "
         f"(batch {settings.batch}, biases 0, seed {settings.seed})",
@@ -437,7 +457,12 @@ def report_text(
     def fit(text: str, indent: int = 0) -> list[str]:
         if width is None:
             return [text]
-        lines = wrap(text[indent:], max(width - indent, MIN_WHY_WIDTH))
+        if indent and width - indent < MIN_WHY_WIDTH:  # the text under its label instead
+            return [
+                text[:indent].rstrip(),
+                *("    " + line for line in wrap(text[indent:], width - 4)),
+            ]
+        lines = wrap(text[indent:], max(width - indent, 1))
         return [text[:indent] + lines[0], *(" " * indent + line for line in lines[1:])]
 
     parameters = _parameters(settings)
@@ -476,7 +501,7 @@ def report_json(
     with ``training`` (JSON-safe), a ``"training"`` entry holding it.
     :func:`check_rows` says which rows it refuses.
     """
-    check_rows(results, names, settings)
+    check_rows(results, names, _given(settings))
     config = {
         "initializers": list(settings.initializers),
         "activations": list(settings.activations),
